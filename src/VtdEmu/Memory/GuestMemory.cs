@@ -1,0 +1,257 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace VtdEmu.Memory;
+
+/// <summary>
+/// Sparse guest physical memory: a 52-bit physical address space in which only the 4 KiB frames
+/// that have been written take host memory (untouched RAM reads as zero). Accesses outside the
+/// configured RAM ranges fail and report <c>false</c>, so the translation engine can turn them into
+/// the spec's access-error faults instead of exceptions.
+/// </summary>
+/// <remarks>
+/// Frames hang off a three-level radix table indexed by frame-number bits 39:27, 26:14 and 13:0 of
+/// the 40-bit frame number, so a lookup is three dependent loads and allocates nothing. Naturally
+/// aligned 32- and 64-bit accesses are single-copy atomic (a DMA racing a CPU store sees the old
+/// or the new value, never a mix), which is what the caches' threading contract relies on.
+/// </remarks>
+public sealed class GuestMemory
+{
+    /// <summary>Width of a guest physical address (the largest HAW VT-d defines).</summary>
+    public const int AddressBits = 52;
+
+    public const int PageShift = 12;
+    public const int PageSize = 1 << PageShift;
+    private const ulong PageOffsetMask = PageSize - 1;
+
+    private const int LeafBits = 14;
+    private const int MiddleBits = 13;
+    private const int RootBits = AddressBits - PageShift - LeafBits - MiddleBits;
+
+    private readonly MemoryRange[] _ram;
+    private readonly byte[]?[]?[]?[] _root = new byte[]?[]?[]?[1 << RootBits];
+    private long _framesAllocated;
+
+    /// <summary>Creates guest memory with the given RAM ranges (they may not overlap).</summary>
+    public GuestMemory(params ReadOnlySpan<MemoryRange> ram)
+    {
+        _ram = ram.ToArray();
+        Array.Sort(_ram, static (a, b) => a.Base.CompareTo(b.Base));
+        for (int i = 1; i < _ram.Length; i++)
+        {
+            if (_ram[i].Base < _ram[i - 1].End)
+            {
+                throw new ArgumentException($"RAM ranges {_ram[i - 1]} and {_ram[i]} overlap.", nameof(ram));
+            }
+        }
+
+        foreach (MemoryRange range in _ram)
+        {
+            if (range.Size == 0 || range.End > MaxAddress + 1)
+            {
+                throw new ArgumentException($"RAM range {range} is empty or beyond the {AddressBits}-bit address space.", nameof(ram));
+            }
+        }
+    }
+
+    /// <summary>The highest guest physical address (2^52 - 1).</summary>
+    public const ulong MaxAddress = (1UL << AddressBits) - 1;
+
+    /// <summary>The RAM ranges, sorted by base.</summary>
+    public ReadOnlySpan<MemoryRange> Ram => _ram;
+
+    /// <summary>How many 4 KiB frames hold host memory.</summary>
+    public long FramesAllocated => Interlocked.Read(ref _framesAllocated);
+
+    /// <summary>True when every byte of <c>[address, address + length)</c> is RAM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsRam(ulong address, ulong length)
+    {
+        foreach (MemoryRange range in _ram)
+        {
+            if (range.Contains(address, length))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads a little-endian 64-bit value. False when the 8 bytes are not all RAM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryRead64(ulong address, out ulong value)
+    {
+        if ((address & PageOffsetMask) <= PageSize - sizeof(ulong) && IsRam(address, sizeof(ulong)))
+        {
+            byte[]? frame = FindFrame(address);
+            // SAFETY: the offset is at most PageSize - 8 (checked above) and a frame is PageSize bytes.
+            value = frame is null ? 0 : Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(frame), (nint)(address & PageOffsetMask)));
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        bool ok = TryRead(address, bytes);
+        value = ok ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : 0;
+        return ok;
+    }
+
+    /// <summary>Reads a little-endian 32-bit value. False when the 4 bytes are not all RAM.</summary>
+    public bool TryRead32(ulong address, out uint value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(uint)];
+        bool ok = TryRead(address, bytes);
+        value = ok ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : 0;
+        return ok;
+    }
+
+    /// <summary>Writes a little-endian 64-bit value. False (nothing written) when the 8 bytes are not all RAM.</summary>
+    public bool TryWrite64(ulong address, ulong value)
+    {
+        if ((address & PageOffsetMask) <= PageSize - sizeof(ulong) && IsRam(address, sizeof(ulong)))
+        {
+            byte[] frame = GetOrAddFrame(address);
+            // SAFETY: the offset is at most PageSize - 8 (checked above) and a frame is PageSize bytes.
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(frame), (nint)(address & PageOffsetMask)), value);
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+        return TryWrite(address, bytes);
+    }
+
+    /// <summary>Writes a little-endian 32-bit value. False (nothing written) when the 4 bytes are not all RAM.</summary>
+    public bool TryWrite32(ulong address, uint value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(uint)];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        return TryWrite(address, bytes);
+    }
+
+    /// <summary>Copies guest memory into <paramref name="destination"/>, across frames. False (destination untouched) when any byte is not RAM.</summary>
+    public bool TryRead(ulong address, Span<byte> destination)
+    {
+        if (!IsRam(address, (ulong)destination.Length))
+        {
+            return false;
+        }
+
+        while (!destination.IsEmpty)
+        {
+            int offset = (int)(address & PageOffsetMask);
+            int chunk = Math.Min(destination.Length, PageSize - offset);
+            byte[]? frame = FindFrame(address);
+            if (frame is null)
+            {
+                destination[..chunk].Clear();
+            }
+            else
+            {
+                frame.AsSpan(offset, chunk).CopyTo(destination);
+            }
+
+            destination = destination[chunk..];
+            address += (ulong)chunk;
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies <paramref name="source"/> into guest memory, across frames. False (nothing written) when any byte is not RAM.</summary>
+    public bool TryWrite(ulong address, ReadOnlySpan<byte> source)
+    {
+        if (!IsRam(address, (ulong)source.Length))
+        {
+            return false;
+        }
+
+        while (!source.IsEmpty)
+        {
+            int offset = (int)(address & PageOffsetMask);
+            int chunk = Math.Min(source.Length, PageSize - offset);
+            source[..chunk].CopyTo(GetOrAddFrame(address).AsSpan(offset, chunk));
+            source = source[chunk..];
+            address += (ulong)chunk;
+        }
+
+        return true;
+    }
+
+    /// <summary>Sets <paramref name="length"/> bytes to <paramref name="value"/>. False (nothing written) when any byte is not RAM.</summary>
+    public bool TryFill(ulong address, ulong length, byte value)
+    {
+        if (!IsRam(address, length))
+        {
+            return false;
+        }
+
+        while (length != 0)
+        {
+            int offset = (int)(address & PageOffsetMask);
+            int chunk = (int)Math.Min(length, (ulong)(PageSize - offset));
+            if (value != 0 || FindFrame(address) is not null)
+            {
+                GetOrAddFrame(address).AsSpan(offset, chunk).Fill(value);
+            }
+
+            length -= (ulong)chunk;
+            address += (ulong)chunk;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The 4 KiB frame that holds <paramref name="address"/>, for direct Span access (allocated on
+    /// first use). False when the frame is not wholly RAM.
+    /// </summary>
+    public bool TryGetFrame(ulong address, out Span<byte> frame)
+    {
+        ulong frameBase = address & ~PageOffsetMask;
+        if (!IsRam(frameBase, PageSize))
+        {
+            frame = default;
+            return false;
+        }
+
+        frame = GetOrAddFrame(frameBase);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte[]? FindFrame(ulong address)
+    {
+        Debug.Assert(address <= MaxAddress, "callers check RAM first, and RAM is below 2^52");
+        ulong frame = address >> PageShift;
+        byte[]?[]?[]? middle = _root[(int)(frame >> (LeafBits + MiddleBits))];
+        byte[]?[]? leaf = middle?[(int)((frame >> LeafBits) & ((1 << MiddleBits) - 1))];
+        return leaf?[(int)(frame & ((1 << LeafBits) - 1))];
+    }
+
+    private byte[] GetOrAddFrame(ulong address)
+    {
+        ulong frame = address >> PageShift;
+        ref byte[]?[]?[]? middle = ref _root[(int)(frame >> (LeafBits + MiddleBits))];
+        if (middle is null)
+        {
+            Interlocked.CompareExchange(ref middle, new byte[]?[]?[1 << MiddleBits], null);
+        }
+
+        ref byte[]?[]? leaf = ref middle![(int)((frame >> LeafBits) & ((1 << MiddleBits) - 1))];
+        if (leaf is null)
+        {
+            Interlocked.CompareExchange(ref leaf, new byte[]?[1 << LeafBits], null);
+        }
+
+        ref byte[]? page = ref leaf![(int)(frame & ((1 << LeafBits) - 1))];
+        if (page is null && Interlocked.CompareExchange(ref page, new byte[PageSize], null) is null)
+        {
+            Interlocked.Increment(ref _framesAllocated);
+        }
+
+        return page!;
+    }
+}
