@@ -4,5 +4,7 @@ namespace VtdEmu.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // Usage: dotnet run -c Release --project benchmarks/VtdEmu.Benchmarks -- --filter '*Walker*'
+    private static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, Config.Standard);
 }
