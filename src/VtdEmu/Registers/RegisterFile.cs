@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace VtdEmu.Registers;
@@ -68,10 +69,21 @@ internal sealed class RegisterFile
     }
 
     /// <summary>A guest read of 4 or 8 aligned bytes: stored value with WO bits reading 0.</summary>
+    /// <remarks>The caller has checked that <c>offset + size &lt;= Length</c> (this is the hot MMIO read path).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong GuestRead(int offset, int size) => size == 8
-        ? BinaryPrimitives.ReadUInt64LittleEndian(_values.AsSpan(offset)) & ~BinaryPrimitives.ReadUInt64LittleEndian(_writeOnly.AsSpan(offset))
-        : BinaryPrimitives.ReadUInt32LittleEndian(_values.AsSpan(offset)) & ~BinaryPrimitives.ReadUInt32LittleEndian(_writeOnly.AsSpan(offset));
+    public ulong GuestRead(int offset, int size)
+    {
+        Debug.Assert(offset >= 0 && offset <= _values.Length - size, "RemappingUnit validates every access");
+
+        // SAFETY: the two element refs are bounds-checked at offset, and the caller guarantees that all
+        // size bytes from offset lie inside both arrays (they have the same length). The host is little-endian
+        // (x64/arm64), matching the register byte order.
+        ref byte value = ref _values[offset];
+        ref byte writeOnly = ref _writeOnly[offset];
+        return size == 8
+            ? Unsafe.ReadUnaligned<ulong>(ref value) & ~Unsafe.ReadUnaligned<ulong>(ref writeOnly)
+            : Unsafe.ReadUnaligned<uint>(ref value) & ~Unsafe.ReadUnaligned<uint>(ref writeOnly);
+    }
 
     /// <summary>
     /// A guest write of 4 or 8 aligned bytes through the one masking rule: writable (RW, WO) bits
