@@ -127,7 +127,7 @@ public sealed partial class RemappingUnit
         for (int i = 0; i < Capability.FaultRecordingCount; i++)
         {
             ulong high = _registers.Get64(first + (16 * i) + 8);
-            if ((high & FrcdFault) != 0 && (ushort)high == sourceId)
+            if ((high & FrcdFault) != 0 && (high & 0xFFFF) == sourceId)
             {
                 return true;
             }

@@ -23,9 +23,9 @@ public sealed partial class RemappingUnitTests
         var expected = new Dictionary<int, uint>
         {
             [0x000] = ver,
-            [0x008] = (uint)cap,
+            [0x008] = unchecked((uint)cap),
             [0x00C] = (uint)(cap >> 32),
-            [0x010] = (uint)ecap,
+            [0x010] = unchecked((uint)ecap),
             [0x014] = (uint)(ecap >> 32),
             [0x038] = 0x8000_0000,
             [0x0A0] = 0x8000_0000,
