@@ -89,7 +89,7 @@ internal sealed class FakeDomain : IIommuDomainOps
             for (ulong i = 0; i < pgcount; i++)
             {
                 ulong a = iova + (i * pgsize);
-                if (a < Geometry.ApertureStart || pgsize - 1 > Geometry.ApertureEnd - a)
+                if (a < Geometry.ApertureStart || a > Geometry.ApertureEnd || pgsize - 1 > Geometry.ApertureEnd - a)
                 {
                     return LinuxError.ERANGE;
                 }
