@@ -47,6 +47,31 @@ public sealed class PciTopologyNode
 
     internal PciTopology Owner { get; }
 
+    /// <summary>
+    /// The requester IDs DMA from this function may carry (Linux <c>pci_for_each_dma_alias</c>): its own BDF, then
+    /// for every PCIe-to-PCI bridge on the way up, that bridge's secondary bus with devfn 00.0. A legacy-mode
+    /// driver programs one context entry per alias (reference §4.3).
+    /// </summary>
+    public IReadOnlyList<PciBdf> DmaAliases
+    {
+        get
+        {
+            List<PciBdf> aliases = [Bdf];
+            PciTopologyNode child = this;
+            for (PciTopologyNode? p = Parent; p is not null; p = p.Parent)
+            {
+                if (p.Kind == PciNodeKind.PcieToPciBridge)
+                {
+                    aliases.Add(new PciBdf(child.Bdf.Bus, 0, 0));
+                }
+
+                child = p;
+            }
+
+            return aliases;
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Bdf})";
 }

@@ -90,6 +90,19 @@ public sealed class PciTopologyTests
     }
 
     [Fact]
+    public void DmaAliases_BehindNestedBridges_OwnThenEachSecondaryBus()
+    {
+        PciTopology t = new();
+        PciTopologyNode rp = t.AddRootPort(new PciBdf(0, 0x1C, 0));
+        PciTopologyNode br1 = t.AddPcieToPciBridge(rp, new PciBdf(1, 0, 0));
+        PciTopologyNode br2 = t.AddPcieToPciBridge(br1, new PciBdf(2, 4, 0));
+        PciTopologyNode e = t.AddEndpoint(br2, new PciBdf(3, 1, 2));
+        PciTopologyNode direct = t.AddEndpoint(rp, new PciBdf(1, 1, 0));
+        Assert.Equal([new PciBdf(3, 1, 2), new PciBdf(3, 0, 0), new PciBdf(2, 0, 0)], e.DmaAliases);
+        Assert.Equal([new PciBdf(1, 1, 0)], direct.DmaAliases);
+    }
+
+    [Fact]
     public void Bdf_Rid_PacksBusDeviceFunction()
     {
         Assert.Equal(0x01A3, new PciBdf(0x01, 0x14, 0x3).Rid);
