@@ -6,7 +6,8 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu.Tests;
 
 /// <summary>
-/// Property tests: random sequences of API calls on a small topology (group {A, B}, group {C}); after every step the
+/// Property tests: random sequences of API calls on a small topology (group {A, B}, group {C}, one caller domain the
+/// driver refuses for B); after every step the
 /// §1.4 invariants hold, and a refused call (an errno, or a WARN from a void call) leaves every group and domain unchanged.
 /// </summary>
 public sealed partial class IommuCoreTests
@@ -33,6 +34,10 @@ public sealed partial class IommuCoreTests
         IommuGroup[] groups = [rig.Group("A"), rig.Group("C")];
         IommuDomain[] domains = [rig.NewDomain("A"), rig.NewDomain("A"), rig.NewDomain("A")];
         object?[] tokens = [null, s_t, s_t2];
+
+        // Fault injection: the driver refuses the second caller domain on B, so attaching or replacing group {A, B}
+        // to it fails after A moved and must roll A back.
+        rig.Driver.FailAttachWhen = (dev, dom) => dev.Name == "B" && dom == domains[1].Ops;
 
         foreach ((int op, int a, int b, int c) in steps)
         {
