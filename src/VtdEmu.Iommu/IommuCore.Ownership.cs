@@ -1,0 +1,222 @@
+namespace VtdEmu.Iommu;
+
+/// <summary>The DMA-ownership API (reference §2.1–§2.7, §2.19).</summary>
+public sealed partial class IommuCore
+{
+    /// <summary>
+    /// <c>iommu_device_use_default_domain</c> (§2.1): a DMA-API driver is about to bind. No group → 0; default
+    /// domain not set up → EPROBE_DEFER; owner_cnt &gt; 0 with a non-default domain, an owner or a PASID → EBUSY;
+    /// else owner_cnt + 1.
+    /// </summary>
+    public LinuxError DeviceUseDefaultDomain(IommuDevice device)
+    {
+        ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Group is not { } group)
+        {
+            return LinuxError.Success;
+        }
+
+        lock (group.SyncRoot)
+        {
+            if (group.DefaultDomain is null)
+            {
+                return LinuxError.EPROBE_DEFER;
+            }
+
+            if (group.OwnerCnt != 0 &&
+                (group.Domain != group.DefaultDomain || group.Owner is not null || group.PasidArray.Count != 0))
+            {
+                return LinuxError.EBUSY;
+            }
+
+            group.OwnerCnt++;
+            return LinuxError.Success;
+        }
+    }
+
+    /// <summary>
+    /// <c>iommu_device_unuse_default_domain</c> (§2.2): owner_cnt − 1; WARN and no change when it is 0 or a PASID is
+    /// attached. Never changes the domain.
+    /// </summary>
+    public void DeviceUnuseDefaultDomain(IommuDevice device)
+    {
+        ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Group is not { } group)
+        {
+            return;
+        }
+
+        lock (group.SyncRoot)
+        {
+            if (group.OwnerCnt == 0 || group.PasidArray.Count != 0)
+            {
+                Diagnostics.Warn(IommuWarning.UnuseWithoutUse, group);
+                return;
+            }
+
+            group.OwnerCnt--;
+        }
+    }
+
+    /// <summary>
+    /// <c>iommu_group_claim_dma_owner</c> (§2.3): null token → WARN, EINVAL; owner_cnt ≠ 0 → EPERM; else
+    /// TakeOwnership (EBUSY / EINVAL / allocation or driver errors).
+    /// </summary>
+    public LinuxError GroupClaimDmaOwner(IommuGroup group, object? owner)
+    {
+        ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (owner is null)
+        {
+            Diagnostics.Warn(IommuWarning.NullOwnerToken, group);
+            return LinuxError.EINVAL;
+        }
+
+        lock (group.SyncRoot)
+        {
+            return group.OwnerCnt != 0 ? LinuxError.EPERM : TakeOwnershipLocked(group, owner);
+        }
+    }
+
+    /// <summary>
+    /// <c>iommu_group_release_dma_owner</c> (§2.4): back to the default domain, owner_cnt forced to 0; WARN and no
+    /// change when not owned or a PASID is attached.
+    /// </summary>
+    public void GroupReleaseDmaOwner(IommuGroup group)
+    {
+        ThrowHelper.ThrowIfNull(group, nameof(group));
+        lock (group.SyncRoot)
+        {
+            ReleaseOwnershipLocked(group);
+        }
+    }
+
+    /// <summary><c>iommu_group_dma_owner_claimed</c> (§2.5): owner_cnt ≠ 0 (DMA-API users count too).</summary>
+    public bool GroupDmaOwnerClaimed(IommuGroup group)
+    {
+        ThrowHelper.ThrowIfNull(group, nameof(group));
+        lock (group.SyncRoot)
+        {
+            return group.OwnerCnt != 0;
+        }
+    }
+
+    /// <summary>
+    /// <c>iommu_device_claim_dma_owner</c> (§2.6): null token → WARN, EINVAL; no group → ENODEV; claimed by another
+    /// token or by DMA-API users → EPERM; same token → owner_cnt + 1 without a domain change; else TakeOwnership.
+    /// </summary>
+    public LinuxError DeviceClaimDmaOwner(IommuDevice device, object? owner)
+    {
+        ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (owner is null)
+        {
+            Diagnostics.Warn(IommuWarning.NullOwnerToken, device.Group);
+            return LinuxError.EINVAL;
+        }
+
+        if (device.Group is not { } group)
+        {
+            return LinuxError.ENODEV;
+        }
+
+        lock (group.SyncRoot)
+        {
+            if (group.OwnerCnt != 0)
+            {
+                if (group.Owner != owner)
+                {
+                    return LinuxError.EPERM;
+                }
+
+                group.OwnerCnt++;
+                return LinuxError.Success;
+            }
+
+            return TakeOwnershipLocked(group, owner);
+        }
+    }
+
+    /// <summary>
+    /// <c>iommu_device_release_dma_owner</c> (§2.7): owner_cnt &gt; 1 → − 1, domain unchanged; else ReleaseOwnership.
+    /// A device without a group (the kernel would crash) is a WARN here.
+    /// </summary>
+    public void DeviceReleaseDmaOwner(IommuDevice device)
+    {
+        ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Group is not { } group)
+        {
+            Diagnostics.Warn(IommuWarning.ReleaseNotOwned, null);
+            return;
+        }
+
+        lock (group.SyncRoot)
+        {
+            if (group.OwnerCnt > 1)
+            {
+                group.OwnerCnt--;
+                return;
+            }
+
+            ReleaseOwnershipLocked(group);
+        }
+    }
+
+    /// <summary>
+    /// Driver bind as the driver core and bus <c>dma_configure</c> do it (§2.19): unless the driver sets
+    /// <paramref name="driverManagedDma"/>, <see cref="DeviceUseDefaultDomain"/> runs first and its error fails the
+    /// bind (no cleanup). <paramref name="probeResult"/> stands for the driver's own probe; when it fails,
+    /// <c>dma_cleanup</c> runs and that error is returned. Binding an already bound device → EBUSY (our choice).
+    /// </summary>
+    public LinuxError BindDriver(IommuDevice device, bool driverManagedDma, LinuxError probeResult = LinuxError.Success)
+    {
+        ThrowHelper.ThrowIfNull(device, nameof(device));
+        lock (device.BindLock)
+        {
+            if (device.IsDriverBound)
+            {
+                return LinuxError.EBUSY;
+            }
+
+            if (!driverManagedDma)
+            {
+                LinuxError r = DeviceUseDefaultDomain(device);
+                if (r != LinuxError.Success)
+                {
+                    return r;
+                }
+            }
+
+            if (probeResult != LinuxError.Success)
+            {
+                if (!driverManagedDma)
+                {
+                    DeviceUnuseDefaultDomain(device);
+                }
+
+                return probeResult;
+            }
+
+            device.SetBound(bound: true, driverManagedDma);
+            return LinuxError.Success;
+        }
+    }
+
+    /// <summary>Driver unbind: after the driver's remove, <c>dma_cleanup</c> (unuse_default_domain unless driver_managed_dma). No-op when unbound.</summary>
+    public void UnbindDriver(IommuDevice device)
+    {
+        ThrowHelper.ThrowIfNull(device, nameof(device));
+        lock (device.BindLock)
+        {
+            if (!device.IsDriverBound)
+            {
+                return;
+            }
+
+            if (!device.BoundDriverManagedDma)
+            {
+                DeviceUnuseDefaultDomain(device);
+            }
+
+            device.SetBound(bound: false, driverManagedDma: false);
+        }
+    }
+}
