@@ -50,8 +50,7 @@ public sealed class VtdRegisterNames
             return within < IotlbOffsetInBlock ? WithinRegister("IVA", within) : WithinRegister("IOTLB", within - IotlbOffsetInBlock);
         }
 
-        // A fixed register is at the DWORD itself, or it is the upper half of a QWORD register
-        // (an 8-aligned register with nothing defined at +4).
+        // A fixed register starts at the DWORD itself, or the DWORD is the upper half of a 64-bit register.
         ulong dword = offset & ~3UL;
         if (Enum.IsDefined((VtdRegister)dword))
         {
@@ -59,13 +58,19 @@ public sealed class VtdRegisterNames
         }
 
         ulong qword = offset & ~7UL;
-        if (qword != dword && Enum.IsDefined((VtdRegister)qword))
+        if (qword != dword && Is64Bit((VtdRegister)qword))
         {
             return WithinRegister(((VtdRegister)qword).ToString(), offset - qword);
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"0x{offset:X3}");
     }
+
+    /// <summary>The fixed registers the spec defines as 64-bit (spec-notes/registers.md register map).</summary>
+    private static bool Is64Bit(VtdRegister register) => register is VtdRegister.CAP or VtdRegister.ECAP or VtdRegister.RTADDR
+        or VtdRegister.CCMD or VtdRegister.AFLOG or VtdRegister.PHMBASE or VtdRegister.PHMLIMIT or VtdRegister.IQH
+        or VtdRegister.IQT or VtdRegister.IQA or VtdRegister.IQERCD or VtdRegister.IRTA or VtdRegister.PQH
+        or VtdRegister.PQT or VtdRegister.PQA or VtdRegister.MTRRCAP or VtdRegister.MTRRDEF;
 
     private static string WithinRegister(string name, ulong byteOffset) =>
         byteOffset == 0 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}+{byteOffset}");
