@@ -209,55 +209,55 @@ public sealed class MmioInstructionEmulator
         switch (access.Operation)
         {
             case AccessOperation.Load:
-            {
-                ulong value = device.Read(offset, size) & mask;
-                WriteGpr(cpu, access, access.SignExtend ? Alu.SignExtend(value, size) : value);
-                return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, value), null);
-            }
+                {
+                    ulong value = device.Read(offset, size) & mask;
+                    WriteGpr(cpu, access, access.SignExtend ? Alu.SignExtend(value, size) : value);
+                    return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, value), null);
+                }
 
             case AccessOperation.Store:
-            {
-                ulong value = (access.Register == DecodedAccess.NoRegister ? access.Immediate : ReadGpr(cpu, access)) & mask;
-                device.Write(offset, size, value);
-                return Executed(access, null, new MmioAccess(offset, size, MmioDirection.Write, value));
-            }
+                {
+                    ulong value = (access.Register == DecodedAccess.NoRegister ? access.Immediate : ReadGpr(cpu, access)) & mask;
+                    device.Write(offset, size, value);
+                    return Executed(access, null, new MmioAccess(offset, size, MmioDirection.Write, value));
+                }
 
             case AccessOperation.LoadXmm:
-            {
-                // Legacy-SSE MOVD/MOVQ loads zero bits 127:32 (MOVD) or 127:64 (MOVQ).
-                ulong value = device.Read(offset, size) & mask;
-                cpu.SetXmm(access.Register, value);
-                return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, value), null);
-            }
+                {
+                    // Legacy-SSE MOVD/MOVQ loads zero bits 127:32 (MOVD) or 127:64 (MOVQ).
+                    ulong value = device.Read(offset, size) & mask;
+                    cpu.SetXmm(access.Register, value);
+                    return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, value), null);
+                }
 
             case AccessOperation.StoreXmm:
-            {
-                ulong value = (ulong)cpu.GetXmm(access.Register) & mask;
-                device.Write(offset, size, value);
-                return Executed(access, null, new MmioAccess(offset, size, MmioDirection.Write, value));
-            }
+                {
+                    ulong value = (ulong)cpu.GetXmm(access.Register) & mask;
+                    device.Write(offset, size, value);
+                    return Executed(access, null, new MmioAccess(offset, size, MmioDirection.Write, value));
+                }
 
             case AccessOperation.Exchange:
-            {
-                ulong old = device.Read(offset, size) & mask;
-                ulong value = ReadGpr(cpu, access);
-                device.Write(offset, size, value);
-                WriteGpr(cpu, access, old);
-                return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, old), new MmioAccess(offset, size, MmioDirection.Write, value));
-            }
+                {
+                    ulong old = device.Read(offset, size) & mask;
+                    ulong value = ReadGpr(cpu, access);
+                    device.Write(offset, size, value);
+                    WriteGpr(cpu, access, old);
+                    return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, old), new MmioAccess(offset, size, MmioDirection.Write, value));
+                }
 
             default:
-            {
-                ulong old = device.Read(offset, size) & mask;
-                ulong source = access.Operation is AccessOperation.Bts or AccessOperation.Btr
-                    ? bitIndex
-                    : access.Register == DecodedAccess.NoRegister ? access.Immediate : ReadGpr(cpu, access);
-                RflagsBits flags = cpu.Rflags;
-                ulong value = Alu.Compute(access.Operation, old, source, size, ref flags);
-                device.Write(offset, size, value);
-                cpu.Rflags = flags;
-                return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, old), new MmioAccess(offset, size, MmioDirection.Write, value));
-            }
+                {
+                    ulong old = device.Read(offset, size) & mask;
+                    ulong source = access.Operation is AccessOperation.Bts or AccessOperation.Btr
+                        ? bitIndex
+                        : access.Register == DecodedAccess.NoRegister ? access.Immediate : ReadGpr(cpu, access);
+                    RflagsBits flags = cpu.Rflags;
+                    ulong value = Alu.Compute(access.Operation, old, source, size, ref flags);
+                    device.Write(offset, size, value);
+                    cpu.Rflags = flags;
+                    return Executed(access, new MmioAccess(offset, size, MmioDirection.Read, old), new MmioAccess(offset, size, MmioDirection.Write, value));
+                }
         }
     }
 

@@ -132,12 +132,11 @@ public sealed partial class MmioInstructionEmulatorTests
     private static bool CheckOne(Form form, ulong seed)
     {
         var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
-        const ulong regionBase = 0xFED9_0000;
         var device = new RecordingMmio();
         random.NextBytes(device.Bytes);
         var cpu = new CpuState
         {
-            Rip = regionBase - (ulong)random.Next(0x1000, 0x10_0000),
+            Rip = RegionBase - (ulong)random.Next(0x1000, 0x10_0000),
             Rflags = (RflagsBits)(ulong)random.NextInt64() & (RflagsBits.Status | RflagsBits.IF | RflagsBits.DF) | RflagsBits.Reserved1,
         };
         for (int i = 0; i < 16; i++)
@@ -165,7 +164,7 @@ public sealed partial class MmioInstructionEmulatorTests
 
         // The accessed slot is naturally aligned, so it never straddles registers.
         ulong offset = (ulong)(random.Next(0x1000 / size) * size);
-        ulong accessed = regionBase + offset;
+        ulong accessed = RegionBase + offset;
 
         // BTS/BTR with a register: the signed bit offset moves the address by whole operands.
         int bits = size * 8;
@@ -295,7 +294,7 @@ public sealed partial class MmioInstructionEmulatorTests
 
         // --- Run ------------------------------------------------------------------------------
         var emulator = new MmioInstructionEmulator();
-        MmioExecutionResult actual = emulator.Execute(code, cpu, accessed, regionBase, device);
+        MmioExecutionResult actual = emulator.Execute(code, cpu, accessed, RegionBase, device);
 
         string context = $"{form.Code} mode={mode} a32={address32} seg={segment} off=0x{offset:X}";
         Assert.True(actual.Status == MmioStatus.Executed, $"{context}: {actual.Status}");

@@ -286,6 +286,29 @@ public sealed partial class MmioInstructionEmulatorTests
     }
 
     [Fact]
+    public void Execute_MovMoffs64_UsesAbsoluteAddress()
+    {
+        _device.Poke(0x88, 8, 0x40);
+
+        MmioExecutionResult result = Run(a => a.mov(rax, __qword_ptr[RegionBase + 0x88]));
+
+        Assert.Equal(new MmioAccess(0x88, 8, MmioDirection.Read, 0x40), result.Read);
+        Assert.Equal(0x40UL, _cpu[GeneralRegister.RAX]);
+    }
+
+    [Fact]
+    public void Execute_AddressSizeOverrideWithoutBase_ZeroExtendsDisplacement()
+    {
+        // 67 8B 04 25 disp32: [disp32] under a 32-bit address size is not sign-extended.
+        byte[] code = [0x67, 0x8B, 0x04, 0x25, 0x1C, 0x00, 0xD9, 0xFE];
+        _device.Poke(0x1C, 4, 0x8000_0000);
+
+        MmioExecutionResult result = _emulator.Execute(code, _cpu, RegionBase + 0x1C, RegionBase, _device);
+
+        Assert.Equal(new MmioAccess(0x1C, 4, MmioDirection.Read, 0x8000_0000), result.Read);
+    }
+
+    [Fact]
     public void Execute_AddressSizeOverride_WrapsAt4GiB()
     {
         // [edi+18h] ignores bits 63:32 of RDI and wraps modulo 2^32.

@@ -30,7 +30,6 @@ internal static class InstructionClassifier
         }
 
         access.Size = (byte)size;
-        access.Length = (byte)instruction.Length;
         access.Register = DecodedAccess.NoRegister;
         if (!TryDescribeMemory(instruction, ref access))
         {

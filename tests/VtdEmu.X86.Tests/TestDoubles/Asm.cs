@@ -2,7 +2,7 @@ using Iced.Intel;
 
 namespace VtdEmu.Tests.X86.TestDoubles;
 
-/// <summary>Machine code produced by Iced's own assembler and encoder, so tests never hand-write bytes.</summary>
+/// <summary>Machine code produced by Iced's own assembler and encoder, so tests rarely need hand-written bytes.</summary>
 internal static class Asm
 {
     public static byte[] Assemble(ulong rip, Action<Assembler> build)
