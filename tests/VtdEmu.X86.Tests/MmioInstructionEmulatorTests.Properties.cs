@@ -292,19 +292,27 @@ public sealed partial class MmioInstructionEmulatorTests
 
         expected.Rip = cpu.Rip + (ulong)code.Length;
 
-        // --- Run ------------------------------------------------------------------------------
+        // --- Run: first on a cold emulator (decode), then again from the same state (cache hit) ---
         var emulator = new MmioInstructionEmulator();
-        MmioExecutionResult actual = emulator.Execute(code, cpu, accessed, RegionBase, device);
-
         string context = $"{form.Code} mode={mode} a32={address32} seg={segment} off=0x{offset:X}";
-        Assert.True(actual.Status == MmioStatus.Executed, $"{context}: {actual.Status}");
-        Assert.True(expectedAccesses.SequenceEqual(device.Accesses), $"{context}: accesses {string.Join(", ", device.Accesses)} expected {string.Join(", ", expectedAccesses)}");
-        Assert.Equal(expected.Rip, cpu.Rip);
-        Assert.True(expected.Rflags == cpu.Rflags, $"{context}: flags {cpu.Rflags} expected {expected.Rflags}");
-        for (int i = 0; i < 16; i++)
+        byte[] initialBytes = device.Bytes.ToArray();
+        CpuState initial = cpu.Clone();
+        foreach (string pass in new[] { "decoded", "cached" })
         {
-            Assert.True(expected[(GeneralRegister)i] == cpu[(GeneralRegister)i], $"{context}: {(GeneralRegister)i}");
-            Assert.True(expected.GetXmm(i) == cpu.GetXmm(i), $"{context}: XMM{i}");
+            var run = initial.Clone();
+            var target = new RecordingMmio();
+            initialBytes.CopyTo(target.Bytes);
+            MmioExecutionResult actual = emulator.Execute(code, run, accessed, RegionBase, target);
+
+            Assert.True(actual.Status == MmioStatus.Executed, $"{context} ({pass}): {actual.Status}");
+            Assert.True(expectedAccesses.SequenceEqual(target.Accesses), $"{context} ({pass}): accesses {string.Join(", ", target.Accesses)} expected {string.Join(", ", expectedAccesses)}");
+            Assert.Equal(expected.Rip, run.Rip);
+            Assert.True(expected.Rflags == run.Rflags, $"{context} ({pass}): flags {run.Rflags} expected {expected.Rflags}");
+            for (int i = 0; i < 16; i++)
+            {
+                Assert.True(expected[(GeneralRegister)i] == run[(GeneralRegister)i], $"{context} ({pass}): {(GeneralRegister)i}");
+                Assert.True(expected.GetXmm(i) == run.GetXmm(i), $"{context} ({pass}): XMM{i}");
+            }
         }
 
         return true;

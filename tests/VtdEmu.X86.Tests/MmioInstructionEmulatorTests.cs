@@ -355,6 +355,20 @@ public sealed partial class MmioInstructionEmulatorTests
     }
 
     [Fact]
+    public void Execute_SameRipRelativeBytesAtAnotherRip_TargetsAnotherOffset()
+    {
+        // mov eax, [rip+disp32] cached at one RIP must not reuse its target at another RIP.
+        _cpu.Rip = RegionBase - 0x1000;
+        byte[] code = Asm.TryEncode(Instruction.Create(Code.Mov_r32_rm32, Register.EAX, new MemoryOperand(Register.RIP, (long)(RegionBase + 0x18))), _cpu.Rip)!;
+        _emulator.ExecuteIdentityMapped(code, _cpu, RegionBase, _device);
+        _cpu.Rip = RegionBase - 0x1000 + 0x4;
+
+        MmioExecutionResult result = _emulator.ExecuteIdentityMapped(code, _cpu, RegionBase, _device);
+
+        Assert.Equal(0x1CUL, result.Read!.Value.Offset);
+    }
+
+    [Fact]
     public void Execute_WithTrace_WritesOneNamedLinePerAccess()
     {
         var lines = new List<string>();
