@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace VtdEmu.Scenarios;
+
+/// <summary>
+/// Numbers as scenario and trace files write them: <c>0x</c>-prefixed hex or plain decimal, with
+/// optional <c>_</c> separators between digits (<c>0xFEE0_0000</c>), at most 64 bits.
+/// </summary>
+public static class ScenarioNumber
+{
+    /// <summary>What a number should look like, for error messages.</summary>
+    public const string Expected = "a number (0x-prefixed hex or decimal)";
+
+    /// <summary>Parses a number; false for anything else, including values above 2^64 − 1.</summary>
+    public static bool TryParse(string? text, out ulong value)
+    {
+        value = 0;
+        if (string.IsNullOrEmpty(text) || text[0] == '_' || text[^1] == '_')
+        {
+            return false;
+        }
+
+        bool hex = text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+        string digits = (hex ? text[2..] : text).Replace("_", string.Empty, StringComparison.Ordinal);
+        if (digits.Length == 0 || (hex && text[2] == '_'))
+        {
+            return false;
+        }
+
+        return hex
+            ? ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
+            : ulong.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Formats an address the way result lines print it: <c>0x</c>, lower case, no leading zeros.</summary>
+    public static string FormatAddress(ulong address) => $"0x{address:x}";
+}
