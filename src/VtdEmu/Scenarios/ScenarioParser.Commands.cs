@@ -14,11 +14,7 @@ public static partial class ScenarioParser
             string name = tokens[0];
             string usage = ScenarioSyntax.UsageOf(kind);
             int operandCount = usage.Split(' ').Length;
-            int tail = Array.IndexOf(tokens, ScenarioSyntax.EqualsToken);
-            if (tail < 0)
-            {
-                tail = Array.IndexOf(tokens, ScenarioSyntax.AndToken);
-            }
+            int tail = Array.FindIndex(tokens, t => t is ScenarioSyntax.EqualsToken or ScenarioSyntax.AndToken);
 
             int given = (tail < 0 ? tokens.Length : tail) - 1;
             if (given != operandCount)
