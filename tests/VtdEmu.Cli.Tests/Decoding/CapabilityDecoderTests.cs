@@ -96,4 +96,12 @@ public sealed class CapabilityDecoderTests
     {
         Assert.Equal(meaning, Assert.Single(CapabilityDecoder.Decode(value), r => r.Field == "SAGAW").Meaning);
     }
+
+    [Fact]
+    public void Decode_Fields_AreTheCoreCapabilityFieldTable()
+    {
+        Assert.Equal(
+            Scenarios.CapabilityFields.Cap.Select(f => (f.Name, f.Msb, f.Lsb)),
+            CapabilityDecoder.Decode(0).Select(r => (r.Field, r.Msb, r.Lsb)));
+    }
 }

@@ -82,4 +82,12 @@ public sealed class ExtendedCapabilityDecoderTests
     {
         Assert.Equal(meaning, Assert.Single(ExtendedCapabilityDecoder.Decode(value), r => r.Field == "reserved").Meaning);
     }
+
+    [Fact]
+    public void Decode_Fields_AreTheCoreCapabilityFieldTable()
+    {
+        Assert.Equal(
+            Scenarios.CapabilityFields.Ecap.Select(f => (f.Name, f.Msb, f.Lsb)),
+            ExtendedCapabilityDecoder.Decode(0).Select(r => (r.Field, r.Msb, r.Lsb)));
+    }
 }
