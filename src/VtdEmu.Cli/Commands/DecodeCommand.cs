@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Spectre.Console;
 using VtdEmu.Cli.Decoding;
+using VtdEmu.Scenarios;
 
 namespace VtdEmu.Cli.Commands;
 
@@ -18,7 +20,7 @@ internal static class DecodeCommand
         {
             Description = "Register values, 0x-prefixed hex or decimal.",
             Arity = ArgumentArity.OneOrMore,
-            CustomParser = result => [.. result.Tokens.Select((_, i) => ParseToken(result, i))],
+            CustomParser = ParseValues,
         };
         var command = new Command("decode", "Decode CAP or ECAP values field by field, with the spec's mnemonics and bit ranges.")
         {
@@ -42,16 +44,19 @@ internal static class DecodeCommand
         return command;
     }
 
-    private static ulong ParseToken(System.CommandLine.Parsing.ArgumentResult result, int index)
+    private static ulong[] ParseValues(ArgumentResult result)
     {
-        string token = result.Tokens[index].Value;
-        if (Scenarios.ScenarioNumber.TryParse(token, out ulong value))
+        ulong[] values = new ulong[result.Tokens.Count];
+        for (int i = 0; i < values.Length; i++)
         {
-            return value;
+            string token = result.Tokens[i].Value;
+            if (!ScenarioNumber.TryParse(token, out values[i]))
+            {
+                result.AddError($"expected {ScenarioNumber.Expected}, found '{token}'");
+            }
         }
 
-        result.AddError($"expected {Scenarios.ScenarioNumber.Expected}, found '{token}'");
-        return 0;
+        return values;
     }
 
     private static Table Render(string title, IReadOnlyList<RegisterFieldRow> rows)

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
@@ -13,9 +15,9 @@ internal static class DemoCommand
         "What works now: vtdemu decode cap 0x00d2008c22260206, vtdemu run --parse-only FILE, " +
         "vtdemu trace-gen, vtdemu replay TRACE (parse and summary). See vtdemu --help.";
 
-    public static System.CommandLine.Command Create(CliContext context)
+    public static Command Create(CliContext context)
     {
-        var command = new System.CommandLine.Command("demo", "A guided tour of the emulator (the default command).");
+        var command = new Command("demo", "A guided tour of the emulator (the default command).");
         command.SetAction(_ => Run(context));
         return command;
     }

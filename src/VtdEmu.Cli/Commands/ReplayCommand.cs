@@ -25,7 +25,7 @@ internal static class ReplayCommand
         var preset = new Option<string?>("--preset") { Description = $"Capability preset (default: the setup scenario's, else {ScenarioSetup.DefaultPreset})." };
         var entries = new Option<int?>("--iotlb-entries") { Description = "IOTLB entries.", CustomParser = r => NumberParsing.ParseInt(r) };
         var ways = new Option<int?>("--iotlb-ways") { Description = "IOTLB associativity; entries must be a multiple of it.", CustomParser = r => NumberParsing.ParseInt(r) };
-        var policy = new Option<CachePolicy?>("--iotlb-policy") { Description = "IOTLB replacement policy: Lru, Fifo or Random." };
+        var policy = new Option<CachePolicy?>("--iotlb-policy") { Description = "IOTLB replacement policy: lru, fifo or random." };
         var command = new Command("replay", "Replay a DMA trace through the remapping unit and count outcomes.")
         {
             trace, setup, preset, entries, ways, policy,

@@ -11,9 +11,9 @@ internal static class TraceGenCommand
     public static Command Create(CliContext context)
     {
         var defaults = new TraceGeneratorOptions();
-        var pattern = new Option<TracePattern>("--pattern") { Description = "Sequential, Strided or Random.", DefaultValueFactory = _ => defaults.Pattern };
+        var pattern = new Option<TracePattern>("--pattern") { Description = "sequential, strided or random.", DefaultValueFactory = _ => defaults.Pattern };
         var count = new Option<int>("--count") { Description = "Number of accesses.", DefaultValueFactory = _ => defaults.Count, CustomParser = NumberParsing.ParseInt };
-        var devices = new Option<string[]>("--device") { Description = "Requester bb:dd.f; repeat for several (used round-robin). Default 00:03.0.", AllowMultipleArgumentsPerToken = false };
+        var devices = new Option<string[]>("--device") { Description = "Requester bb:dd.f; repeat for several (used round-robin). Default 00:03.0." };
         var baseIova = new Option<ulong>("--base") { Description = "First IOVA.", DefaultValueFactory = _ => defaults.Base, CustomParser = NumberParsing.ParseULong };
         var length = new Option<int>("--length") { Description = "Bytes per access.", DefaultValueFactory = _ => (int)defaults.Length, CustomParser = NumberParsing.ParseInt };
         var stride = new Option<ulong>("--stride") { Description = "Bytes between accesses (Strided).", DefaultValueFactory = _ => defaults.Stride, CustomParser = NumberParsing.ParseULong };
