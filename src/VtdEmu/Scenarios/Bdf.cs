@@ -38,24 +38,23 @@ public readonly record struct Bdf
     /// <summary>
     /// Parses <c>bb:dd.f</c>: bus and device as one or two hex digits, function as one digit 0-7.
     /// </summary>
-    public static bool TryParse(string? text, out Bdf bdf)
+    public static bool TryParse(string? text, out Bdf bdf) => TryParse(text.AsSpan(), out bdf);
+
+    /// <summary>Parses <c>bb:dd.f</c> without allocating; see <see cref="TryParse(string?, out Bdf)"/>.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out Bdf bdf)
     {
         bdf = default;
-        if (text is null)
-        {
-            return false;
-        }
 
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        int colon = text.IndexOf(':');
+        int dot = text.IndexOf('.');
         if (colon < 1 || dot < colon + 2 || dot != text.Length - 2 || colon > 2 || dot - colon - 1 > 2)
         {
             return false;
         }
 
-        if (!byte.TryParse(text.AsSpan(0, colon), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte bus)
-            || !byte.TryParse(text.AsSpan(colon + 1, dot - colon - 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte device)
-            || !byte.TryParse(text.AsSpan(dot + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte function)
+        if (!byte.TryParse(text[..colon], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte bus)
+            || !byte.TryParse(text.Slice(colon + 1, dot - colon - 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte device)
+            || !byte.TryParse(text[(dot + 1)..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte function)
             || device > MaxDevice
             || function > MaxFunction)
         {

@@ -12,25 +12,48 @@ public static class ScenarioNumber
     public const string Expected = "a number (0x-prefixed hex or decimal)";
 
     /// <summary>Parses a number; false for anything else, including values above 2^64 − 1.</summary>
-    public static bool TryParse(string? text, out ulong value)
+    public static bool TryParse(string? text, out ulong value) => TryParse(text.AsSpan(), out value);
+
+    /// <summary>Parses a number without allocating; false for anything else, including values above 2^64 − 1.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out ulong value)
     {
         value = 0;
-        if (string.IsNullOrEmpty(text) || text[0] == '_' || text[^1] == '_')
-        {
-            return false;
-        }
-
         bool hex = text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
-        string digits = (hex ? text[2..] : text).Replace("_", string.Empty, StringComparison.Ordinal);
-        if (digits.Length == 0 || (hex && text[2] == '_'))
+        ReadOnlySpan<char> digits = hex ? text[2..] : text;
+        if (digits.IsEmpty || digits[0] == '_' || digits[^1] == '_')
         {
             return false;
         }
 
-        return hex
-            ? ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
-            : ulong.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        if (digits.Contains('_'))
+        {
+            // Separators only between digits; 128 characters is far more than 64 bits need.
+            Span<char> buffer = stackalloc char[128];
+            int length = 0;
+            foreach (char c in digits)
+            {
+                if (c == '_')
+                {
+                    continue;
+                }
+
+                if (length == buffer.Length)
+                {
+                    return false;
+                }
+
+                buffer[length++] = c;
+            }
+
+            return ParseDigits(buffer[..length], hex, out value);
+        }
+
+        return ParseDigits(digits, hex, out value);
     }
+
+    private static bool ParseDigits(ReadOnlySpan<char> digits, bool hex, out ulong value) => hex
+        ? ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
+        : ulong.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
     /// <summary>Formats an address the way result lines print it: <c>0x</c>, lower case, no leading zeros.</summary>
     public static string FormatAddress(ulong address) => $"0x{address:x}";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 
 namespace VtdEmu.Scenarios;
@@ -96,17 +97,21 @@ public sealed class TraceReader : IDisposable
 
     /// <summary>
     /// Parses one trace line. Returns true with an access; false with <paramref name="error"/> null
-    /// for a blank or comment line, or set for a bad one.
+    /// for a blank or comment line, or set for a bad one. Allocates only for an error message.
     /// </summary>
-    public static bool TryParseLine(string line, SourceLocation at, out TraceAccess access, out ScenarioError? error)
+    public static bool TryParseLine(ReadOnlySpan<char> line, SourceLocation at, out TraceAccess access, out ScenarioError? error)
     {
-        ArgumentNullException.ThrowIfNull(line);
         access = default;
         error = null;
-        int comment = line.IndexOf('#', StringComparison.Ordinal);
-        string[] tokens = (comment >= 0 ? line[..comment] : line)
-            .Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
-        if (tokens.Length == 0)
+        int comment = line.IndexOf('#');
+        if (comment >= 0)
+        {
+            line = line[..comment];
+        }
+
+        Span<Range> fields = stackalloc Range[5];
+        int count = Tokenize(line, fields);
+        if (count == 0)
         {
             return false;
         }
@@ -114,25 +119,25 @@ public sealed class TraceReader : IDisposable
         string? problem = null;
         Bdf bdf = default;
         ulong iova = 0, length = 0;
-        if (tokens.Length != 4)
+        if (count != 4)
         {
-            problem = $"expected 'BDF IOVA LEN R|W', found {tokens.Length} fields";
+            problem = $"expected 'BDF IOVA LEN R|W', found {(count > 4 ? "more than 4" : count.ToString(CultureInfo.InvariantCulture))} fields";
         }
-        else if (!Bdf.TryParse(tokens[0], out bdf))
+        else if (!Bdf.TryParse(line[fields[0]], out bdf))
         {
-            problem = $"BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '{tokens[0]}'";
+            problem = $"BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '{line[fields[0]]}'";
         }
-        else if (!ScenarioNumber.TryParse(tokens[1], out iova))
+        else if (!ScenarioNumber.TryParse(line[fields[1]], out iova))
         {
-            problem = $"IOVA: expected {ScenarioNumber.Expected}, found '{tokens[1]}'";
+            problem = $"IOVA: expected {ScenarioNumber.Expected}, found '{line[fields[1]]}'";
         }
-        else if (!ScenarioNumber.TryParse(tokens[2], out length) || length > ScenarioParser.MaxDmaLength)
+        else if (!ScenarioNumber.TryParse(line[fields[2]], out length) || length > ScenarioParser.MaxDmaLength)
         {
-            problem = $"LEN: expected 0 to {ScenarioNumber.FormatAddress(ScenarioParser.MaxDmaLength)}, found '{tokens[2]}'";
+            problem = $"LEN: expected 0 to {ScenarioNumber.FormatAddress(ScenarioParser.MaxDmaLength)}, found '{line[fields[2]]}'";
         }
-        else if (tokens[3] is not ("R" or "W" or "r" or "w"))
+        else if (line[fields[3]] is not ("R" or "W" or "r" or "w"))
         {
-            problem = $"expected R or W as the direction, found '{tokens[3]}'";
+            problem = $"expected R or W as the direction, found '{line[fields[3]]}'";
         }
 
         if (problem is not null)
@@ -141,8 +146,43 @@ public sealed class TraceReader : IDisposable
             return false;
         }
 
-        access = new TraceAccess(bdf, iova, (uint)length, tokens[3] is "R" or "r" ? DmaDirection.Read : DmaDirection.Write);
+        DmaDirection direction = line[fields[3]] is "R" or "r" ? DmaDirection.Read : DmaDirection.Write;
+        access = new TraceAccess(bdf, iova, (uint)length, direction);
         return true;
+    }
+
+    /// <summary>Splits on spaces and tabs into at most <c>fields.Length</c> ranges; returns how many were found.</summary>
+    private static int Tokenize(ReadOnlySpan<char> line, Span<Range> fields)
+    {
+        int count = 0;
+        int i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && line[i] is (' ' or '\t' or '\r'))
+            {
+                i++;
+            }
+
+            if (i == line.Length)
+            {
+                break;
+            }
+
+            int start = i;
+            while (i < line.Length && line[i] is not (' ' or '\t' or '\r'))
+            {
+                i++;
+            }
+
+            if (count == fields.Length)
+            {
+                return count;
+            }
+
+            fields[count++] = start..i;
+        }
+
+        return count;
     }
 
     public void Dispose() => _reader.Dispose();

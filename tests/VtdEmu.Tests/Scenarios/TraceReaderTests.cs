@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using CsCheck;
 using VtdEmu.Scenarios;
 
 namespace VtdEmu.Tests.Scenarios;
@@ -73,6 +74,7 @@ public sealed class TraceReaderTests
 
     [Theory]
     [InlineData("00:03.0 0x1000 64", "t.trace:2: expected 'BDF IOVA LEN R|W', found 3 fields")]
+    [InlineData("00:03.0 0x1000 64 R R", "t.trace:2: expected 'BDF IOVA LEN R|W', found more than 4 fields")]
     [InlineData("00:3 0x1000 64 R", "t.trace:2: BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '00:3'")]
     [InlineData("00:03.0 x 64 R", "t.trace:2: IOVA: expected a number (0x-prefixed hex or decimal), found 'x'")]
     [InlineData("00:03.0 0x0 0x100001 R", "t.trace:2: LEN: expected 0 to 0x100000, found '0x100001'")]
@@ -93,5 +95,23 @@ public sealed class TraceReaderTests
 
         Assert.Null(TraceReader.TryOpen(path, out ScenarioError? error));
         Assert.StartsWith("cannot read the trace: ", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParseLine_RandomText_NeverThrows()
+    {
+        Gen.String.Sample(line => { _ = TraceReader.TryParseLine(line, new SourceLocation("t.trace", 1), out _, out _); });
+    }
+
+    [Fact]
+    public void TryParseLine_AnyAccess_RoundTripsThroughItsText()
+    {
+        Gen.Select(Gen.UShort, Gen.ULong, Gen.UInt[0, 1 << 20], Gen.Bool).Sample((sourceId, iova, length, write) =>
+        {
+            var access = new TraceAccess(Bdf.FromSourceId(sourceId), iova, length, write ? DmaDirection.Write : DmaDirection.Read);
+
+            Assert.True(TraceReader.TryParseLine("  " + access.ToString().Replace(" ", "\t ", StringComparison.Ordinal) + " # c", default, out TraceAccess parsed, out _));
+            Assert.Equal(access, parsed);
+        });
     }
 }
