@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.IO.Compression;
+using System.Text;
+using VtdEmu.Scenarios;
+
+namespace VtdEmu.Cli.Commands;
+
+/// <summary><c>vtdemu trace-gen</c>: writes a synthetic DMA trace for replay tests and IOTLB benchmarks.</summary>
+internal static class TraceGenCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var defaults = new TraceGeneratorOptions();
+        var pattern = new Option<TracePattern>("--pattern") { Description = "sequential, strided or random.", DefaultValueFactory = _ => defaults.Pattern };
+        var count = new Option<int>("--count") { Description = "Number of accesses.", DefaultValueFactory = _ => defaults.Count, CustomParser = NumberParsing.ParseInt };
+        var devices = new Option<string[]>("--device") { Description = "Requester bb:dd.f; repeat for several (used round-robin). Default 00:03.0." };
+        var baseIova = new Option<ulong>("--base") { Description = "First IOVA.", DefaultValueFactory = _ => defaults.Base, CustomParser = NumberParsing.ParseULong };
+        var length = new Option<int>("--length") { Description = "Bytes per access.", DefaultValueFactory = _ => (int)defaults.Length, CustomParser = NumberParsing.ParseInt };
+        var stride = new Option<ulong>("--stride") { Description = "Bytes between accesses (Strided).", DefaultValueFactory = _ => defaults.Stride, CustomParser = NumberParsing.ParseULong };
+        var pages = new Option<ulong>("--pages") { Description = "Working set in 4-KiB pages; IOVAs stay in [base, base + pages * 4 KiB).", DefaultValueFactory = _ => defaults.WorkingSetPages, CustomParser = NumberParsing.ParseULong };
+        var writeRatio = new Option<double>("--write-ratio") { Description = "Fraction of writes, 0 to 1.", DefaultValueFactory = _ => defaults.WriteRatio };
+        var seed = new Option<int>("--seed") { Description = "Seed; the same options and seed give the same trace.", DefaultValueFactory = _ => defaults.Seed };
+        var output = new Option<string?>("--output", "-o") { Description = "Output file (gzip when it ends in .gz); default stdout." };
+        var command = new Command("trace-gen", "Write a synthetic DMA trace (sequential, strided or random working set).")
+        {
+            pattern, count, devices, baseIova, length, stride, pages, writeRatio, seed, output,
+        };
+        command.SetAction(parse =>
+        {
+            List<Bdf> bdfs = [];
+            foreach (string text in parse.GetValue(devices) ?? [])
+            {
+                if (!Bdf.TryParse(text, out Bdf bdf))
+                {
+                    context.Error.WriteLine($"trace-gen --device: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '{text}'");
+                    return ExitCode.BadInput;
+                }
+
+                bdfs.Add(bdf);
+            }
+
+            int lengthValue = parse.GetValue(length);
+            var options = new TraceGeneratorOptions
+            {
+                Pattern = parse.GetValue(pattern),
+                Count = parse.GetValue(count),
+                Devices = bdfs.Count == 0 ? defaults.Devices : [.. bdfs],
+                Base = parse.GetValue(baseIova),
+                Length = (uint)Math.Max(lengthValue, 0),
+                Stride = parse.GetValue(stride),
+                WorkingSetPages = parse.GetValue(pages),
+                WriteRatio = parse.GetValue(writeRatio),
+                Seed = parse.GetValue(seed),
+            };
+            return Write(context, options, parse.GetValue(output));
+        });
+        return command;
+    }
+
+    private static int Write(CliContext context, TraceGeneratorOptions options, string? path)
+    {
+        if (TraceGenerator.Validate(options) is { } problem)
+        {
+            context.Error.WriteLine($"trace-gen: {problem}");
+            return ExitCode.BadInput;
+        }
+
+        if (path is null)
+        {
+            TraceGenerator.Write(options, context.Out);
+            return ExitCode.Success;
+        }
+
+        try
+        {
+            using FileStream file = File.Create(path);
+            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? new GZipStream(file, CompressionLevel.Optimal)
+                : file;
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
+            TraceGenerator.Write(options, writer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            context.Error.WriteLine($"trace-gen: cannot write {path}: {e.Message}");
+            return ExitCode.BadInput;
+        }
+
+        return ExitCode.Success;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+using VtdEmu.Faults;
+using VtdEmu.Memory;
+using VtdEmu.Scenarios;
+
+namespace VtdEmu.Cli.Tests;
+
+/// <summary>Runs <c>vtdemu</c> in-process with captured streams and a scratch directory.</summary>
+internal sealed class CliHarness : IDisposable
+{
+    private readonly StringWriter _out = new() { NewLine = "\n" };
+    private readonly StringWriter _error = new() { NewLine = "\n" };
+
+    public CliHarness() => Directory.CreateDirectory(Scratch);
+
+    public string Scratch { get; } = Path.Combine(Path.GetTempPath(), $"vtdemu-cli-{Guid.NewGuid():n}");
+
+    public string Out => _out.ToString();
+
+    public string Error => _error.ToString();
+
+    public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The platform factory handed to the CLI; null = not wired (as in the shipped build).</summary>
+    public IScenarioTargetFactory? Platform { get; set; }
+
+    public int Run(params string[] args) => Cli.Run(args, new CliContext(_out, _error) { Platform = Platform });
+
+    public string Write(string name, string text)
+    {
+        string path = Path.Combine(Scratch, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _out.Dispose();
+        _error.Dispose();
+        Directory.Delete(Scratch, recursive: true);
+    }
+}
+
+/// <summary>
+/// A stand-in platform: registers read as their offset, RAM per setup, and DMA that completes
+/// below IOVA 0x10000 and is blocked above it with fault 04 (address beyond the width).
+/// </summary>
+internal sealed class FakePlatform : IScenarioTargetFactory
+{
+    public List<ScenarioSetup> Setups { get; } = [];
+
+    public bool TryCreate(ScenarioSetup setup, [NotNullWhen(true)] out IScenarioTarget? target, [NotNullWhen(false)] out ScenarioError? error)
+    {
+        Setups.Add(setup);
+        if (setup.Preset != ScenarioSetup.DefaultPreset)
+        {
+            target = null;
+            error = new ScenarioError(setup.PresetLocation ?? new SourceLocation(setup.File, 0), $"preset: unknown preset '{setup.Preset}'");
+            return false;
+        }
+
+        target = new Target(new GuestMemory([.. setup.Ram]));
+        error = null;
+        return true;
+    }
+
+    private sealed class Target(GuestMemory memory) : IScenarioTarget, IMmio
+    {
+        public IMmio Mmio => this;
+
+        public GuestMemory Memory => memory;
+
+        public int Length => 0x1000;
+
+        public ulong Read(ulong offset, int size) => offset;
+
+        public void Write(ulong offset, int size, ulong value)
+        {
+        }
+
+        public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination) => Outcome(iova);
+
+        public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source) => Outcome(iova);
+
+        private static DmaOutcome Outcome(ulong iova) => iova < 0x10000 ? DmaOutcome.Ok : new DmaOutcome(FaultReason.AddressBeyondWidth);
+    }
+}

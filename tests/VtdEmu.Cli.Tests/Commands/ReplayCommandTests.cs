@@ -1,0 +1,117 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace VtdEmu.Cli.Tests.Commands;
+
+public sealed class ReplayCommandTests : IDisposable
+{
+    private const string Trace = "# two devices\n00:03.0 0x1000 64 R\n00:03.0 0x1fc0 128 W\n00:04.0 0x20000 8 R\n";
+
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    private string WriteGzip(string name, string text)
+    {
+        string path = Path.Combine(_cli.Scratch, name);
+        using FileStream file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        gzip.Write(Encoding.UTF8.GetBytes(text));
+        return path;
+    }
+
+    private void AssertSummary()
+    {
+        Assert.Matches(new Regex(@"│ accesses\s+│\s+3 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ reads\s+│\s+2 \(72 bytes\) │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ writes\s+│\s+1 \(128 bytes\) │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ devices\s+│\s+00:03\.0 00:04\.0 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ distinct 4-KiB pages\s+│\s+3 │"), _cli.Out);
+    }
+
+    [Fact]
+    public void Replay_PlainTrace_SummarisesItAndSaysExecutionIsNotWired()
+    {
+        string path = _cli.Write("t.trace", Trace);
+
+        Assert.Equal(ExitCode.NotAvailable, _cli.Run("replay", path));
+        AssertSummary();
+        Assert.Contains("not wired into this build yet", _cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_GzipTrace_IsRecognisedWhateverItsName()
+    {
+        string path = WriteGzip("t.trace", Trace);
+
+        Assert.Equal(ExitCode.NotAvailable, _cli.Run("replay", path));
+        AssertSummary();
+    }
+
+    [Fact]
+    public void Replay_BadTraceLine_NamesFileAndLineAndExitsBadInput()
+    {
+        string path = _cli.Write("t.trace", "00:03.0 0x1000 64 R\n00:03.0 0x1000 64 X\n");
+
+        Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path));
+        Assert.Equal([$"{path}:2: expected R or W as the direction, found 'X'"], _cli.ErrorLines);
+        Assert.Empty(_cli.Out);
+    }
+
+    [Fact]
+    public void Replay_WithPlatform_CountsOutcomesAndPassesIotlbGeometry()
+    {
+        var platform = new FakePlatform();
+        _cli.Platform = platform;
+        string path = _cli.Write("t.trace", Trace);
+
+        int exit = _cli.Run("replay", path, "--iotlb-entries", "0x40", "--iotlb-ways", "4", "--iotlb-policy", "fifo");
+
+        Assert.Equal(ExitCode.Success, exit);
+        Assert.Matches(new Regex(@"│ ok\s+│\s+2 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ fault 04 \(AddressBeyondWidth\)\s+│\s+1 │"), _cli.Out);
+        Scenarios.ScenarioSetup setup = Assert.Single(platform.Setups);
+        Assert.Equal(new Scenarios.CacheGeometry(64, 4, Scenarios.CachePolicy.Fifo), setup.Iotlb);
+        Assert.Equal(["00:03.0", "00:04.0"], setup.Devices.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Replay_SetupScenario_RunsFirstAndMustDeclareTheTraceDevices()
+    {
+        _cli.Platform = new FakePlatform();
+        string trace = _cli.Write("t.trace", Trace);
+        string setup = _cli.Write("setup.scenario", "device 00:03.0\nmmio-write32 0x18 0\n");
+
+        Assert.Equal(ExitCode.BadInput, _cli.Run("replay", trace, "--setup", setup));
+        Assert.Equal($"{setup}: the trace's device 00:04.0 is not declared (add 'device 00:04.0')", _cli.ErrorLines[0]);
+    }
+
+    [Fact]
+    public void Replay_SetupScenarioAssertionFails_NothingIsReplayed()
+    {
+        _cli.Platform = new FakePlatform();
+        string trace = _cli.Write("t.trace", "00:03.0 0x1000 64 R\n");
+        string setup = _cli.Write("setup.scenario", "device 00:03.0\nmmio-read32 0x1c == 0\n");
+
+        Assert.Equal(ExitCode.Failed, _cli.Run("replay", trace, "--setup", setup));
+        Assert.Equal(
+            [$"{setup}:2: mmio-read32 0x1c: expected 00000000, actual 0000001c", "replay: the setup scenario failed; nothing was replayed"],
+            _cli.ErrorLines);
+    }
+
+    [Fact]
+    public void Replay_EntriesNotAMultipleOfWays_ExitsBadInput()
+    {
+        string path = _cli.Write("t.trace", Trace);
+
+        Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path, "--iotlb-entries", "6", "--iotlb-ways", "4"));
+    }
+
+    [Fact]
+    public void Replay_MissingTrace_IsAnErrorNotAnException()
+    {
+        Assert.Equal(ExitCode.BadInput, _cli.Run("replay", Path.Combine(_cli.Scratch, "none.trace")));
+        Assert.Contains("cannot read the trace", _cli.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,93 @@
+namespace VtdEmu.Cli.Tests.Commands;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public void Run_BadScenario_NamesFileAndLineOnStderrAndExitsBadInput()
+    {
+        string path = _cli.Write("bad.scenario", "# comment\nmmio-read32 0x1c\nmmio-read32\n");
+
+        int exit = _cli.Run("run", path);
+
+        Assert.Equal(ExitCode.BadInput, exit);
+        Assert.Empty(_cli.Out);
+        Assert.Equal([$"{path}:3: mmio-read32: expected 'mmio-read32 OFF', found 0 operands", "run: 1 parse error; nothing was run"], _cli.ErrorLines);
+    }
+
+    [Fact]
+    public void Run_MissingPath_ExitsBadInput()
+    {
+        string path = Path.Combine(_cli.Scratch, "nope.scenario");
+
+        Assert.Equal(ExitCode.BadInput, _cli.Run("run", path));
+        Assert.Equal([$"{path}: no such file or directory"], _cli.ErrorLines);
+    }
+
+    [Fact]
+    public void Run_ParseOnly_ChecksEveryScenarioInADirectoryRecursively()
+    {
+        _cli.Write("a.scenario", "mmio-read32 0x1c == 0x1c\n");
+        _cli.Write("sub/b.scenario", "device 00:03.0\ndma-read 00:03.0 0 4 == ok\nmem-write32 0 1\n");
+        _cli.Write("ignored.txt", "not a scenario");
+
+        int exit = _cli.Run("run", "--parse-only", _cli.Scratch);
+
+        Assert.Equal(ExitCode.Success, exit);
+        Assert.Equal(["run: 2 scenario(s) parsed: 3 commands, 2 assertions"], _cli.ErrorLines);
+    }
+
+    [Fact]
+    public void Run_WithoutPlatform_SaysSoAndExitsNotAvailable()
+    {
+        string path = _cli.Write("a.scenario", "mmio-read32 0x1c\n");
+
+        Assert.Equal(ExitCode.NotAvailable, _cli.Run("run", path));
+        Assert.Empty(_cli.Out);
+        Assert.Contains("not wired into this build yet", _cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_WithPlatform_PrintsResultLinesOnlyOnStdout()
+    {
+        _cli.Platform = new FakePlatform();
+        string path = _cli.Write("a.scenario", "device 00:03.0\nmmio-read32 0x1C\nmmio-write32 0x18 1\ndma-read 00:03.0 0x1000 4\ndma-write 00:03.0 0x20000 4 0xff\n");
+
+        int exit = _cli.Run("run", path);
+
+        Assert.Equal(ExitCode.Success, exit);
+        Assert.Equal(["mmio-read32 0x1c = 0000001c", "dma-read 00:03.0 0x1000 = ok", "dma-write 00:03.0 0x20000 = fault 04"], _cli.OutLines);
+    }
+
+    [Fact]
+    public void Run_FailedAssertions_AreEachNamedOnStderrAndExitFailed()
+    {
+        _cli.Platform = new FakePlatform();
+        string path = _cli.Write("a.scenario", "device 00:03.0\nmmio-read32 0x1c == 0x1d\nmmio-read64 0x8 == 0x8\ndma-read 00:03.0 0x20000 4 == ok\n");
+
+        int exit = _cli.Run("run", path);
+
+        Assert.Equal(ExitCode.Failed, exit);
+        Assert.Equal(
+            [
+                $"{path}:2: mmio-read32 0x1c: expected 0000001d, actual 0000001c",
+                $"{path}:4: dma-read 00:03.0 0x20000: expected ok, actual fault 04",
+                "run: 1 scenario(s), 3 commands, 3 assertions, 2 failure(s)",
+            ],
+            _cli.ErrorLines);
+        Assert.Equal(3, _cli.OutLines.Length);
+    }
+
+    [Fact]
+    public void Run_PlatformRefusesSetup_ReportsTheDirectiveLine()
+    {
+        _cli.Platform = new FakePlatform();
+        string path = _cli.Write("a.scenario", "preset skylake\nmmio-read32 0\n");
+
+        Assert.Equal(ExitCode.Failed, _cli.Run("run", path));
+        Assert.Equal($"{path}:1: preset: unknown preset 'skylake'", _cli.ErrorLines[0]);
+    }
+}
