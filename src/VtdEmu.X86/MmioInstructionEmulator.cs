@@ -232,7 +232,8 @@ public sealed class MmioInstructionEmulator
 
             case AccessOperation.StoreXmm:
                 {
-                    ulong value = (ulong)cpu.GetXmm(access.Register) & mask;
+                    // The low quadword of the XMM register; the upper half is not stored.
+                    ulong value = unchecked((ulong)cpu.GetXmm(access.Register)) & mask;
                     device.Write(offset, size, value);
                     return Executed(access, null, new MmioAccess(offset, size, MmioDirection.Write, value));
                 }
