@@ -24,7 +24,7 @@ public readonly struct DmaRequest
     public byte Bus => (byte)(SourceId >> 8);
 
     /// <summary>The device:function number (SID bits 7:0).</summary>
-    public byte DevFn => (byte)SourceId;
+    public byte DevFn => unchecked((byte)SourceId);
 
     /// <summary>The request's address (IOVA for untranslated and translation requests).</summary>
     public ulong Address { get; }

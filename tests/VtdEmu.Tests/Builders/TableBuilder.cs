@@ -98,7 +98,7 @@ internal sealed class TableBuilder
         ulong contextTable = AllocatePage();
         ulong rootSlot = rootTable + ((ulong)(sid >> 8) * RootEntry.Size);
         Write(rootSlot, RootEntry.Create(contextTable));
-        ulong contextSlot = contextTable + ((ulong)(byte)sid * ContextEntry.Size);
+        ulong contextSlot = contextTable + ((ulong)(sid & 0xFF) * ContextEntry.Size);
         Write(contextSlot, context);
         return new LegacyTables(rootTable, rootSlot, contextSlot);
     }
@@ -114,7 +114,7 @@ internal sealed class TableBuilder
         ulong contextTable = AllocatePage();
         ulong directory = AllocatePage();
         ulong pasidTable = AllocatePage();
-        bool upper = (byte)sid >= 0x80;
+        bool upper = (sid & 0x80) != 0;
         ulong rootSlot = rootTable + ((ulong)(sid >> 8) * ScalableRootEntry.Size);
         Write(rootSlot, ScalableRootEntry.Create(upper ? 0 : contextTable, !upper, upper ? contextTable : 0, upper));
         ulong contextSlot = contextTable + ((ulong)(sid & 0x7F) * ScalableContextEntry.Size);

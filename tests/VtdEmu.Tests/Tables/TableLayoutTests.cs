@@ -41,7 +41,7 @@ public sealed class TableLayoutTests
     [Fact]
     public void WriteTo_AfterReadFrom_ReproducesEveryByte()
     {
-        byte[] source = Enumerable.Range(0, 64).Select(i => (byte)((i * 37) + 11)).ToArray();
+        byte[] source = Enumerable.Range(0, 64).Select(i => unchecked((byte)((i * 37) + 11))).ToArray();
         byte[] target = new byte[64];
 
         RootEntry.ReadFrom(source).WriteTo(target);
