@@ -55,6 +55,23 @@ public sealed class SecondLevelWalkerTests
         Assert.Equal(FaultReason.SecondLevelEntryAccessError, unbacked.Fault);
     }
 
+    [Theory]
+    [InlineData(false, FaultReason.ReadDenied)]
+    [InlineData(true, FaultReason.SecondLevelEntryNotPresent)]
+    public void Walk_NotPresentEntryFullOfReservedBits_ReportsNotPresentNotReserved(bool scalable, FaultReason expected)
+    {
+        var builder = new TableBuilder();
+        ulong table = builder.AllocatePage();
+        // R=W=0: every other bit (reserved ones included) is ignored.
+        builder.Write64(table, ~3UL);
+        var walker = new SecondLevelWalker(builder.Memory, TestParameters.Create());
+
+        TranslationResult result = walker.Walk(0, DmaAccess.Read, scalable, WalkStart.FromRoot(table, 4));
+
+        Assert.Equal(expected, result.Fault);
+        Assert.Equal(1, result.TableReads);
+    }
+
     [Fact]
     public void Walk_TableThatPointsAtItself_EndsAfterTheLevelCount()
     {

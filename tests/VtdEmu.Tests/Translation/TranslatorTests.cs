@@ -87,4 +87,36 @@ public sealed partial class TranslatorTests
         Assert.Equal(FaultReason.InvalidTranslationTableMode, result.Fault);
         Assert.False(result.Suppressed);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Translate_NotPresentContextEntryWithReservedBits_ReportsNotPresentWithOwnFpd(bool scalable)
+    {
+        var builder = new TableBuilder();
+        RootPointer root;
+        if (scalable)
+        {
+            ScalableTables tables = builder.Scalable(Sid, 0, PasidEntry.Create(Did, PasidGranularTranslationType.SecondLevel, 0, 2));
+            builder.Write64(tables.ContextEntry, 0b10 | (1UL << 6)); // P=0, FPD=1, reserved bit 6
+            builder.Write64(tables.ContextEntry + 24, ulong.MaxValue); // reserved bits 255:192
+            root = RootPointer.Scalable(tables.RootTable);
+        }
+        else
+        {
+            LegacyTables tables = builder.Legacy(Sid, ContextEntry.Create(Did, TranslationType.UntranslatedOnly, 0, 2));
+            builder.Write64(tables.ContextEntry, 0b10 | (1UL << 5)); // P=0, FPD=1, reserved bit 5
+            builder.Write64(tables.ContextEntry + 8, ulong.MaxValue); // reserved bits 127:88
+            root = RootPointer.Legacy(tables.RootTable);
+        }
+
+        var translator = new Translator(builder.Memory, TestParameters.Create());
+
+        TranslationResult result = translator.Translate(DmaRequest.Read(Sid, Iova), root);
+
+        Assert.Equal(scalable ? FaultReason.ScalableContextEntryNotPresent : FaultReason.ContextEntryNotPresent, result.Fault);
+        Assert.True(result.Suppressed);
+        Assert.False(result.IsSuccess);
+        Assert.False(result.ShouldRecord);
+    }
 }
