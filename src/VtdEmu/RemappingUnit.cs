@@ -23,6 +23,10 @@ public sealed partial class RemappingUnit : IMmio
     private const string InvalidName = "invalid";
 
     private readonly RegisterFile _registers;
+
+    // Serialises every change of register state: guest MMIO writes, resets and fault recording by
+    // DMA threads. Register reads stay lock-free (aligned 32/64-bit loads of the value array).
+    private readonly Lock _stateLock = new();
     private readonly IInterruptSink? _interruptSink;
     private ulong _latchedRootTable;
     private ulong _latchedInterruptTable;
@@ -125,27 +129,33 @@ public sealed partial class RemappingUnit : IMmio
             observer.OnAccess(new RegisterAccess(offset, size, value, RegisterAccessKind.Write, _registers.NameAt(at)));
         }
 
-        _registers.GuestWrite(at, size, value);
-        int first = _registers.RowAt(at);
-        if (first >= 0)
+        lock (_stateLock)
         {
-            RunWriteEffect(first, at, size);
-        }
+            _registers.GuestWrite(at, size, value);
+            int first = _registers.RowAt(at);
+            if (first >= 0)
+            {
+                RunWriteEffect(first, at, size);
+            }
 
-        if (size == 8 && _registers.RowAt(at + 4) is int second && second != first && second >= 0)
-        {
-            RunWriteEffect(second, at, size);
+            if (size == 8 && _registers.RowAt(at + 4) is int second && second != first && second >= 0)
+            {
+                RunWriteEffect(second, at, size);
+            }
         }
     }
 
     /// <summary>Returns every register to its reset value and forgets latched pointers and the next-record index.</summary>
     public void Reset()
     {
-        _registers.Reset();
-        _latchedRootTable = 0;
-        _latchedInterruptTable = 0;
-        _latchedFaultLog = 0;
-        _nextFaultRecord = 0;
+        lock (_stateLock)
+        {
+            _registers.Reset();
+            _latchedRootTable = 0;
+            _latchedInterruptTable = 0;
+            _latchedFaultLog = 0;
+            _nextFaultRecord = 0;
+        }
     }
 
     /// <summary>Raw 32-bit register value for model code (WO bits included, no masks).</summary>

@@ -23,7 +23,13 @@ internal sealed class TableBuilder
     private const ulong PageSize = 0x1000;
     private ulong _next = 0x10_0000;
 
-    public TableBuilder() => Memory = new GuestMemory(new MemoryRange(0, RamSize), new MemoryRange(HighRamBase, 0x10_0000));
+    public TableBuilder()
+        : this(new GuestMemory(new MemoryRange(0, RamSize), new MemoryRange(HighRamBase, 0x10_0000)))
+    {
+    }
+
+    /// <summary>A builder over existing memory (e.g. a <see cref="Platform"/>'s RAM); tables start at 1 MiB.</summary>
+    public TableBuilder(GuestMemory memory) => Memory = memory;
 
     public GuestMemory Memory { get; }
 
