@@ -105,8 +105,8 @@ public sealed class ContextCache
     {
         _ = did;
         int fm = functionMask & 3;
-        ushort ignored = (ushort)(((1 << fm) - 1) << (3 - fm));
-        var match = new DeviceMatch((ushort)(sourceId & ~ignored), (ushort)~ignored);
+        ushort keep = (ushort)(0xFFFF ^ (((1 << fm) - 1) << (3 - fm)));
+        var match = new DeviceMatch((ushort)(sourceId & keep), keep);
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);

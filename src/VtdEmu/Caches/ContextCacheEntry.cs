@@ -73,7 +73,8 @@ public readonly struct ContextCacheEntry
     /// <summary>Raw word <paramref name="index"/> (bits 64*index+63 : 64*index).</summary>
     public ulong Word(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)WordCount, nameof(index));
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, WordCount);
         return _words[index];
     }
 

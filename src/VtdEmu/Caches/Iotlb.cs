@@ -23,6 +23,7 @@ public sealed class Iotlb
     private const ulong PageNumberMask = (1UL << 52) - 1;
     private const int PasidShift = 16;
     private const int KindShift = 36;
+    private const ulong KindMask = 3;
     private const int FaultShift = 4;
     private const ulong GlobalBit = 1UL << 2;
     private const int UntaggedKinds = (1 << (int)TranslationKind.SecondLevel) | (1 << (int)TranslationKind.PassThrough);
@@ -215,14 +216,14 @@ public sealed class Iotlb
 
     private static IotlbEntry Decode(ulong key1, PageSize size, ulong alignedPageNumber, ulong data) =>
         new(
-            (ushort)key1,
-            (uint)(key1 >> PasidShift) & PasidMask,
-            (TranslationKind)(key1 >> KindShift),
+            (ushort)(key1 & ushort.MaxValue),
+            (uint)((key1 >> PasidShift) & PasidMask),
+            (TranslationKind)((key1 >> KindShift) & KindMask),
             alignedPageNumber << PageShift4K,
             size,
             data & ~IotlbEntry.OffsetMask(PageSize.Size4K),
             (AccessRights)(data & (ulong)AccessRights.ReadWrite),
-            (FaultReason)(byte)(data >> FaultShift),
+            (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue),
             (data & GlobalBit) != 0);
 
     private int InvalidateAllSets(ref Match match)
@@ -277,12 +278,12 @@ public sealed class Iotlb
 
         public bool Matches(ulong key0, ulong key1, in ulong payload)
         {
-            if ((ushort)key1 != did || ((1 << (int)(key1 >> KindShift)) & kinds) == 0)
+            if ((key1 & ushort.MaxValue) != did || ((1 << (int)((key1 >> KindShift) & KindMask)) & kinds) == 0)
             {
                 return false;
             }
 
-            if (pasid is { } p && ((uint)(key1 >> PasidShift) & PasidMask) != p)
+            if (pasid is { } p && ((key1 >> PasidShift) & PasidMask) != p)
             {
                 return false;
             }

@@ -132,7 +132,7 @@ public sealed class PagingStructureCache
     {
         public bool Matches(ulong key0, ulong key1, in ulong payload)
         {
-            if ((ushort)key1 != did)
+            if ((key1 & ushort.MaxValue) != did)
             {
                 return false;
             }

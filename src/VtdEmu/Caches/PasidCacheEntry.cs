@@ -70,7 +70,8 @@ public readonly struct PasidCacheEntry
     /// <summary>Raw word <paramref name="index"/> (0..7).</summary>
     public ulong Word(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)WordCount, nameof(index));
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, WordCount);
         return _words[index];
     }
 

@@ -67,7 +67,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
 
     /// <summary>The set a tag number maps to (its low bits, like a hardware index).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int SetOf(ulong indexBits) => (int)indexBits & _setMask;
+    public int SetOf(ulong indexBits) => (int)(indexBits & (ulong)_setMask);
 
     /// <summary>Whether any valid entry of <paramref name="cls"/> may be present (a racy hint: a wrong "no" only causes a miss).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,7 +87,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
 
         Debug.Assert((key0 & ValidBit) != 0, "lookup keys carry the valid bit");
         int start = set * _ways;
-        if ((uint)set > (uint)_setMask)
+        if (set < 0 || set > _setMask)
         {
             throw new ArgumentOutOfRangeException(nameof(set));
         }
