@@ -119,7 +119,7 @@ public sealed partial class IotlbTests
         uint tagPasid = kind is TranslationKind.FirstLevel or TranslationKind.Nested ? pasid : 0;
         foreach (IotlbEntry e in reference.Values)
         {
-            if (e.Did == did && e.Kind == kind && e.Pasid == tagPasid && address - e.InputPageBase < e.SizeBytes)
+            if (e.Did == did && e.Kind == kind && e.Pasid == tagPasid && unchecked(address - e.InputPageBase) < e.SizeBytes)
             {
                 return true;
             }
