@@ -228,16 +228,22 @@ internal sealed partial class SetAssociativeStore<TPayload>
             return 0;
         }
 
+        // Same seqlock protocol as BeginWrite/EndWrite, with one full fence per phase instead of one
+        // per set: writers are serialised, so plain increments of the sequences are not lost.
         for (int set = 0; set < _sequence.Length; set++)
         {
-            BeginWrite(set);
+            _sequence[set]++;
         }
 
+        Interlocked.MemoryBarrier();
         Array.Clear(_key0);
+        Interlocked.MemoryBarrier();
         for (int set = 0; set < _sequence.Length; set++)
         {
-            EndWrite(set);
+            _sequence[set]++;
         }
+
+        Interlocked.MemoryBarrier();
 
         Array.Clear(_liveByClass);
         _live = 0;
