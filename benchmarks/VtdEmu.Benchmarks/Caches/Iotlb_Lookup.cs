@@ -89,3 +89,24 @@ public class Iotlb_Lookup
         _dictionary[(entry.Did, entry.Pasid, entry.Kind, entry.Size, entry.InputPageBase)] = entry;
     }
 }
+
+// Measured 2026-11-24, BenchmarkDotNet 0.15.8, AMD EPYC 2.10 GHz (2 cores shared with ~5 concurrent
+// builds, so figures are noisy), .NET 10.0.12 X64 RyuJIT x86-64-v4. DefaultJob rows:
+//
+// | Method | Cache              | Mean      | Median    | Allocated |
+// |------- |------------------- |----------:|----------:|----------:|
+// | Hit    | Dictionary         | 49.368 ns | 46.322 ns |         - |
+// | Miss   | Dictionary         | 78.289 ns | 75.497 ns |         - |
+// | Hit    | DirectMapped1024   | 27.166 ns | 27.848 ns |         - |
+// | Miss   | DirectMapped1024   | 10.185 ns |  8.178 ns |         - |
+// | Hit    | FourWay512         | 18.501 ns | 18.163 ns |         - |
+// | Miss   | FourWay512         |  9.674 ns | 10.239 ns |         - |
+// | Hit    | FullyAssociative64 | 17.941 ns | 16.110 ns |         - |
+// | Miss   | FullyAssociative64 | 33.692 ns | 28.855 ns |         - |
+//
+// ShortRun medians (same session): Dictionary hit 16.3 / miss 31.1; DirectMapped1024 17.8 / 10.4;
+// FourWay512 18.1 / 13.2; FullyAssociative64 13.3 / 26.9 ns.
+// Speed-up over the Dictionary baseline (DefaultJob medians): hit 1.7x (DM1024), 2.6x (4-way),
+// 2.9x (FA64); miss 9.2x, 7.4x, 2.6x. Zero bytes allocated everywhere. The 10 ns hit target is not
+// met on this machine: a hit also pays the LRU stamp update, the striped hit counter and building
+// the IotlbEntry, and the rotating hit addresses touch more cache lines than the single miss address.
