@@ -1,3 +1,4 @@
+using VtdEmu.Caches;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
 
@@ -17,10 +18,16 @@ public sealed class Platform
 
     /// <summary>A platform with <paramref name="configuration"/>'s unit and the given RAM ranges (default: <see cref="DefaultRam"/>).</summary>
     public Platform(UnitConfiguration configuration, IInterruptSink? interruptSink = null, params ReadOnlySpan<MemoryRange> ram)
+        : this(configuration, caches: null, interruptSink, ram)
+    {
+    }
+
+    /// <summary>As above, with the unit's cache geometry and policies given explicitly.</summary>
+    public Platform(UnitConfiguration configuration, TranslationCacheOptions? caches, IInterruptSink? interruptSink = null, params ReadOnlySpan<MemoryRange> ram)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Memory = ram.IsEmpty ? new GuestMemory(DefaultRam) : new GuestMemory(ram);
-        Unit = new RemappingUnit(Memory, configuration, interruptSink);
+        Unit = new RemappingUnit(Memory, configuration, interruptSink, caches);
     }
 
     /// <summary>Guest physical memory (RAM as the CPU sees it).</summary>

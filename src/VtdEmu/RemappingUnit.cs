@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VtdEmu.Caches;
 using VtdEmu.Internal;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
@@ -38,7 +39,8 @@ public sealed partial class RemappingUnit : IMmio
     /// <param name="memory">Guest physical memory the unit's DMA-side code reads tables from.</param>
     /// <param name="configuration">VER/CAP/ECAP/HAW, usually one of <see cref="UnitConfiguration.Presets"/>.</param>
     /// <param name="interruptSink">Receives fault and invalidation-completion event MSIs; null drops them.</param>
-    public RemappingUnit(GuestMemory memory, UnitConfiguration configuration, IInterruptSink? interruptSink = null)
+    /// <param name="caches">Cache geometry and policies (default: <see cref="TranslationCacheOptions"/>'s); caching mode always follows CAP.CM.</param>
+    public RemappingUnit(GuestMemory memory, UnitConfiguration configuration, IInterruptSink? interruptSink = null, TranslationCacheOptions? caches = null)
     {
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -46,7 +48,11 @@ public sealed partial class RemappingUnit : IMmio
         Configuration = configuration;
         _interruptSink = interruptSink;
         _registers = new RegisterFile(RegisterLayout.Build(configuration), RegisterLayout.BlockLength(configuration));
+        Caches = new TranslationCaches((caches ?? new TranslationCacheOptions()) with { CachingMode = configuration.Capability.CM });
     }
+
+    /// <summary>The unit's translation caches (context, PASID, IOTLB, paging-structure) and their statistics.</summary>
+    public TranslationCaches Caches { get; }
 
     /// <summary>The unit's configuration (VER, CAP, ECAP, HAW).</summary>
     public UnitConfiguration Configuration { get; }
