@@ -219,7 +219,11 @@ public sealed partial class RemappingUnit
             Capability.MAMV,
             ExtendedCapability.MHMV);
         var timeout = new DeviceTlbTimeout();
-        while (head != tail)
+
+        // At most one lap: IQH can only miss IQT forever if software changed IQA.DW while enabled
+        // (IQH then sits on a 16-byte boundary of a 32-byte ring).
+        int slots = queueBytes / descriptorBytes;
+        while (head != tail && slots-- > 0)
         {
             if (!TryFetchDescriptor(queueBase + (ulong)head, wide, out InvalidationDescriptor descriptor))
             {

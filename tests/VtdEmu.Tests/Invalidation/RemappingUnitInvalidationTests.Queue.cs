@@ -422,4 +422,24 @@ public sealed partial class RemappingUnitInvalidationTests
         Assert.Equal(0u, Read32(unit, VtdRegister.ICS));
         Assert.Equal(1, unit.InvalidationStatistics.WaitsCompleted);
     }
+
+    [Fact]
+    public void Queue_DwChangedWhileEnabled_HeadOffTheWideGrid_StopsAfterOneLap()
+    {
+        RemappingUnit unit = NewUnit("qemu-sm");
+        var queue = new InvalidationQueueDriver(unit, _memory);
+        queue.Submit(D.Wait()); // IQH = 0x10
+
+        // Every 32-byte slot starting at 16 mod 32 holds a valid wide wait (upper half zero).
+        for (ulong offset = 16; offset < 4096; offset += 32)
+        {
+            Assert.True(_memory.TryWrite64(queue.QueueBase + offset, D.Wait().Qw0));
+        }
+
+        unit.Write((ulong)VtdRegister.IQA, 8, queue.QueueBase | 0x800);
+        unit.Write((ulong)VtdRegister.IQT, 8, 0);
+
+        Assert.Equal(0x10UL, queue.Head);
+        Assert.Equal(1 + 128, unit.InvalidationStatistics.DescriptorsProcessed);
+    }
 }
