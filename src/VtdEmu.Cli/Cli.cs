@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VtdEmu.Cli.Commands;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Cli;
 
@@ -51,7 +52,7 @@ internal static class Cli
         var root = new RootCommand(
             "vtdemu: a register-level Intel VT-d (DMA remapping) emulator.\n" +
             $"Exit codes: {ExitCode.Success} ok, {ExitCode.Failed} assertion failed, {ExitCode.BadInput} bad input, " +
-            $"{ExitCode.NotAvailable} not available in this build, {ExitCode.InternalError} internal error.")
+            $"{ExitCode.InternalError} internal error.")
         {
             DemoCommand.Create(context),
             RunCommand.Create(context),
@@ -59,7 +60,7 @@ internal static class Cli
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),
         };
-        root.SetAction(_ => DemoCommand.Run(context));
+        root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;
     }
 }

@@ -84,13 +84,7 @@ internal static class ReplayCommand
             }
         }
 
-        if (context.Platform is not { } platform)
-        {
-            context.Error.WriteLine("replay: the trace was read, but replaying it needs the hardware platform, which is not wired into this build yet");
-            return ExitCode.NotAvailable;
-        }
-
-        if (!platform.TryCreate(platformSetup, out IScenarioTarget? target, out ScenarioError? setupError))
+        if (!context.Platform.TryCreate(platformSetup, out IScenarioTarget? target, out ScenarioError? setupError))
         {
             context.Error.WriteLine(setupError);
             return ExitCode.BadInput;
