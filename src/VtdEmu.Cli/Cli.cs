@@ -59,6 +59,9 @@ internal static class Cli
             ReplayCommand.Create(context),
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),
+            RegsCommand.Create(context),
+            DumpCommand.Create(context),
+            X86Command.Create(context),
         };
         root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;

@@ -105,7 +105,7 @@ internal static class RunCommand
 
     private static void Dump(CliContext context, Scenario scenario, IScenarioTarget target)
     {
-        context.Out.WriteLine($"# dump after {scenario.Setup.File}");
+        context.Out.WriteLine($"# dump after {scenario.File}");
         if (target is PlatformScenarioTarget platform)
         {
             TranslationStructureDump.Write(platform.Platform, context.Out);
