@@ -112,7 +112,7 @@ internal static class DemoCommand
     private static Table FaultTable(IMmio mmio)
     {
         IReadOnlyList<FaultRecordReader.Record> records = FaultRecordReader.Read(mmio, out uint fsts);
-        var table = new Table { Title = new TableTitle($"Fault log read through MMIO: FSTS = 0x{fsts:x8} (PPF={fsts >> 1 & 1}, PFO={fsts & 1}, FRI={fsts >> 8 & 0xFF})") };
+        var table = new Table { Title = new TableTitle($"Fault log via MMIO: FSTS 0x{fsts:x8} PPF={fsts >> 1 & 1} PFO={fsts & 1} FRI={fsts >> 8 & 0xFF}") };
         table.AddColumn("FRCD");
         table.AddColumn("Source");
         table.AddColumn("Request");

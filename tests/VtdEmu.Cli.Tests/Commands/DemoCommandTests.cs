@@ -31,7 +31,7 @@ public sealed class DemoCommandTests : IDisposable
 
         // One record: the storage controller (00:1f.2) writing its completion into the read-only command page.
         Assert.Matches(new Regex(@"│ 0\s+│ 00:1f\.2 │ write\s+│ 0x40000000 │ 0x05 WriteDenied\s+│"), _cli.Out);
-        Assert.Matches(new Regex(@"FSTS = 0x00000002 \(PPF=1,"), _cli.Out);
+        Assert.Contains("FSTS 0x00000002 PPF=1 PFO=0 FRI=0", _cli.Out, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"│ 00:1f\.2 │ storage\s+│\s+17 │\s+65536 │\s+17 │ .*│ 1 \(last: WriteDenied\) │"), _cli.Out);
     }
 
