@@ -71,3 +71,13 @@ public class InvalidationQueue_Process
         return unit;
     }
 }
+
+// Measured 2026-11-24, --job short (IterationCount=3, WarmupCount=3), machine shared with other builds:
+// AMD EPYC 2.10GHz, 1 CPU, 2 logical and 2 physical cores; .NET 10.0.12 (RyuJIT x86-64-v4). Per descriptor.
+// | Method        | Mean      | Error     | StdDev    | Median    | Allocated |
+// |-------------- |----------:|----------:|----------:|----------:|----------:|
+// | PageSelective | 200.39 ns | 172.78 ns |  9.471 ns | 202.62 ns |         - |
+// | Domain        | 824.05 ns | 805.61 ns | 44.158 ns | 814.55 ns |         - |
+// | Global        |  74.34 ns | 167.28 ns |  9.169 ns |  71.40 ns |         - |
+// About 5 M page-selective, 1.2 M domain-selective and 13 M global descriptors per second through one
+// IQT write per 16 descriptors; no allocation. Domain-selective scans every IOTLB and paging-structure set.
