@@ -26,13 +26,13 @@ public sealed partial class RemappingUnit
         {
             lock (_stateLock)
             {
-                return Invalidation.Snapshot();
+                return InvalidationEngine.Snapshot();
             }
         }
     }
 
     // Created on first use: the caches it works on are built by the constructor. Used only under _stateLock.
-    private InvalidationEngine Invalidation => _invalidation ??= new InvalidationEngine(Caches);
+    private InvalidationEngine InvalidationEngine => _invalidation ??= new InvalidationEngine(Caches);
 
     /// <summary>
     /// Device model for device-TLB invalidations (descriptor types 3 and 8): how the device with
@@ -62,13 +62,13 @@ public sealed partial class RemappingUnit
             switch (performed)
             {
                 case 1:
-                    Invalidation.ContextGlobal(InvalidationSource.Register);
+                    InvalidationEngine.ContextGlobal(InvalidationSource.Register);
                     break;
                 case 2:
-                    Invalidation.ContextDomain(InvalidationSource.Register, did);
+                    InvalidationEngine.ContextDomain(InvalidationSource.Register, did);
                     break;
                 case 3:
-                    Invalidation.ContextDevice(InvalidationSource.Register, (ushort)Bits.Get(ccmd, 31, 16), (int)Bits.Get(ccmd, 33, 32), did);
+                    InvalidationEngine.ContextDevice(InvalidationSource.Register, (ushort)Bits.Get(ccmd, 31, 16), (int)Bits.Get(ccmd, 33, 32), did);
                     break;
                 default:
                     break;
@@ -110,21 +110,21 @@ public sealed partial class RemappingUnit
 
     partial void OnRootTablePointerLatched()
     {
-        Invalidation.ContextGlobal(InvalidationSource.TablePointer);
-        Invalidation.PasidCacheGlobal(InvalidationSource.TablePointer);
-        Invalidation.IotlbGlobal(InvalidationSource.TablePointer);
+        InvalidationEngine.ContextGlobal(InvalidationSource.TablePointer);
+        InvalidationEngine.PasidCacheGlobal(InvalidationSource.TablePointer);
+        InvalidationEngine.IotlbGlobal(InvalidationSource.TablePointer);
     }
 
     // The interrupt entry cache is not modelled: the implicit invalidation is only counted.
     partial void OnInterruptRemapTablePointerLatched() =>
-        Invalidation.Counted(InvalidationSource.TablePointer, InvalidationRequest.InterruptEntryGlobal);
+        InvalidationEngine.Counted(InvalidationSource.TablePointer, InvalidationRequest.InterruptEntryGlobal);
 
     // Clears ICC / IVT and reports the performed granularity (CAIG 60:59 / IAIG 58:57; 0 = not performed).
     private void CompleteRegisterCommand(VtdRegister register, ulong value, int granularityMsb, int performed)
     {
         if (performed == 0)
         {
-            Invalidation.Totals.RegisterRequestsNotPerformed++;
+            InvalidationEngine.Totals.RegisterRequestsNotPerformed++;
         }
 
         SetRegister64(register, Bits.With(value & ~CommandPending, granularityMsb, granularityMsb - 1, (ulong)performed));
@@ -135,7 +135,7 @@ public sealed partial class RemappingUnit
     {
         if (Capability.RWBF)
         {
-            Invalidation.Totals.WriteBufferFlushes++;
+            InvalidationEngine.Totals.WriteBufferFlushes++;
         }
     }
 
@@ -149,17 +149,17 @@ public sealed partial class RemappingUnit
         switch (granularity)
         {
             case 1:
-                Invalidation.IotlbGlobal(source);
+                InvalidationEngine.IotlbGlobal(source);
                 return 1;
             case 2:
-                Invalidation.IotlbDomain(source, did);
+                InvalidationEngine.IotlbDomain(source, did);
                 return 2;
             case 3 when !Capability.PSI:
-                Invalidation.IotlbDomain(source, did);
-                Invalidation.Totals.Coarsened++;
+                InvalidationEngine.IotlbDomain(source, did);
+                InvalidationEngine.Totals.Coarsened++;
                 return 2;
             case 3 when am <= Capability.MAMV:
-                Invalidation.IotlbPages(source, did, address, am, invalidationHint);
+                InvalidationEngine.IotlbPages(source, did, address, am, invalidationHint);
                 return 3;
             default:
                 return 0;
@@ -240,7 +240,7 @@ public sealed partial class RemappingUnit
             bool stop = Execute(descriptor, ref timeout);
             head = (head + descriptorBytes) % queueBytes;
             SetRegister64(VtdRegister.IQH, (ulong)head);
-            Invalidation.Totals.DescriptorsProcessed++;
+            InvalidationEngine.Totals.DescriptorsProcessed++;
             if (stop)
             {
                 break;
@@ -313,13 +313,13 @@ public sealed partial class RemappingUnit
                 switch (descriptor.Granularity)
                 {
                     case 1:
-                        Invalidation.ContextGlobal(Queue);
+                        InvalidationEngine.ContextGlobal(Queue);
                         break;
                     case 2:
-                        Invalidation.ContextDomain(Queue, descriptor.DID);
+                        InvalidationEngine.ContextDomain(Queue, descriptor.DID);
                         break;
                     default:
-                        Invalidation.ContextDevice(Queue, (ushort)Bits.Get(qw0, 47, 32), (int)Bits.Get(qw0, 49, 48), descriptor.DID);
+                        InvalidationEngine.ContextDevice(Queue, (ushort)Bits.Get(qw0, 47, 32), (int)Bits.Get(qw0, 49, 48), descriptor.DID);
                         break;
                 }
 
@@ -332,18 +332,18 @@ public sealed partial class RemappingUnit
                 InvalidateDeviceTlb((ushort)Bits.Get(qw0, 47, 32), InvalidationRequest.DeviceTlb, ref timeout);
                 return false;
             case InvalidationDescriptorType.InterruptEntryCache:
-                Invalidation.Counted(Queue, Bits.IsSet(qw0, 4) ? InvalidationRequest.InterruptEntryIndex : InvalidationRequest.InterruptEntryGlobal);
+                InvalidationEngine.Counted(Queue, Bits.IsSet(qw0, 4) ? InvalidationRequest.InterruptEntryIndex : InvalidationRequest.InterruptEntryGlobal);
                 return false;
             case InvalidationDescriptorType.InvalidationWait:
                 return CompleteWait(descriptor, timeout.Pending);
             case InvalidationDescriptorType.PasidIotlb:
                 if (descriptor.Granularity == 2)
                 {
-                    Invalidation.PasidIotlb(Queue, descriptor.DID, descriptor.PASID);
+                    InvalidationEngine.PasidIotlb(Queue, descriptor.DID, descriptor.PASID);
                 }
                 else
                 {
-                    Invalidation.PasidIotlbPages(Queue, descriptor.DID, descriptor.PASID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
+                    InvalidationEngine.PasidIotlbPages(Queue, descriptor.DID, descriptor.PASID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
                 }
 
                 return false;
@@ -351,13 +351,13 @@ public sealed partial class RemappingUnit
                 switch (descriptor.Granularity)
                 {
                     case 0:
-                        Invalidation.PasidCacheDomain(Queue, descriptor.DID);
+                        InvalidationEngine.PasidCacheDomain(Queue, descriptor.DID);
                         break;
                     case 1:
-                        Invalidation.PasidCachePasid(Queue, descriptor.DID, descriptor.PASID);
+                        InvalidationEngine.PasidCachePasid(Queue, descriptor.DID, descriptor.PASID);
                         break;
                     default:
-                        Invalidation.PasidCacheGlobal(Queue);
+                        InvalidationEngine.PasidCacheGlobal(Queue);
                         break;
                 }
 
@@ -371,11 +371,11 @@ public sealed partial class RemappingUnit
     // Sends the ATS invalidate request and applies the device's answer (ITE is reported when fetching stops).
     private void InvalidateDeviceTlb(ushort sourceId, InvalidationRequest request, ref DeviceTlbTimeout timeout)
     {
-        Invalidation.Counted(InvalidationSource.Queue, request);
+        InvalidationEngine.Counted(InvalidationSource.Queue, request);
         switch (_deviceTlbBehaviours.GetValueOrDefault(sourceId))
         {
             case DeviceTlbBehaviour.TimesOut:
-                Invalidation.Totals.Timeouts++;
+                InvalidationEngine.Totals.Timeouts++;
                 if (!timeout.Pending)
                 {
                     timeout = new DeviceTlbTimeout(true, sourceId);
@@ -383,7 +383,7 @@ public sealed partial class RemappingUnit
 
                 break;
             case DeviceTlbBehaviour.BadCompletion:
-                Invalidation.Totals.CompletionErrors++;
+                InvalidationEngine.Totals.CompletionErrors++;
                 ReportInvalidationCompletionError(sourceId);
                 break;
             default:
@@ -398,7 +398,7 @@ public sealed partial class RemappingUnit
         ulong qw0 = descriptor.Qw0;
         if (aborted)
         {
-            Invalidation.Totals.WaitsAborted++;
+            InvalidationEngine.Totals.WaitsAborted++;
             return Bits.IsSet(qw0, 6); // FN: nothing after a fenced wait is fetched until it completes
         }
 
@@ -413,13 +413,13 @@ public sealed partial class RemappingUnit
             SignalInvalidationWaitCompletion();
         }
 
-        Invalidation.Totals.WaitsCompleted++;
+        InvalidationEngine.Totals.WaitsCompleted++;
         return false;
     }
 
     private void ReportQueueError(InvalidationQueueError error)
     {
-        Invalidation.Totals.QueueErrors++;
+        InvalidationEngine.Totals.QueueErrors++;
         ReportInvalidationQueueError((byte)error);
     }
 
