@@ -442,4 +442,22 @@ public sealed partial class RemappingUnitInvalidationTests
         Assert.Equal(0x10UL, queue.Head);
         Assert.Equal(1 + 128, unit.InvalidationStatistics.DescriptorsProcessed);
     }
+
+    [Fact]
+    public void Queue_ErrorsRaiseOneFaultEvent_UntilServiced()
+    {
+        RemappingUnit unit = NewUnit("broadwell");
+        unit.Write((ulong)VtdRegister.FEDATA, 4, 0x51);
+        unit.Write((ulong)VtdRegister.FEADDR, 4, 0xFEE0_1000);
+        unit.Write((ulong)VtdRegister.FECTL, 4, 0); // IM = 0
+        unit.SetDeviceTlbBehaviour(0x0420, DeviceTlbBehaviour.BadCompletion);
+        var queue = new InvalidationQueueDriver(unit, _memory);
+        queue.Submit(D.DeviceTlb(0x0420));
+        Assert.Equal([(0xFEE0_1000UL, 0x51u)], _sink.Messages);
+
+        // ICE still pending: the IQE that follows raises no second event (fault-recording.md §2).
+        queue.Submit((0xF, 0));
+        Assert.Equal(Iqe | Ice, Read32(unit, VtdRegister.FSTS) & (Iqe | Ice));
+        Assert.Single(_sink.Messages);
+    }
 }
