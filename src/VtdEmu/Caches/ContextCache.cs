@@ -58,7 +58,13 @@ public sealed class ContextCache
     }
 
     /// <summary>Caches <paramref name="entry"/> (replacing the source-id's previous entry). Negative entries need <see cref="CachingMode"/>.</summary>
-    public bool Fill(in ContextCacheEntry entry)
+    public bool Fill(in ContextCacheEntry entry) => Fill(entry, null, 0);
+
+    /// <summary>
+    /// <see cref="Fill(in ContextCacheEntry)"/> for the translate path: refused when an invalidation began
+    /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
+    /// </summary>
+    internal bool Fill(in ContextCacheEntry entry, InvalidationEpoch? epoch, long observed)
     {
         if (!_store.IsEnabled || (entry.IsNegative && !CachingMode))
         {
@@ -67,6 +73,11 @@ public sealed class ContextCache
 
         lock (_lock)
         {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
             _store.FillLocked(_store.SetOf(entry.SourceId), Key0(entry.SourceId), 0, entry);
         }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
 
@@ -127,7 +128,13 @@ public sealed class Iotlb
     /// entry is refused (returns false) unless <see cref="CachingMode"/>; a disabled cache refuses
     /// everything.
     /// </summary>
-    public bool Fill(in IotlbEntry entry)
+    public bool Fill(in IotlbEntry entry) => Fill(entry, null, 0);
+
+    /// <summary>
+    /// <see cref="Fill(in IotlbEntry)"/> for the translate path: refused when an invalidation began
+    /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
+    /// </summary>
+    internal bool Fill(in IotlbEntry entry, InvalidationEpoch? epoch, long observed)
     {
         if ((entry.IsNegative && !CachingMode) || (uint)entry.Size >= SizeCount)
         {
@@ -145,6 +152,11 @@ public sealed class Iotlb
         ulong data = entry.OutputPageBase | (ulong)entry.Rights | (entry.IsGlobal ? GlobalBit : 0) | ((ulong)entry.Fault << FaultShift);
         lock (_lock)
         {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
             store.FillLocked(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
         }
 
