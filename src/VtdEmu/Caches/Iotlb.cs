@@ -100,8 +100,38 @@ public sealed class Iotlb
     public bool TryLookup(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out IotlbEntry entry)
     {
         ulong key1 = Key1(did, pasid, kind);
+        if (Find(key1, inputAddress, out ulong data, out int size))
+        {
+            ulong aligned = (inputAddress >> PageShift4K) & PageNumberMask & ~SizeMask(size);
+            entry = Decode(key1, (PageSize)size, aligned, data);
+            return true;
+        }
+
+        entry = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The translate path's lookup: as <see cref="TryLookup"/> but returns the entry's data word
+    /// (output page base in bits 51:12, R/W in 1:0, the fault in 11:4, see <see cref="DataFault"/>)
+    /// and its page shift instead of building an <see cref="IotlbEntry"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift)
+    {
+        bool hit = Find(Key1(did, pasid, kind), inputAddress, out data, out int size);
+        pageShift = PageShift4K + (Stride * size);
+        return hit;
+    }
+
+    /// <summary>The fault stored in a data word from <see cref="TryLookupData"/>.</summary>
+    internal static FaultReason DataFault(ulong data) => (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Find(ulong key1, ulong inputAddress, out ulong data, out int size)
+    {
         ulong pageNumber = (inputAddress >> PageShift4K) & PageNumberMask;
-        for (int size = 0; size < SizeCount; size++)
+        for (size = 0; size < SizeCount; size++)
         {
             SetAssociativeStore<ulong> store = size == 0 ? _small : _large;
             if (!store.MayHold(size))
@@ -110,16 +140,16 @@ public sealed class Iotlb
             }
 
             ulong aligned = pageNumber & ~SizeMask(size);
-            if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out ulong data))
+            if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out data))
             {
                 _lookups.Hit();
-                entry = Decode(key1, (PageSize)size, aligned, data);
                 return true;
             }
         }
 
         _lookups.Miss();
-        entry = default;
+        data = 0;
+        size = 0;
         return false;
     }
 

@@ -276,12 +276,13 @@ public sealed class CachedTranslator
         ulong address = request.Address;
         ushort did = context.DomainId;
         bool scalable = context.Scalable;
-        if (_iotlb.TryLookup(did, 0, TranslationKind.SecondLevel, address, out IotlbEntry hit))
+        if (_iotlb.TryLookupData(did, 0, TranslationKind.SecondLevel, address, out ulong hit, out int pageShift))
         {
             walked = false;
-            return hit.IsNegative
-                ? TranslationResult.Faulted(NegativeFault(hit.Fault, scalable, request.Access), 0)
-                : SecondLevelWalker.CheckLeaf(address, request.Access, scalable, hit.OutputPageBase, (ulong)hit.Rights, hit.PageShift, 0);
+            FaultReason cachedFault = Iotlb.DataFault(hit);
+            return cachedFault != FaultReason.None
+                ? TranslationResult.Faulted(NegativeFault(cachedFault, scalable, request.Access), 0)
+                : SecondLevelWalker.CheckLeaf(address, request.Access, scalable, hit & PageAddressMask, hit & (ulong)AccessRights.ReadWrite, pageShift, 0);
         }
 
         int levels = context.Levels;
