@@ -130,9 +130,9 @@ public sealed class CachedTranslator
     private TranslationContext ResolveLegacy(in DmaRequest request, ulong rootTable, long epoch)
     {
         ushort sourceId = request.SourceId;
-        if (_contextCache.TryLookup(sourceId, out ContextCacheEntry cached) && !cached.IsScalable)
+        if (_contextCache.TryLookupSummary(sourceId, out ContextSummary cached) && !cached.IsScalable)
         {
-            return cached.IsNegative
+            return cached.Fault != FaultReason.None
                 ? new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable }
                 : CachedLegacyContext(cached, request);
         }
@@ -157,7 +157,7 @@ public sealed class CachedTranslator
         return ContextResolver.LegacyContext(entry, entryFault, request, reads);
     }
 
-    private static TranslationContext CachedLegacyContext(in ContextCacheEntry cached, in DmaRequest request)
+    private static TranslationContext CachedLegacyContext(in ContextSummary cached, in DmaRequest request)
     {
         var tt = (TranslationType)cached.TranslationType;
         FaultReason fault = ContextResolver.CheckLegacyRequestType(tt, request.AddressType);
