@@ -83,6 +83,15 @@ public class RemappingUnit_Translate
     [Benchmark]
     public TranslationResult FullMiss() => _uncached.Translate(_requests[_next++ & (Rotation - 1)]);
 
+    /// <summary>Breakdown: the context-cache step of an IOTLB hit alone.</summary>
+    [Benchmark]
+    public bool ContextCacheStep() => _warm.Caches.ContextCache.TryLookupSummary(Sid, out _);
+
+    /// <summary>Breakdown: the IOTLB step of an IOTLB hit alone.</summary>
+    [Benchmark]
+    public ulong IotlbStep() =>
+        _warm.Caches.Iotlb.TryLookupData(7, 0, TranslationKind.SecondLevel, _requests[_next++ & (Rotation - 1)].Address, out ulong data, out _) ? data : 0;
+
     private static RemappingUnit Enable(RemappingUnit unit, ulong rootTable)
     {
         unit.Write((ulong)VtdRegister.RTADDR, 8, rootTable);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VtdEmu.Caches;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
@@ -14,6 +15,9 @@ namespace VtdEmu.Translation;
 /// What is cached when, the caching-mode rules and the epoch/fill rule: spec-notes/caching.md.
 /// Thread-safe and allocation-free.
 /// </summary>
+// Locals are always assigned before use (the compiler checks it); skipping the prolog zeroing of
+// the result and context structs is measurable on the IOTLB-hit path.
+[SkipLocalsInit]
 public sealed class CachedTranslator
 {
     private const ulong PageAddressMask = 0x000F_FFFF_FFFF_F000;
@@ -285,15 +289,25 @@ public sealed class CachedTranslator
                 : SecondLevelWalker.CheckLeaf(address, request.Access, scalable, hit & PageAddressMask, hit & (ulong)AccessRights.ReadWrite, pageShift, 0);
         }
 
+        walked = true;
+        return Walk(request, context, epoch);
+    }
+
+    // The IOTLB-miss path, kept out of line so the hit path's frame stays small (no walk-path buffer
+    // or walk structs to set up on a hit).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult Walk(in DmaRequest request, in TranslationContext context, long epoch)
+    {
+        ulong address = request.Address;
+        ushort did = context.DomainId;
         int levels = context.Levels;
         WalkStart start = _pagingStructureCache.TryLookup(did, address, levels, out PagingStructureEntry cachedTable)
             ? new WalkStart(cachedTable.TableAddress, cachedTable.Level - 1, levels, (DmaAccess)cachedTable.Rights)
             : WalkStart.FromRoot(context.SecondLevelRoot, levels);
         WalkPath path = default;
         WalkOutcome outcome = _walker.WalkCore(address, start, ref path);
-        walked = true;
-        Fill(did, address, start.Level, outcome, ref path, scalable, epoch);
-        return SecondLevelWalker.Complete(address, request.Access, scalable, outcome);
+        Fill(did, address, start.Level, outcome, ref path, context.Scalable, epoch);
+        return SecondLevelWalker.Complete(address, request.Access, context.Scalable, outcome);
     }
 
     private void Fill(ushort did, ulong address, int startLevel, in WalkOutcome outcome, ref WalkPath path, bool scalable, long epoch)
