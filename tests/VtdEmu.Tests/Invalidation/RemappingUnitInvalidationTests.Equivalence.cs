@@ -2,6 +2,7 @@ using CsCheck;
 using VtdEmu.Caches;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
+using VtdEmu.Translation;
 using D = VtdEmu.Tests.Invalidation.QueueDescriptors;
 
 namespace VtdEmu.Tests.Invalidation;

@@ -1,6 +1,7 @@
 using VtdEmu.Caches;
 using VtdEmu.Invalidation;
 using VtdEmu.Registers;
+using VtdEmu.Translation;
 using D = VtdEmu.Tests.Invalidation.QueueDescriptors;
 
 namespace VtdEmu.Tests.Invalidation;

@@ -2,6 +2,7 @@ using VtdEmu.Caches;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Tests.Registers;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Invalidation;
 
