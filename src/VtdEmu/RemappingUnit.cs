@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VtdEmu.Caches;
 using VtdEmu.Internal;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
@@ -23,6 +24,10 @@ public sealed partial class RemappingUnit : IMmio
     private const string InvalidName = "invalid";
 
     private readonly RegisterFile _registers;
+
+    // Serialises every change of register state: guest MMIO writes, resets and fault recording by
+    // DMA threads. Register reads stay lock-free (aligned 32/64-bit loads of the value array).
+    private readonly Lock _stateLock = new();
     private readonly IInterruptSink? _interruptSink;
     private ulong _latchedRootTable;
     private ulong _latchedInterruptTable;
@@ -34,7 +39,8 @@ public sealed partial class RemappingUnit : IMmio
     /// <param name="memory">Guest physical memory the unit's DMA-side code reads tables from.</param>
     /// <param name="configuration">VER/CAP/ECAP/HAW, usually one of <see cref="UnitConfiguration.Presets"/>.</param>
     /// <param name="interruptSink">Receives fault and invalidation-completion event MSIs; null drops them.</param>
-    public RemappingUnit(GuestMemory memory, UnitConfiguration configuration, IInterruptSink? interruptSink = null)
+    /// <param name="caches">Cache geometry and policies (default: <see cref="TranslationCacheOptions"/>'s); caching mode always follows CAP.CM.</param>
+    public RemappingUnit(GuestMemory memory, UnitConfiguration configuration, IInterruptSink? interruptSink = null, TranslationCacheOptions? caches = null)
     {
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -42,7 +48,11 @@ public sealed partial class RemappingUnit : IMmio
         Configuration = configuration;
         _interruptSink = interruptSink;
         _registers = new RegisterFile(RegisterLayout.Build(configuration), RegisterLayout.BlockLength(configuration));
+        Caches = new TranslationCaches((caches ?? new TranslationCacheOptions()) with { CachingMode = configuration.Capability.CM });
     }
+
+    /// <summary>The unit's translation caches (context, PASID, IOTLB, paging-structure) and their statistics.</summary>
+    public TranslationCaches Caches { get; }
 
     /// <summary>The unit's configuration (VER, CAP, ECAP, HAW).</summary>
     public UnitConfiguration Configuration { get; }
@@ -125,27 +135,33 @@ public sealed partial class RemappingUnit : IMmio
             observer.OnAccess(new RegisterAccess(offset, size, value, RegisterAccessKind.Write, _registers.NameAt(at)));
         }
 
-        _registers.GuestWrite(at, size, value);
-        int first = _registers.RowAt(at);
-        if (first >= 0)
+        lock (_stateLock)
         {
-            RunWriteEffect(first, at, size);
-        }
+            _registers.GuestWrite(at, size, value);
+            int first = _registers.RowAt(at);
+            if (first >= 0)
+            {
+                RunWriteEffect(first, at, size);
+            }
 
-        if (size == 8 && _registers.RowAt(at + 4) is int second && second != first && second >= 0)
-        {
-            RunWriteEffect(second, at, size);
+            if (size == 8 && _registers.RowAt(at + 4) is int second && second != first && second >= 0)
+            {
+                RunWriteEffect(second, at, size);
+            }
         }
     }
 
     /// <summary>Returns every register to its reset value and forgets latched pointers and the next-record index.</summary>
     public void Reset()
     {
-        _registers.Reset();
-        _latchedRootTable = 0;
-        _latchedInterruptTable = 0;
-        _latchedFaultLog = 0;
-        _nextFaultRecord = 0;
+        lock (_stateLock)
+        {
+            _registers.Reset();
+            _latchedRootTable = 0;
+            _latchedInterruptTable = 0;
+            _latchedFaultLog = 0;
+            _nextFaultRecord = 0;
+        }
     }
 
     /// <summary>Raw 32-bit register value for model code (WO bits included, no masks).</summary>

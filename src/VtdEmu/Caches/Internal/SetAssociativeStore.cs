@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace VtdEmu.Caches.Internal;
+
+/// <summary>
+/// One preallocated set-associative array of (key0, key1, payload) slots, shared by every cache
+/// (IOTLB, context, PASID and paging-structure caches). Nothing is allocated after construction.
+/// <para>
+/// Key convention: <c>key0</c> bit 63 is the valid bit and bits 62:60 a small "class" (page size or
+/// paging level) whose live entries are counted so lookups can skip probing absent classes; the
+/// other key bits are the owning cache's tag. A hit needs both key words equal.
+/// </para>
+/// <para>
+/// Concurrency (spec-notes/caching.md): lookups are lock-free under a per-set seqlock; every
+/// <c>*Locked</c> method must be called with the owning cache's writer lock held.
+/// </para>
+/// </summary>
+internal sealed partial class SetAssociativeStore<TPayload>
+    where TPayload : struct
+{
+    public const ulong ValidBit = 1UL << 63;
+    public const int ClassShift = 60;
+    public const int Classes = 8;
+
+    private readonly ulong[] _key0;
+    private readonly ulong[] _key1;
+    private readonly TPayload[] _payload;
+    private readonly int[] _sequence;
+    private readonly int[] _liveByClass = new int[Classes];
+    private readonly int _ways;
+    private readonly int _setMask;
+    private int _live;
+    private long _fills;
+    private long _evictions;
+    private long _invalidated;
+
+    public SetAssociativeStore(CacheGeometry geometry)
+    {
+        geometry.Validate();
+        Geometry = geometry;
+        int entries = geometry.Entries;
+        _ways = entries == 0 ? 1 : geometry.Ways;
+        _setMask = entries == 0 ? 0 : geometry.Sets - 1;
+        _key0 = new ulong[entries];
+        _key1 = new ulong[entries];
+        _payload = new TPayload[entries];
+        _sequence = new int[geometry.Sets];
+        _replacement = new Replacement(geometry);
+    }
+
+    public CacheGeometry Geometry { get; }
+
+    public bool IsEnabled => _key0.Length != 0;
+
+    /// <summary>Valid entries currently held.</summary>
+    public int Count => Volatile.Read(ref _live);
+
+    public long Fills => _fills;
+
+    public long Evictions => _evictions;
+
+    public long Invalidated => _invalidated;
+
+    /// <summary>The set a tag number maps to (its low bits, like a hardware index).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int SetOf(ulong indexBits) => (int)(indexBits & (ulong)_setMask);
+
+    /// <summary>Whether any valid entry of <paramref name="cls"/> may be present (a racy hint: a wrong "no" only causes a miss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayHold(int cls) => Volatile.Read(ref _liveByClass[cls]) != 0;
+
+    /// <summary>
+    /// Lock-free lookup of (<paramref name="key0"/>, <paramref name="key1"/>) in <paramref name="set"/>.
+    /// Returns a payload exactly as one fill wrote it (seqlock-validated), or false.
+    /// </summary>
+    public bool TryFind(int set, ulong key0, ulong key1, out TPayload payload)
+    {
+        if (_key0.Length == 0)
+        {
+            payload = default;
+            return false;
+        }
+
+        Debug.Assert((key0 & ValidBit) != 0, "lookup keys carry the valid bit");
+        int start = set * _ways;
+        if (set < 0 || set > _setMask)
+        {
+            throw new ArgumentOutOfRangeException(nameof(set));
+        }
+
+        // SAFETY: set <= _setMask was checked above, so set * _ways + _ways <= Entries and every
+        // element read below (start .. start + _ways - 1) lies inside the arrays.
+        ref int sequence = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sequence), set);
+        while (true)
+        {
+            int before = Volatile.Read(ref sequence);
+            if ((before & 1) != 0)
+            {
+                Thread.SpinWait(1);
+                continue;
+            }
+
+            int way = Probe(start, key0, key1);
+            if (way < 0)
+            {
+                // A miss is always a legal answer, even if it raced a writer.
+                payload = default;
+                return false;
+            }
+
+            // SAFETY: way < _ways (Probe only returns ways of this set), so start + way is in range.
+            payload = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_payload), start + way);
+            Volatile.ReadBarrier();
+            if (Volatile.Read(ref sequence) == before)
+            {
+                _replacement.Touch(set, way, _ways);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Writes an entry: in place if the tag is present, else into an invalid way, else over the policy's victim. Returns true if a valid entry of another tag was evicted.</summary>
+    public bool FillLocked(int set, ulong key0, ulong key1, in TPayload payload)
+    {
+        Debug.Assert((key0 & ValidBit) != 0, "fill keys carry the valid bit");
+        if (_key0.Length == 0)
+        {
+            return false;
+        }
+
+        int start = set * _ways;
+        int way = Probe(start, key0, key1);
+        bool evicted = false;
+        if (way < 0)
+        {
+            way = FirstInvalid(start);
+            if (way < 0)
+            {
+                way = _replacement.Victim(set, _ways);
+                evicted = true;
+            }
+        }
+
+        int slot = start + way;
+        ulong old = _key0[slot];
+        BeginWrite(set);
+        _key0[slot] = key0;
+        _key1[slot] = key1;
+        _payload[slot] = payload;
+        EndWrite(set);
+        if ((old & ValidBit) != 0)
+        {
+            _liveByClass[ClassOf(old)]--;
+            _live--;
+        }
+
+        _liveByClass[ClassOf(key0)]++;
+        _live++;
+        _fills++;
+        if (evicted)
+        {
+            _evictions++;
+        }
+
+        _replacement.Touch(set, way, _ways);
+        return evicted;
+    }
+
+    /// <summary>Removes every valid entry <paramref name="match"/> selects; returns how many.</summary>
+    public int InvalidateLocked<TMatch>(ref TMatch match)
+        where TMatch : struct, IEntryMatch<TPayload>
+    {
+        int removed = 0;
+        for (int set = 0; set < _sequence.Length; set++)
+        {
+            removed += InvalidateSetLocked(set, ref match);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes the entries of one set that <paramref name="match"/> selects; returns how many.</summary>
+    public int InvalidateSetLocked<TMatch>(int set, ref TMatch match)
+        where TMatch : struct, IEntryMatch<TPayload>
+    {
+        int start = set * _ways;
+        bool writing = false;
+        int removed = 0;
+        for (int slot = start; slot < start + _ways; slot++)
+        {
+            ulong k0 = _key0[slot];
+            if ((k0 & ValidBit) == 0 || !match.Matches(k0, _key1[slot], in _payload[slot]))
+            {
+                continue;
+            }
+
+            if (!writing)
+            {
+                BeginWrite(set);
+                writing = true;
+            }
+
+            _key0[slot] = 0;
+            _liveByClass[ClassOf(k0)]--;
+            removed++;
+        }
+
+        if (writing)
+        {
+            EndWrite(set);
+            _live -= removed;
+            _invalidated += removed;
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes everything (global invalidation): all sets made odd, tags cleared, all sets even again.</summary>
+    public int ClearLocked()
+    {
+        int removed = _live;
+        if (removed == 0)
+        {
+            return 0;
+        }
+
+        // Same seqlock protocol as BeginWrite/EndWrite, with one full fence per phase instead of one
+        // per set: writers are serialised, so plain increments of the sequences are not lost.
+        for (int set = 0; set < _sequence.Length; set++)
+        {
+            _sequence[set]++;
+        }
+
+        Interlocked.MemoryBarrier();
+        Array.Clear(_key0);
+        Interlocked.MemoryBarrier();
+        for (int set = 0; set < _sequence.Length; set++)
+        {
+            _sequence[set]++;
+        }
+
+        Interlocked.MemoryBarrier();
+
+        Array.Clear(_liveByClass);
+        _live = 0;
+        _invalidated += removed;
+        return removed;
+    }
+
+    /// <summary>Zeroes the fill/eviction/invalidation counters (the entries stay).</summary>
+    public void ResetStatisticsLocked()
+    {
+        _fills = 0;
+        _evictions = 0;
+        _invalidated = 0;
+    }
+
+    private static int ClassOf(ulong key0) => (int)(key0 >> ClassShift) & (Classes - 1);
+
+    // Seqlock writer side: Interlocked gives the full fences that keep the tag/payload stores
+    // between the odd and the even sequence value.
+    private void BeginWrite(int set) => Interlocked.Increment(ref _sequence[set]);
+
+    private void EndWrite(int set) => Interlocked.Increment(ref _sequence[set]);
+
+    private int FirstInvalid(int start)
+    {
+        for (int way = 0; way < _ways; way++)
+        {
+            if ((_key0[start + way] & ValidBit) == 0)
+            {
+                return way;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The way in the set starting at <paramref name="start"/> holding both keys, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(int start, ulong key0, ulong key1)
+    {
+        // SAFETY: callers pass start = set * _ways with set <= _setMask, so the _ways elements from
+        // start lie inside _key0 and _key1 (both Entries long).
+        ref ulong k0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key0), start);
+        ref ulong k1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key1), start);
+        int way = 0;
+        if (Vector256.IsHardwareAccelerated && _ways >= Vector256<ulong>.Count)
+        {
+            Vector256<ulong> wanted = Vector256.Create(key0);
+            for (; way <= _ways - Vector256<ulong>.Count; way += Vector256<ulong>.Count)
+            {
+                // SAFETY: way + Count <= _ways, so the 4-element load stays inside the set.
+                uint hits = Vector256.Equals(Vector256.LoadUnsafe(ref k0, (nuint)way), wanted).ExtractMostSignificantBits();
+                while (hits != 0)
+                {
+                    int candidate = way + BitOperations.TrailingZeroCount(hits);
+                    // SAFETY: candidate < way + Count <= _ways.
+                    if (Unsafe.Add(ref k1, candidate) == key1)
+                    {
+                        return candidate;
+                    }
+
+                    hits &= hits - 1;
+                }
+            }
+        }
+
+        for (; way < _ways; way++)
+        {
+            // SAFETY: way < _ways.
+            if (Unsafe.Add(ref k0, way) == key0 && Unsafe.Add(ref k1, way) == key1)
+            {
+                return way;
+            }
+        }
+
+        return -1;
+    }
+}

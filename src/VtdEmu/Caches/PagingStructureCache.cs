@@ -1,0 +1,146 @@
+using VtdEmu.Caches.Internal;
+
+namespace VtdEmu.Caches;
+
+/// <summary>
+/// Second-level paging-structure caches (VT-d spec §6.2.4): non-leaf SL entries tagged by DID,
+/// level and the input region they map, so an IOTLB miss can skip the upper levels of the walk.
+/// One array holds all levels (the level is part of the tag). Only present, valid non-leaf entries
+/// are cached here; a caching-mode unit caches not-present results as negative IOTLB entries
+/// instead (spec-notes/caching.md). Removed by IOTLB global / domain-selective invalidation and by
+/// page-selective invalidation with IH=0 for entries whose region overlaps the range.
+/// </summary>
+public sealed class PagingStructureCache
+{
+    private const int PageShift4K = 12;
+    private const ulong RegionMask = (1UL << 52) - 1;
+
+    private readonly SetAssociativeStore<ulong> _store;
+    private readonly Lock _lock = new();
+    private readonly LookupCounters _lookups = new();
+
+    /// <summary>Creates the cache.</summary>
+    public PagingStructureCache(CacheGeometry geometry) => _store = new SetAssociativeStore<ulong>(geometry);
+
+    /// <summary>Geometry.</summary>
+    public CacheGeometry Geometry => _store.Geometry;
+
+    /// <summary>Valid entries held.</summary>
+    public int Count => _store.Count;
+
+    /// <summary>Counter snapshot.</summary>
+    public CacheStatistics Statistics => new(_lookups.Hits, _lookups.Misses, _store.Fills, _store.Evictions, _store.Invalidated);
+
+    /// <summary>Zeroes the counters; entries stay.</summary>
+    public void ResetStatistics()
+    {
+        lock (_lock)
+        {
+            _lookups.Reset();
+            _store.ResetStatisticsLocked();
+        }
+    }
+
+    /// <summary>
+    /// Finds the deepest cached non-leaf entry for <paramref name="inputAddress"/> in
+    /// <paramref name="did"/> at or below <paramref name="maxLevel"/> (the walk's top level), probing
+    /// level 2 (PDE) upward. Allocation-free and lock-free.
+    /// </summary>
+    public bool TryLookup(ushort did, ulong inputAddress, int maxLevel, out PagingStructureEntry entry)
+    {
+        int top = Math.Min(maxLevel, PagingStructureEntry.MaxLevel);
+        for (int level = PagingStructureEntry.MinLevel; level <= top; level++)
+        {
+            if (!_store.MayHold(level))
+            {
+                continue;
+            }
+
+            ulong region = Region(inputAddress, level);
+            if (_store.TryFind(SetOf(region, level), Key0(level, region), did, out ulong data))
+            {
+                _lookups.Hit();
+                entry = new PagingStructureEntry(did, level, region << PagingStructureEntry.RegionShift(level), data, (AccessRights)(data & (ulong)AccessRights.ReadWrite));
+                return true;
+            }
+        }
+
+        _lookups.Miss();
+        entry = default;
+        return false;
+    }
+
+    /// <summary>Caches <paramref name="entry"/> (in place if its tag is present). Returns false when disabled.</summary>
+    public bool Fill(in PagingStructureEntry entry)
+    {
+        if (!_store.IsEnabled || entry.Level < PagingStructureEntry.MinLevel)
+        {
+            return false;
+        }
+
+        ulong region = Region(entry.RegionBase, entry.Level);
+        lock (_lock)
+        {
+            _store.FillLocked(SetOf(region, entry.Level), Key0(entry.Level, region), entry.Did, entry.TableAddress | (ulong)entry.Rights);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes everything (global IOTLB invalidation). Returns entries removed.</summary>
+    public int InvalidateAll()
+    {
+        lock (_lock)
+        {
+            return _store.ClearLocked();
+        }
+    }
+
+    /// <summary>Removes every entry of <paramref name="did"/> (domain-selective IOTLB invalidation).</summary>
+    public int InvalidateDomain(ushort did)
+    {
+        var match = new Match(did, 0, RegionMask + 1);
+        lock (_lock)
+        {
+            return _store.InvalidateLocked(ref match);
+        }
+    }
+
+    /// <summary>
+    /// Removes the entries of <paramref name="did"/> whose region overlaps the 2^<paramref name="am"/>
+    /// pages at <paramref name="address"/> (page-selective IOTLB invalidation with IH=0).
+    /// </summary>
+    public int InvalidatePages(ushort did, ulong address, int am)
+    {
+        (ulong first, ulong end) = Iotlb.PageRange(address, am);
+        var match = new Match(did, first, end);
+        lock (_lock)
+        {
+            return _store.InvalidateLocked(ref match);
+        }
+    }
+
+    private static ulong Region(ulong address, int level) => (address >> PagingStructureEntry.RegionShift(level)) & RegionMask;
+
+    private static ulong Key0(int level, ulong region) =>
+        SetAssociativeStore<ulong>.ValidBit | ((ulong)level << SetAssociativeStore<ulong>.ClassShift) | region;
+
+    // Low region bits plus the level, so the PDE, PDPE, ... covering one address fall in different sets.
+    private int SetOf(ulong region, int level) => _store.SetOf(region + (ulong)level);
+
+    private readonly struct Match(ushort did, ulong first, ulong end) : IEntryMatch<ulong>
+    {
+        public bool Matches(ulong key0, ulong key1, in ulong payload)
+        {
+            if ((key1 & ushort.MaxValue) != did)
+            {
+                return false;
+            }
+
+            int level = (int)(key0 >> SetAssociativeStore<ulong>.ClassShift) & (SetAssociativeStore<ulong>.Classes - 1);
+            int pagesLog = PagingStructureEntry.RegionShift(level) - PageShift4K;
+            ulong firstPage = (key0 & RegionMask) << pagesLog;
+            return firstPage < end && firstPage + (1UL << pagesLog) > first;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using VtdEmu.Caches.Internal;
+
+namespace VtdEmu.Caches;
+
+/// <summary>
+/// PASID cache (VT-d spec §6.2.2.1, scalable mode): PASID-table entries looked up by
+/// (source-id, PASID), invalidated by pc_inv_dsc granularities (domain-selective, PASID-selective,
+/// global) which match the entry's DID and PASID. PASID-directory entries are not cached
+/// (spec-notes/caching.md).
+/// </summary>
+public sealed class PasidCache
+{
+    private const int PasidShift = 16;
+
+    private readonly SetAssociativeStore<PasidCacheEntry> _store;
+    private readonly Lock _lock = new();
+    private readonly LookupCounters _lookups = new();
+
+    /// <summary>Creates the cache.</summary>
+    /// <param name="geometry">Geometry (set index = low bits of PASID XOR source-id).</param>
+    /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
+    public PasidCache(CacheGeometry geometry, bool cachingMode = false)
+    {
+        _store = new SetAssociativeStore<PasidCacheEntry>(geometry);
+        CachingMode = cachingMode;
+    }
+
+    /// <summary>CAP.CM.</summary>
+    public bool CachingMode { get; }
+
+    /// <summary>Geometry.</summary>
+    public CacheGeometry Geometry => _store.Geometry;
+
+    /// <summary>Valid entries held.</summary>
+    public int Count => _store.Count;
+
+    /// <summary>Counter snapshot.</summary>
+    public CacheStatistics Statistics => new(_lookups.Hits, _lookups.Misses, _store.Fills, _store.Evictions, _store.Invalidated);
+
+    /// <summary>Zeroes the counters; entries stay.</summary>
+    public void ResetStatistics()
+    {
+        lock (_lock)
+        {
+            _lookups.Reset();
+            _store.ResetStatisticsLocked();
+        }
+    }
+
+    /// <summary>Looks up the cached PASID entry of (<paramref name="sourceId"/>, <paramref name="pasid"/>).</summary>
+    public bool TryLookup(ushort sourceId, uint pasid, out PasidCacheEntry entry)
+    {
+        pasid &= Iotlb.PasidMask;
+        if (_store.TryFind(SetOf(sourceId, pasid), Key0(sourceId, pasid), 0, out entry))
+        {
+            _lookups.Hit();
+            return true;
+        }
+
+        _lookups.Miss();
+        return false;
+    }
+
+    /// <summary>Caches <paramref name="entry"/>. Negative entries need <see cref="CachingMode"/>.</summary>
+    public bool Fill(in PasidCacheEntry entry)
+    {
+        if (!_store.IsEnabled || (entry.IsNegative && !CachingMode))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            _store.FillLocked(SetOf(entry.SourceId, entry.Pasid), Key0(entry.SourceId, entry.Pasid), 0, entry);
+        }
+
+        return true;
+    }
+
+    /// <summary>Global invalidation (G = 11).</summary>
+    public int InvalidateAll()
+    {
+        lock (_lock)
+        {
+            return _store.ClearLocked();
+        }
+    }
+
+    /// <summary>Domain-selective invalidation (G = 00): every PASID of <paramref name="did"/>.</summary>
+    public int InvalidateDomain(ushort did)
+    {
+        var match = new Match(did, null);
+        lock (_lock)
+        {
+            return _store.InvalidateLocked(ref match);
+        }
+    }
+
+    /// <summary>PASID-selective invalidation (G = 01): entries with <paramref name="did"/> and <paramref name="pasid"/>.</summary>
+    public int InvalidatePasid(ushort did, uint pasid)
+    {
+        var match = new Match(did, pasid & Iotlb.PasidMask);
+        lock (_lock)
+        {
+            return _store.InvalidateLocked(ref match);
+        }
+    }
+
+    private static ulong Key0(ushort sourceId, uint pasid) =>
+        SetAssociativeStore<PasidCacheEntry>.ValidBit | sourceId | ((ulong)pasid << PasidShift);
+
+    private int SetOf(ushort sourceId, uint pasid) => _store.SetOf(pasid ^ sourceId);
+
+    private readonly struct Match(ushort did, uint? pasid) : IEntryMatch<PasidCacheEntry>
+    {
+        public bool Matches(ulong key0, ulong key1, in PasidCacheEntry payload) =>
+            payload.Did == did && (pasid is not { } p || payload.Pasid == p);
+    }
+}

@@ -1,0 +1,300 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using VtdEmu.Faults;
+using VtdEmu.Internal;
+using VtdEmu.Memory;
+using VtdEmu.Registers;
+using VtdEmu.Tables;
+
+namespace VtdEmu.Translation;
+
+/// <summary>
+/// Resolves a request's translation context: RTADDR.TTM, then root entry → context entry (legacy,
+/// VT-d spec §3.4.2) or scalable root entry → scalable context entry → PASID directory → PASID
+/// table entry (scalable, §3.4.3). Each step is a small check returning a <see cref="FaultReason"/>,
+/// called in the order written in spec-notes/faults.md. FPD is collected from every entry read,
+/// present or not, before that entry's own checks.
+/// </summary>
+public sealed class ContextResolver
+{
+    private const int PasidTableIndexBits = 6;
+    private const uint PasidTableIndexMask = (1u << PasidTableIndexBits) - 1;
+    private const ulong PointerMask = 0xFFFF_FFFF_FFFF_F000;
+
+    private readonly GuestMemory _memory;
+    private readonly TranslationParameters _parameters;
+
+    /// <summary>A resolver reading tables from <paramref name="memory"/>.</summary>
+    public ContextResolver(GuestMemory memory, TranslationParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _memory = memory;
+        _parameters = parameters;
+    }
+
+    /// <summary>Resolves the context for <paramref name="request"/> under the latched root pointer <paramref name="root"/>.</summary>
+    public TranslationContext Resolve(in DmaRequest request, RootPointer root)
+    {
+        ExtendedCapabilityRegister ecap = _parameters.ExtendedCapability;
+        switch (root.Ttm & 3)
+        {
+            case RootPointer.LegacyMode:
+                return request.HasPasid
+                    ? new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode }
+                    : ResolveLegacy(request, root.Address);
+            case RootPointer.ScalableMode when ecap.SMTS:
+                return ResolveScalable(request, root.Address);
+            case RootPointer.AbortDmaMode when ecap.ADMS:
+                return new TranslationContext { Aborted = true };
+            default:
+                return new TranslationContext { Fault = FaultReason.InvalidTranslationTableMode };
+        }
+    }
+
+    private TranslationContext ResolveLegacy(in DmaRequest request, ulong rootTable)
+    {
+        Span<byte> buffer = stackalloc byte[RootEntry.Size];
+        if (!TryReadEntry(rootTable, (ulong)request.Bus * RootEntry.Size, buffer))
+        {
+            return new TranslationContext { Fault = FaultReason.RootEntryAccessError, TableReads = 1 };
+        }
+
+        var rootEntry = RootEntry.ReadFrom(buffer);
+        FaultReason fault = CheckRootEntry(rootEntry, _parameters);
+        if (fault != FaultReason.None)
+        {
+            return new TranslationContext { Fault = fault, TableReads = 1 };
+        }
+
+        if (!TryReadEntry(rootEntry.CTP, (ulong)request.DevFn * ContextEntry.Size, buffer))
+        {
+            return new TranslationContext { Fault = FaultReason.ContextEntryAccessError, TableReads = 2 };
+        }
+
+        var context = ContextEntry.ReadFrom(buffer);
+        fault = CheckContextEntry(context, _parameters);
+        if (fault == FaultReason.None)
+        {
+            fault = CheckLegacyRequestType(context.TT, request.AddressType);
+        }
+
+        bool passThrough = context.TT == TranslationType.PassThrough;
+        return new TranslationContext
+        {
+            Fault = fault,
+            Fpd = context.FPD,
+            TableReads = 2,
+            DomainId = fault == FaultReason.None ? context.DID : (ushort)0,
+            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
+            SecondLevelRoot = passThrough ? 0 : context.SLPTPTR,
+            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(context.AW),
+        };
+    }
+
+    private TranslationContext ResolveScalable(in DmaRequest request, ulong rootTable)
+    {
+        // Only the half of the root entry that the device's devfn selects is read and checked.
+        int half = request.DevFn >> 7;
+        Span<byte> buffer = stackalloc byte[PasidEntry.Size];
+        Span<byte> rootHalf = buffer[..sizeof(ulong)];
+        int reads = 1;
+        if (!TryReadEntry(rootTable, ((ulong)request.Bus * ScalableRootEntry.Size) + ((ulong)half * sizeof(ulong)), rootHalf))
+        {
+            return new TranslationContext { Fault = FaultReason.ScalableRootEntryAccessError, Scalable = true, TableReads = reads };
+        }
+
+        ulong rootWord = BinaryPrimitives.ReadUInt64LittleEndian(rootHalf);
+        FaultReason fault = CheckScalableRootHalf(rootWord, _parameters);
+        if (fault != FaultReason.None)
+        {
+            return new TranslationContext { Fault = fault, Scalable = true, TableReads = reads };
+        }
+
+        // Context entry.
+        reads++;
+        Span<byte> contextBytes = buffer[..ScalableContextEntry.Size];
+        if (!TryReadEntry(rootWord & PointerMask, (ulong)(request.DevFn & 0x7F) * ScalableContextEntry.Size, contextBytes))
+        {
+            return new TranslationContext { Fault = FaultReason.ScalableContextEntryAccessError, Scalable = true, TableReads = reads };
+        }
+
+        var context = ScalableContextEntry.ReadFrom(contextBytes);
+        bool fpd = context.FPD;
+        fault = CheckScalableContextEntry(context, _parameters);
+        uint pasid = 0;
+        if (fault == FaultReason.None)
+        {
+            fault = CheckScalableRequest(context, request, _parameters, out pasid);
+        }
+
+        if (fault != FaultReason.None)
+        {
+            return new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads };
+        }
+
+        // PASID-directory entry.
+        reads++;
+        Span<byte> directoryBytes = buffer[..PasidDirectoryEntry.Size];
+        if (!TryReadEntry(context.PASIDDIRPTR, (ulong)(pasid >> PasidTableIndexBits) * PasidDirectoryEntry.Size, directoryBytes))
+        {
+            return new TranslationContext { Fault = FaultReason.PasidDirectoryEntryAccessError, Scalable = true, Fpd = fpd, TableReads = reads };
+        }
+
+        var directory = PasidDirectoryEntry.ReadFrom(directoryBytes);
+        fpd |= directory.FPD;
+        fault = CheckPasidDirectoryEntry(directory, _parameters);
+        if (fault != FaultReason.None)
+        {
+            return new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads };
+        }
+
+        // PASID-table entry.
+        reads++;
+        if (!TryReadEntry(directory.SMPTBLPTR, (ulong)(pasid & PasidTableIndexMask) * PasidEntry.Size, buffer))
+        {
+            return new TranslationContext { Fault = FaultReason.PasidTableEntryAccessError, Scalable = true, Fpd = fpd, TableReads = reads };
+        }
+
+        var pasidEntry = PasidEntry.ReadFrom(buffer);
+        fpd |= pasidEntry.FPD;
+        fault = CheckPasidEntry(pasidEntry, _parameters);
+        bool passThrough = pasidEntry.PGTT == PasidGranularTranslationType.PassThrough;
+        return new TranslationContext
+        {
+            Fault = fault,
+            Scalable = true,
+            Fpd = fpd,
+            TableReads = reads,
+            DomainId = fault == FaultReason.None ? pasidEntry.DID : (ushort)0,
+            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
+            SecondLevelRoot = passThrough ? 0 : pasidEntry.SLPTPTR,
+            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(pasidEntry.AW),
+        };
+    }
+
+    /// <summary>Reads the entry at <paramref name="table"/> + <paramref name="offset"/>; false when any byte is at or above 2^HAW or not RAM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadEntry(ulong table, ulong offset, Span<byte> destination)
+    {
+        // Table pointers are 4 KiB aligned and offsets stay inside the table, so table >> HAW is the whole range check.
+        int haw = _parameters.Haw;
+        return table >> haw == 0 && (table + offset + (ulong)destination.Length - 1) >> haw == 0
+            && _memory.TryRead(table + offset, destination);
+    }
+
+    // The checks, in spec order (spec-notes/faults.md §2). Each returns None or the fault.
+
+    /// <summary>LRT.2 present, LRT.3 reserved bits.</summary>
+    internal static FaultReason CheckRootEntry(RootEntry entry, TranslationParameters parameters) =>
+        !entry.Present ? FaultReason.RootEntryNotPresent
+        : ((entry.Low & parameters.RootEntryReservedLow) | (entry.High & parameters.RootEntryReservedHigh)) != 0 ? FaultReason.RootEntryReserved
+        : FaultReason.None;
+
+    /// <summary>LCT.2 present, LCT.3 reserved bits, LCT.4.2 TT supported, LCT.4.1 AW in SAGAW (not for pass-through).</summary>
+    internal static FaultReason CheckContextEntry(ContextEntry entry, TranslationParameters parameters)
+    {
+        if (!entry.Present)
+        {
+            return FaultReason.ContextEntryNotPresent;
+        }
+
+        TranslationType tt = entry.TT;
+        ulong reservedLow = tt == TranslationType.PassThrough ? parameters.ContextEntryReservedLowPassThrough : parameters.ContextEntryReservedLow;
+        if (((entry.Low & reservedLow) | (entry.High & parameters.ContextEntryReservedHigh)) != 0)
+        {
+            return FaultReason.ContextEntryReserved;
+        }
+
+        ExtendedCapabilityRegister ecap = parameters.ExtendedCapability;
+        bool ttSupported = tt switch
+        {
+            TranslationType.UntranslatedOnly => true,
+            TranslationType.AllRequests => ecap.DT,
+            TranslationType.PassThrough => ecap.PT,
+            _ => false,
+        };
+        if (!ttSupported)
+        {
+            return FaultReason.ContextEntryInvalid;
+        }
+
+        return tt != TranslationType.PassThrough && !parameters.SupportsAw(entry.AW) ? FaultReason.ContextEntryInvalid : FaultReason.None;
+    }
+
+    /// <summary>LCT.5: translation and translated requests need TT=01b.</summary>
+    internal static FaultReason CheckLegacyRequestType(TranslationType tt, AddressType addressType) =>
+        addressType != AddressType.Untranslated && tt != TranslationType.AllRequests ? FaultReason.RequestTypeBlocked : FaultReason.None;
+
+    /// <summary>SRT.2 present, SRT.3 reserved bits of the selected half.</summary>
+    internal static FaultReason CheckScalableRootHalf(ulong half, TranslationParameters parameters) =>
+        !Bits.IsSet(half, 0) ? FaultReason.ScalableRootEntryNotPresent
+        : (half & parameters.ScalableRootHalfReserved) != 0 ? FaultReason.ScalableRootEntryReserved
+        : FaultReason.None;
+
+    /// <summary>SCT.2 present, SCT.3 reserved bits (including fields of absent capabilities).</summary>
+    internal static FaultReason CheckScalableContextEntry(in ScalableContextEntry entry, TranslationParameters parameters) =>
+        !entry.Present ? FaultReason.ScalableContextEntryNotPresent
+        : ((entry.Word(0) & parameters.ScalableContextReserved0) | (entry.Word(1) & parameters.ScalableContextReserved1)
+            | entry.Word(2) | entry.Word(3)) != 0 ? FaultReason.ScalableContextEntryReserved
+        : FaultReason.None;
+
+    /// <summary>SCT.5 DTE, SCT.6 PASIDE, SCT.7 PASID within PDTS; SCT.4 RID_PASID within PDTS. Picks the PASID to look up.</summary>
+    internal static FaultReason CheckScalableRequest(in ScalableContextEntry entry, in DmaRequest request, TranslationParameters parameters, out uint pasid)
+    {
+        int pasidBits = entry.PDTS + 7 + PasidTableIndexBits;
+        if (request.AddressType != AddressType.Untranslated && !entry.DTE)
+        {
+            pasid = 0;
+            return FaultReason.DeviceTlbDisabled;
+        }
+
+        if (request.HasPasid)
+        {
+            pasid = request.Pasid;
+            return !entry.PASIDE ? FaultReason.PasidDisabled
+                : pasid >> pasidBits != 0 ? FaultReason.PasidBeyondDirectory
+                : FaultReason.None;
+        }
+
+        pasid = parameters.ExtendedCapability.RPS ? entry.RID_PASID : 0;
+        return pasid >> pasidBits != 0 ? FaultReason.ScalableContextEntryInvalid : FaultReason.None;
+    }
+
+    /// <summary>SPD.2 present, SPD.3 reserved bits.</summary>
+    internal static FaultReason CheckPasidDirectoryEntry(PasidDirectoryEntry entry, TranslationParameters parameters) =>
+        !entry.Present ? FaultReason.PasidDirectoryEntryNotPresent
+        : (entry.Raw & parameters.PasidDirectoryReserved) != 0 ? FaultReason.PasidDirectoryEntryReserved
+        : FaultReason.None;
+
+    /// <summary>SPT.2 present, SPT.3 reserved bits, then SPT.4 PGTT supported and (second level) AW in SAGAW.</summary>
+    internal static FaultReason CheckPasidEntry(in PasidEntry entry, TranslationParameters parameters)
+    {
+        if (!entry.Present)
+        {
+            return FaultReason.PasidTableEntryNotPresent;
+        }
+
+        ulong reserved = 0;
+        for (int i = 0; i < PasidEntry.WordCount; i++)
+        {
+            reserved |= entry.Word(i) & parameters.PasidEntryReserved(i);
+        }
+
+        if (reserved != 0)
+        {
+            return FaultReason.PasidTableEntryReserved;
+        }
+
+        ExtendedCapabilityRegister ecap = parameters.ExtendedCapability;
+        return entry.PGTT switch
+        {
+            PasidGranularTranslationType.SecondLevel when ecap.SLTS =>
+                parameters.SupportsAw(entry.AW) ? FaultReason.None : FaultReason.PasidTableEntryInvalid,
+            PasidGranularTranslationType.PassThrough when ecap.PT => FaultReason.None,
+            // First-level and nested translation are not modelled: reported as SPT.4 even when
+            // FLTS/NEST are advertised (spec-notes/translation.md).
+            _ => FaultReason.PasidTableEntryInvalid,
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using VtdEmu.Faults;
+
+namespace VtdEmu.Translation;
+
+/// <summary>
+/// What root/context (and in scalable mode PASID-directory/PASID-table) resolution found for one
+/// request: the domain, where and how to translate, and whether FPD was set on any entry met.
+/// This is the unit a context cache or PASID cache would hold.
+/// </summary>
+public readonly struct TranslationContext
+{
+    /// <summary>The fault found during resolution, or <see cref="FaultReason.None"/>.</summary>
+    public FaultReason Fault { get; init; }
+
+    /// <summary>True when abort-DMA mode blocks every request.</summary>
+    public bool Aborted { get; init; }
+
+    /// <summary>True for scalable mode (selects the 0x7x/0x8x fault codes in the walk).</summary>
+    public bool Scalable { get; init; }
+
+    /// <summary>OR of FPD over every context / PASID-directory / PASID-table entry read, present or not.</summary>
+    public bool Fpd { get; init; }
+
+    /// <summary>DID of the context entry (legacy) or PASID-table entry (scalable).</summary>
+    public ushort DomainId { get; init; }
+
+    /// <summary>Second-level walk or pass-through.</summary>
+    public TranslationKind Kind { get; init; }
+
+    /// <summary>Root of the second-level tables (physical address), for <see cref="TranslationKind.SecondLevel"/>.</summary>
+    public ulong SecondLevelRoot { get; init; }
+
+    /// <summary>Number of second-level paging levels (3, 4 or 5), for <see cref="TranslationKind.SecondLevel"/>.</summary>
+    public int Levels { get; init; }
+
+    /// <summary>How many root/context/PASID entries were read.</summary>
+    public int TableReads { get; init; }
+}
