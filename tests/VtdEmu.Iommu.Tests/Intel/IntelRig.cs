@@ -61,14 +61,13 @@ internal sealed class IntelRig
         return t;
     }
 
-    /// <summary>Root ports 00:1c.0 … with one endpoint each, "A" (01:00.0), "B" (02:00.0), ….</summary>
+    /// <summary>Root-complex integrated endpoints with ACS, "A" (00:01.0), "B" (00:02.0), …: one group each, probed in order.</summary>
     public static PciTopology Endpoints(int count)
     {
         PciTopology t = new();
         for (int i = 0; i < count; i++)
         {
-            PciTopologyNode rp = t.AddRootPort(new PciBdf(0, (byte)(0x08 + i), 0), acs: true, name: $"RP{i}");
-            t.AddEndpoint(rp, new PciBdf((byte)(i + 1), 0, 0), name: ((char)('A' + i)).ToString());
+            t.AddEndpoint(null, new PciBdf(0, (byte)(i + 1), 0), name: ((char)('A' + i)).ToString(), acs: true);
         }
 
         return t;
