@@ -49,6 +49,9 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
     /// <summary>Only the cache invalidations (cc, iotlb, devtlb), in order.</summary>
     public List<string> Invalidations => _log.Where(e => e.StartsWith("cc ", StringComparison.Ordinal) || e.StartsWith("iotlb ", StringComparison.Ordinal) || e.StartsWith("devtlb ", StringComparison.Ordinal)).ToList();
 
+    /// <summary>Invalidations the <see cref="Drop"/> predicate kept from the unit.</summary>
+    public List<string> DroppedInvalidations => _log.Where(e => e.StartsWith("dropped ", StringComparison.Ordinal)).ToList();
+
     public void Clear() => _log.Clear();
 
     public ulong Read(ulong offset, int size)
@@ -100,9 +103,9 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
         {
             _log.Add($"PMEN 0x{value:x}");
         }
-        else if (offset == CCMD && (value & (1UL << 63)) != 0)
+        else if (offset == CCMD && (value & (1UL << 63)) != 0 && Dropped(DecodeContext((int)((value >> 61) & 3), unchecked((ushort)value), unchecked((ushort)(value >> 16)))))
         {
-            _log.Add(DecodeContext((int)((value >> 61) & 3), unchecked((ushort)value), unchecked((ushort)(value >> 16))));
+            return;
         }
         else if (offset == iotlbOffset)
         {
@@ -110,7 +113,11 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
         }
         else if (offset == iotlbOffset + 8 && (value & (1UL << 63)) != 0)
         {
-            _log.Add(DecodeIotlb((int)((value >> 60) & 3), unchecked((ushort)(value >> 32)), _iva & ~0xFFFUL, (int)(_iva & 0x3F), (_iva & 0x40) != 0));
+            string e = DecodeIotlb((int)((value >> 60) & 3), unchecked((ushort)(value >> 32)), _iva & ~0xFFFUL, (int)(_iva & 0x3F), (_iva & 0x40) != 0);
+            if (Dropped(e))
+            {
+                return;
+            }
         }
         else if (offset == IQA)
         {
@@ -119,12 +126,27 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
             _log.Add($"IQA 0x{value:x}");
         }
 
-        inner.Write(offset, size, value);
         if (offset == IQT)
         {
             DecodeQueue(value & 0x7_FFF0);
             _log.Add($"IQT 0x{value:x}");
         }
+
+        inner.Write(offset, size, value);
+    }
+
+    /// <summary>
+    /// A broken-driver double: invalidations whose decoded text matches never reach the unit (a register command is
+    /// not written; a queued descriptor is replaced by a wait without status write). Logged as "dropped …".
+    /// </summary>
+    public Func<string, bool>? Drop { get; set; }
+
+    // Logs the decoded invalidation; true when the test asked for it to be dropped.
+    private bool Dropped(string decoded)
+    {
+        bool drop = Drop?.Invoke(decoded) ?? false;
+        _log.Add(drop ? "dropped " + decoded : decoded);
+        return drop;
     }
 
     private static string DecodeContext(int granularity, ushort did, ushort sid) => granularity switch
@@ -143,6 +165,15 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
         _ => $"iotlb invalid g={granularity}",
     };
 
+    private void DropDescriptor(ulong slot, bool drop)
+    {
+        if (drop)
+        {
+            Assert.True(memory.TryWrite64(slot, 5));
+            Assert.True(memory.TryWrite64(slot + 8, 0));
+        }
+    }
+
     private void DecodeQueue(ulong tail)
     {
         ulong queueBytes = _descriptorSize == 32 ? 0x2000UL : 0x1000UL;
@@ -154,13 +185,13 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
             switch (qw0 & 0xF)
             {
                 case 1:
-                    _log.Add(DecodeContext((int)((qw0 >> 4) & 3), unchecked((ushort)(qw0 >> 16)), unchecked((ushort)(qw0 >> 32))));
+                    DropDescriptor(slot, Dropped(DecodeContext((int)((qw0 >> 4) & 3), unchecked((ushort)(qw0 >> 16)), unchecked((ushort)(qw0 >> 32)))));
                     break;
                 case 2:
-                    _log.Add(DecodeIotlb((int)((qw0 >> 4) & 3), unchecked((ushort)(qw0 >> 16)), qw1 & ~0xFFFUL, (int)(qw1 & 0x3F), (qw1 & 0x40) != 0));
+                    DropDescriptor(slot, Dropped(DecodeIotlb((int)((qw0 >> 4) & 3), unchecked((ushort)(qw0 >> 16)), qw1 & ~0xFFFUL, (int)(qw1 & 0x3F), (qw1 & 0x40) != 0)));
                     break;
                 case 3:
-                    _log.Add($"devtlb sid={unchecked((ushort)(qw0 >> 32)):x4} addr=0x{qw1 & ~0xFFFUL:x} s={qw1 & 1}");
+                    DropDescriptor(slot, Dropped($"devtlb sid={unchecked((ushort)(qw0 >> 32)):x4} addr=0x{qw1 & ~0xFFFUL:x} s={qw1 & 1}"));
                     break;
                 case 5:
                     _log.Add("wait");
