@@ -176,7 +176,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
             return LinuxError.EOPNOTSUPP;
         }
 
-        if (Agaw < 0 || !_pages.TryAllocate(out ulong root))
+        if (!_pages.TryAllocate(out ulong root))
         {
             return LinuxError.ENOMEM;
         }
@@ -195,6 +195,12 @@ public sealed partial class IntelIommuDriver : IIommuDriver
 
     private LinuxError Initialise()
     {
+        // Linux refuses a unit whose SAGAW offers no usable width ("Cannot get a valid agaw").
+        if (Agaw < 0)
+        {
+            return LinuxError.ENODEV;
+        }
+
         uint status = (uint)_mmio.Read(IntelRegisters.GSTS, 4);
         if ((status & IntelRegisters.TranslationEnable) != 0)
         {
