@@ -176,4 +176,28 @@ public sealed partial class IntelIommuDriverTests
         List<string> log = [.. rig.Mmio.Log.Where(e => !e.StartsWith("IQT", StringComparison.Ordinal) && e != "wait")];
         Assert.Equal(["cc device did=3 sid=0100", "iotlb dsi did=3", "GCMD +WBF"], log);
     }
+
+    [Fact]
+    public void Probe_PassthroughCachingMode_PresentFlushUsesDid0ThenIotlbForDid1()
+    {
+        IntelRig rig = IntelRig.Boot(TestUnits.QemuCachingMode, IntelRig.Singleton(), IommuDmaPolicy.Passthrough);
+
+        // One pass-through entry per device (root port 00:1c.0, then A): each followed by cc DID 0 + IOTLB DSI DID 1.
+        List<string> log = rig.Mmio.Invalidations;
+        Assert.Equal(["cc device did=0 sid=00e0", "iotlb dsi did=1", "cc device did=0 sid=0100", "iotlb dsi did=1"], log[2..]);
+        Assert.Equal(["cc global", "iotlb global"], log[..2]);
+    }
+
+    [Fact]
+    public void Probe_AtsCapableDeviceWithoutQueuedInvalidation_AtsStaysOff()
+    {
+        IntelRig rig = IntelRig.Boot(TestUnits.BroadwellRegisterInvalidation, IntelRig.Singleton(), options: new IntelDriverOptions { AtsCapable = _ => true });
+
+        // ECAP.DT but no queue: device-TLBs could never be invalidated, so TT stays multi-level (00), not 01.
+        Assert.Equal(0, rig.Context(rig.Dev("A").Bdf)!.Value.TranslationType);
+        rig.Mmio.Clear();
+        Assert.Equal(LinuxError.Success, rig.Core.Map(rig.Domain("A"), 0, 0x1000, Size4K, ReadWrite));
+        Assert.Equal(Size4K, rig.Core.Unmap(rig.Domain("A"), 0, Size4K));
+        Assert.DoesNotContain(rig.Mmio.Invalidations, e => e.StartsWith("devtlb", StringComparison.Ordinal));
+    }
 }

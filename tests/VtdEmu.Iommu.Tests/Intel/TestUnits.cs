@@ -26,6 +26,13 @@ internal static class TestUnits
     /// <summary>QEMU with ECAP.PT = 0.</summary>
     public static UnitConfiguration QemuNoPassThrough { get; } = UnitConfiguration.Qemu with { Name = "qemu-nopt", ExtendedCapability = QemuEcap(qi: true, pt: false) };
 
+    /// <summary>Broadwell (ECAP.DT = 1) without queued invalidation.</summary>
+    public static UnitConfiguration BroadwellRegisterInvalidation { get; } = UnitConfiguration.Broadwell with
+    {
+        Name = "broadwell-noqi",
+        ExtendedCapability = new ExtendedCapabilityBuilder { C = true, DT = true, IR = true, EIM = true, PT = true, SC = true, IRO = 0x20, MHMV = 15 }.Build(),
+    };
+
     private static CapabilityRegister QemuCap(bool cm = false, bool rwbf = false, int nd = 6, int sllps = 3) => new CapabilityBuilder
     {
         ND = nd, CM = cm, RWBF = rwbf, SAGAW = 0b00010, MGAW = 38, FRO = 0x22, SLLPS = sllps, PSI = true, NFR = 0, MAMV = 18,
