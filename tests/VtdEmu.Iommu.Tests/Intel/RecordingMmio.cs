@@ -165,12 +165,22 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
         _ => $"iotlb invalid g={granularity}",
     };
 
+    /// <summary>The next queued cache-invalidation descriptor is given the undefined type 0xF (an IQE for the unit).</summary>
+    public bool CorruptNextDescriptor { get; set; }
+
     private void DropDescriptor(ulong slot, bool drop)
     {
         if (drop)
         {
             Assert.True(memory.TryWrite64(slot, 5));
             Assert.True(memory.TryWrite64(slot + 8, 0));
+        }
+        else if (CorruptNextDescriptor)
+        {
+            CorruptNextDescriptor = false;
+            Assert.True(memory.TryRead64(slot, out ulong qw0));
+            Assert.True(memory.TryWrite64(slot, qw0 | 0xF));
+            _log.Add("corrupted");
         }
     }
 
