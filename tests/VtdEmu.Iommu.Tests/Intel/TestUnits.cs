@@ -35,12 +35,26 @@ internal static class TestUnits
 
     private static CapabilityRegister QemuCap(bool cm = false, bool rwbf = false, int nd = 6, int sllps = 3) => new CapabilityBuilder
     {
-        ND = nd, CM = cm, RWBF = rwbf, SAGAW = 0b00010, MGAW = 38, FRO = 0x22, SLLPS = sllps, PSI = true, NFR = 0, MAMV = 18,
-        DWD = true, DRD = true,
+        ND = nd,
+        CM = cm,
+        RWBF = rwbf,
+        SAGAW = 0b00010,
+        MGAW = 38,
+        FRO = 0x22,
+        SLLPS = sllps,
+        PSI = true,
+        NFR = 0,
+        MAMV = 18,
+        DWD = true,
+        DRD = true,
     }.Build();
 
     private static ExtendedCapabilityRegister QemuEcap(bool qi, bool pt = true) => new ExtendedCapabilityBuilder
     {
-        QI = qi, IR = true, PT = pt, IRO = 0x0F, MHMV = 15,
+        QI = qi,
+        IR = true,
+        PT = pt,
+        IRO = 0x0F,
+        MHMV = 15,
     }.Build();
 }
