@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VtdEmu.Cli.Commands;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Cli;
 
@@ -51,15 +52,18 @@ internal static class Cli
         var root = new RootCommand(
             "vtdemu: a register-level Intel VT-d (DMA remapping) emulator.\n" +
             $"Exit codes: {ExitCode.Success} ok, {ExitCode.Failed} assertion failed, {ExitCode.BadInput} bad input, " +
-            $"{ExitCode.NotAvailable} not available in this build, {ExitCode.InternalError} internal error.")
+            $"{ExitCode.InternalError} internal error.")
         {
             DemoCommand.Create(context),
             RunCommand.Create(context),
             ReplayCommand.Create(context),
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),
+            RegsCommand.Create(context),
+            DumpCommand.Create(context),
+            X86Command.Create(context),
         };
-        root.SetAction(_ => DemoCommand.Run(context));
+        root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;
     }
 }

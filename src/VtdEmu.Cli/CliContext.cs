@@ -8,11 +8,8 @@ namespace VtdEmu.Cli;
 /// <param name="Error">Errors, mismatches, notes and progress.</param>
 internal sealed record CliContext(TextWriter Out, TextWriter Error)
 {
-    /// <summary>
-    /// Builds platforms for <c>run</c> and <c>replay</c>; null until the hardware model's Platform
-    /// is wired in, in which case those commands parse their input and say execution is unavailable.
-    /// </summary>
-    public IScenarioTargetFactory? Platform { get; init; }
+    /// <summary>Builds platforms for <c>run</c> and <c>replay</c>: the hardware model unless a test swaps it.</summary>
+    public IScenarioTargetFactory Platform { get; init; } = new PlatformScenarioTargetFactory();
 
     /// <summary>True when both streams are a terminal: colours and progress bars are allowed.</summary>
     public bool Interactive { get; init; }

@@ -12,9 +12,6 @@ internal static class ExitCode
     /// <summary>Bad input: command-line usage, a scenario or trace that does not parse, a missing file.</summary>
     public const int BadInput = 2;
 
-    /// <summary>The command needs a part of the emulator that this build does not wire in yet.</summary>
-    public const int NotAvailable = 3;
-
     /// <summary>A bug in vtdemu: an unexpected exception, reported in one line.</summary>
     public const int InternalError = 4;
 }

@@ -1,6 +1,7 @@
 using VtdEmu.Caches;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
+using VtdEmu.Translation;
 
 namespace VtdEmu;
 
@@ -35,6 +36,12 @@ public sealed class Platform
 
     /// <summary>The remapping unit; its <see cref="IMmio"/> side is what a driver programs.</summary>
     public RemappingUnit Unit { get; }
+
+    /// <summary>The unit's translate-path statistics (see <see cref="RemappingUnit.Statistics"/>).</summary>
+    public TranslationStatistics Statistics => Unit.Statistics;
+
+    /// <summary>Zeroes the unit's translate-path and cache counters.</summary>
+    public void ResetStatistics() => Unit.ResetStatistics();
 
     /// <summary>The endpoints, in the order they were added.</summary>
     public IReadOnlyCollection<PciEndpoint> Devices => _devices.Values;

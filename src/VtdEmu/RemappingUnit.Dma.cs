@@ -4,17 +4,23 @@ using VtdEmu.Translation;
 namespace VtdEmu;
 
 /// <summary>
-/// The DMA side of the unit (VT-d spec ch. 3 and §7.1): a request is untranslated while GSTS.TES is
-/// clear, otherwise translated under the root pointer latched by the last SRTP; a blocked request
-/// that is neither FPD-suppressed nor aborted is logged in the fault recording registers.
+/// The DMA side of the unit (VT-d spec ch. 3, ch. 6 and §7.1): a request is untranslated while
+/// GSTS.TES is clear, otherwise translated through the unit's caches under the root pointer latched
+/// by the last SRTP; a blocked request that is neither FPD-suppressed nor aborted is logged in the
+/// fault recording registers — also when its fault came from a cached negative entry.
 /// </summary>
 public sealed partial class RemappingUnit
 {
-    private Translator? _translator;
+    private CachedTranslator? _translator;
 
-    /// <summary>The translation engine for this unit's capabilities (reads tables from guest memory).</summary>
-    internal Translator Translator => _translator ??= new Translator(
-        Memory, new TranslationParameters(Capability, ExtendedCapability, HostAddressWidth));
+    /// <summary>The translate path for this unit's capabilities, through <see cref="Caches"/>.</summary>
+    internal CachedTranslator Translator => Volatile.Read(ref _translator) ?? CreateTranslator();
+
+    /// <summary>Translate-path counters: translations, cache hits and misses, walks, guest-memory table reads, faults.</summary>
+    public TranslationStatistics Statistics => Translator.Statistics;
+
+    /// <summary>Zeroes <see cref="Statistics"/> and every cache's counters; cached entries stay.</summary>
+    public void ResetStatistics() => Translator.ResetStatistics();
 
     /// <summary>
     /// Translates one DMA request as the hardware would at this moment, recording its fault when the
@@ -37,6 +43,13 @@ public sealed partial class RemappingUnit
         }
 
         return result;
+    }
+
+    private CachedTranslator CreateTranslator()
+    {
+        // Built on first use; racing first users agree on one instance so no counts are lost.
+        var created = new CachedTranslator(Memory, new TranslationParameters(Capability, ExtendedCapability, HostAddressWidth), Caches);
+        return Interlocked.CompareExchange(ref _translator, created, null) ?? created;
     }
 
     private void RecordDmaFault(in DmaRequest request, FaultReason reason)

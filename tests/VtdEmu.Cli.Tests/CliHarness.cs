@@ -13,6 +13,9 @@ internal sealed class CliHarness : IDisposable
 
     public CliHarness() => Directory.CreateDirectory(Scratch);
 
+    /// <summary>tests/vectors in the source tree, found by walking up from the test binaries.</summary>
+    public static string VectorsDirectory { get; } = FindVectors();
+
     public string Scratch { get; } = Path.Combine(Path.GetTempPath(), $"vtdemu-cli-{Guid.NewGuid():n}");
 
     public string Out => _out.ToString();
@@ -23,10 +26,11 @@ internal sealed class CliHarness : IDisposable
 
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The platform factory handed to the CLI; null = not wired (as in the shipped build).</summary>
+    /// <summary>The platform factory handed to the CLI; null = the hardware model (as in the shipped build).</summary>
     public IScenarioTargetFactory? Platform { get; set; }
 
-    public int Run(params string[] args) => Cli.Run(args, new CliContext(_out, _error) { Platform = Platform });
+    public int Run(params string[] args) =>
+        Cli.Run(args, new CliContext(_out, _error) { Platform = Platform ?? new PlatformScenarioTargetFactory() });
 
     public string Write(string name, string text)
     {
@@ -34,6 +38,20 @@ internal sealed class CliHarness : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         return path;
+    }
+
+    private static string FindVectors()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tests", "vectors");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/vectors not found above the test binaries");
     }
 
     public void Dispose()

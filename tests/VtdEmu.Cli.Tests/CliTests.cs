@@ -22,11 +22,11 @@ public sealed class CliTests
         using var error = new StringWriter();
 
         Assert.Equal(ExitCode.Success, Cli.Run(["--help"], output, error));
-        foreach (string command in new[] { "demo", "run", "replay", "decode", "trace-gen" })
+        foreach (string command in new[] { "demo", "run", "replay", "decode", "trace-gen", "regs", "dump", "x86" })
         {
             Assert.Contains($"  {command} ", output.ToString(), StringComparison.Ordinal);
         }
 
-        Assert.Contains("Exit codes: 0 ok, 1 assertion failed, 2 bad input", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 ok, 1 assertion failed, 2 bad input, 4 internal error", output.ToString(), StringComparison.Ordinal);
     }
 }

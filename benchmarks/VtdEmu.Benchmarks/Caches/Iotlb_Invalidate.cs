@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using VtdEmu.Caches;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Benchmarks.Caches;
 

@@ -6,42 +6,65 @@ using VtdEmu.Scenarios;
 
 namespace VtdEmu.Cli.Commands;
 
-/// <summary><c>vtdemu decode cap|ecap VALUE...</c>: a register value, field by field.</summary>
+/// <summary>
+/// <c>vtdemu decode cap|ecap|slpte VALUE...</c> and <c>vtdemu decode context LO HI...</c>: a register
+/// value or a table entry, field by field.
+/// </summary>
 internal static class DecodeCommand
 {
     public static Command Create(CliContext context)
     {
         var register = new Argument<string>("register")
         {
-            Description = "Which register the values are: cap (CAP_REG) or ecap (ECAP_REG).",
+            Description = "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64) or slpte (second-level paging entry).",
         };
-        register.AcceptOnlyFromAmong("cap", "ecap");
+        register.AcceptOnlyFromAmong("cap", "ecap", "context", "slpte");
         var values = new Argument<ulong[]>("value")
         {
             Description = "Register values, 0x-prefixed hex or decimal.",
             Arity = ArgumentArity.OneOrMore,
             CustomParser = ParseValues,
         };
-        var command = new Command("decode", "Decode CAP or ECAP values field by field, with the spec's mnemonics and bit ranges.")
+        var command = new Command("decode", "Decode CAP, ECAP, context-entry or SLPTE values field by field, with the spec's mnemonics and bit ranges.")
         {
             register,
             values,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => Run(context, parse.GetRequiredValue(register), parse.GetRequiredValue(values)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string which, ulong[] values)
+    {
+        IAnsiConsole console = context.ConsoleFor(context.Out);
+        if (which == "context")
         {
-            string which = parse.GetRequiredValue(register);
-            IAnsiConsole console = context.ConsoleFor(context.Out);
-            foreach (ulong value in parse.GetRequiredValue(values))
+            if (values.Length % 2 != 0)
             {
-                IReadOnlyList<RegisterFieldRow> rows = which == "cap"
-                    ? CapabilityDecoder.Decode(value)
-                    : ExtendedCapabilityDecoder.Decode(value);
-                console.Write(Render($"{which.ToUpperInvariant()} 0x{value:x16}", rows));
+                context.Error.WriteLine("decode context: expected pairs of values (bits 63:0, then bits 127:64), found an odd count");
+                return ExitCode.BadInput;
+            }
+
+            for (int i = 0; i < values.Length; i += 2)
+            {
+                console.Write(Render($"context entry 0x{values[i + 1]:x16}_{values[i]:x16}", ContextEntryDecoder.Decode(values[i], values[i + 1])));
             }
 
             return ExitCode.Success;
-        });
-        return command;
+        }
+
+        foreach (ulong value in values)
+        {
+            IReadOnlyList<RegisterFieldRow> rows = which switch
+            {
+                "cap" => CapabilityDecoder.Decode(value),
+                "ecap" => ExtendedCapabilityDecoder.Decode(value),
+                _ => SecondLevelEntryDecoder.Decode(value),
+            };
+            console.Write(Render($"{which.ToUpperInvariant()} 0x{value:x16}", rows));
+        }
+
+        return ExitCode.Success;
     }
 
     private static ulong[] ParseValues(ArgumentResult result)
@@ -59,7 +82,7 @@ internal static class DecodeCommand
         return values;
     }
 
-    private static Table Render(string title, IReadOnlyList<RegisterFieldRow> rows)
+    public static Table Render(string title, IReadOnlyList<RegisterFieldRow> rows)
     {
         var table = new Table { Title = new TableTitle(title) };
         table.AddColumn("Field");

@@ -84,13 +84,7 @@ internal static class ReplayCommand
             }
         }
 
-        if (context.Platform is not { } platform)
-        {
-            context.Error.WriteLine("replay: the trace was read, but replaying it needs the hardware platform, which is not wired into this build yet");
-            return ExitCode.NotAvailable;
-        }
-
-        if (!platform.TryCreate(platformSetup, out IScenarioTarget? target, out ScenarioError? setupError))
+        if (!context.Platform.TryCreate(platformSetup, out IScenarioTarget? target, out ScenarioError? setupError))
         {
             context.Error.WriteLine(setupError);
             return ExitCode.BadInput;
@@ -112,7 +106,7 @@ internal static class ReplayCommand
         }
 
         var clock = Stopwatch.StartNew();
-        SortedDictionary<FaultReason, long> outcomes = TraceReplayer.Replay(target, accesses);
+        Dictionary<DmaOutcome, long> outcomes = TraceReplayer.Replay(target, accesses);
         clock.Stop();
         console.Write(OutcomeTable(outcomes));
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -192,14 +186,16 @@ internal static class ReplayCommand
         return table;
     }
 
-    private static Table OutcomeTable(SortedDictionary<FaultReason, long> outcomes)
+    // ok first, then faults by reason code, then abort and Unsupported Request.
+    private static Table OutcomeTable(Dictionary<DmaOutcome, long> outcomes)
     {
         var table = new Table();
         table.AddColumn("Outcome");
         table.AddColumn(new TableColumn("DMAs").RightAligned());
-        foreach ((FaultReason reason, long count) in outcomes)
+        foreach ((DmaOutcome outcome, long count) in outcomes.OrderBy(o => o.Key.IsAborted ? 2 : o.Key.IsUnsupportedRequest ? 3 : o.Key.IsOk ? 0 : 1).ThenBy(o => o.Key.Fault))
         {
-            table.AddRow(new Text(new DmaOutcome(reason).ToString() + (reason == FaultReason.None ? string.Empty : $" ({reason})")), new Text($"{count}"));
+            string name = outcome.Fault == FaultReason.None ? outcome.ToString() : $"{outcome} ({outcome.Fault})";
+            table.AddRow(new Text(name), new Text($"{count}"));
         }
 
         return table;

@@ -1,4 +1,3 @@
-using VtdEmu.Faults;
 using VtdEmu.Scenarios;
 
 namespace VtdEmu.Cli.Replay;
@@ -6,10 +5,10 @@ namespace VtdEmu.Cli.Replay;
 /// <summary>Issues a trace's accesses as DMA on a platform and counts the outcomes.</summary>
 internal static class TraceReplayer
 {
-    /// <summary>Replays every access in order; returns the count per outcome (<see cref="FaultReason.None"/> = ok).</summary>
-    public static SortedDictionary<FaultReason, long> Replay(IScenarioTarget target, IReadOnlyList<TraceAccess> accesses)
+    /// <summary>Replays every access in order; returns the count per outcome (ok, each fault reason, abort, ur).</summary>
+    public static Dictionary<DmaOutcome, long> Replay(IScenarioTarget target, IReadOnlyList<TraceAccess> accesses)
     {
-        var outcomes = new SortedDictionary<FaultReason, long>();
+        var outcomes = new Dictionary<DmaOutcome, long>();
         byte[] buffer = new byte[ScenarioParser.MaxDmaLength];
         foreach (TraceAccess access in accesses)
         {
@@ -17,7 +16,7 @@ internal static class TraceReplayer
             DmaOutcome outcome = access.Direction == DmaDirection.Read
                 ? target.DmaRead(access.Device.SourceId, access.Iova, data)
                 : target.DmaWrite(access.Device.SourceId, access.Iova, data);
-            outcomes[outcome.Fault] = outcomes.GetValueOrDefault(outcome.Fault) + 1;
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
 
         return outcomes;

@@ -57,8 +57,30 @@ public sealed class ContextCache
         return false;
     }
 
+    /// <summary>
+    /// The translate path's lookup: as <see cref="TryLookup"/> but copies only the derived fields a
+    /// legacy-mode hit needs, not the raw words.
+    /// </summary>
+    internal bool TryLookupSummary(ushort sourceId, out ContextSummary summary)
+    {
+        if (_store.TryFind<SummaryReader, ContextSummary>(_store.SetOf(sourceId), Key0(sourceId), 0, out summary))
+        {
+            _lookups.Hit();
+            return true;
+        }
+
+        _lookups.Miss();
+        return false;
+    }
+
     /// <summary>Caches <paramref name="entry"/> (replacing the source-id's previous entry). Negative entries need <see cref="CachingMode"/>.</summary>
-    public bool Fill(in ContextCacheEntry entry)
+    public bool Fill(in ContextCacheEntry entry) => Fill(entry, null, 0);
+
+    /// <summary>
+    /// <see cref="Fill(in ContextCacheEntry)"/> for the translate path: refused when an invalidation began
+    /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
+    /// </summary>
+    internal bool Fill(in ContextCacheEntry entry, InvalidationEpoch? epoch, long observed)
     {
         if (!_store.IsEnabled || (entry.IsNegative && !CachingMode))
         {
@@ -67,6 +89,11 @@ public sealed class ContextCache
 
         lock (_lock)
         {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
             _store.FillLocked(_store.SetOf(entry.SourceId), Key0(entry.SourceId), 0, entry);
         }
 
@@ -114,6 +141,12 @@ public sealed class ContextCache
     }
 
     private static ulong Key0(ushort sourceId) => SetAssociativeStore<ContextCacheEntry>.ValidBit | sourceId;
+
+    private readonly struct SummaryReader : IPayloadReader<ContextCacheEntry, ContextSummary>
+    {
+        public ContextSummary Read(in ContextCacheEntry payload) => new(
+            payload.Fault, payload.IsScalable, payload.TranslationType, payload.AddressWidth, payload.Did, payload.TablePointer, payload.FaultProcessingDisable);
+    }
 
     private readonly struct DomainMatch(ushort did) : IEntryMatch<ContextCacheEntry>
     {

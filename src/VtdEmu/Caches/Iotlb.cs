@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
 
@@ -99,8 +100,38 @@ public sealed class Iotlb
     public bool TryLookup(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out IotlbEntry entry)
     {
         ulong key1 = Key1(did, pasid, kind);
+        if (Find(key1, inputAddress, out ulong data, out int size))
+        {
+            ulong aligned = (inputAddress >> PageShift4K) & PageNumberMask & ~SizeMask(size);
+            entry = Decode(key1, (PageSize)size, aligned, data);
+            return true;
+        }
+
+        entry = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The translate path's lookup: as <see cref="TryLookup"/> but returns the entry's data word
+    /// (output page base in bits 51:12, R/W in 1:0, the fault in 11:4, see <see cref="DataFault"/>)
+    /// and its page shift instead of building an <see cref="IotlbEntry"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift)
+    {
+        bool hit = Find(Key1(did, pasid, kind), inputAddress, out data, out int size);
+        pageShift = PageShift4K + (Stride * size);
+        return hit;
+    }
+
+    /// <summary>The fault stored in a data word from <see cref="TryLookupData"/>.</summary>
+    internal static FaultReason DataFault(ulong data) => (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Find(ulong key1, ulong inputAddress, out ulong data, out int size)
+    {
         ulong pageNumber = (inputAddress >> PageShift4K) & PageNumberMask;
-        for (int size = 0; size < SizeCount; size++)
+        for (size = 0; size < SizeCount; size++)
         {
             SetAssociativeStore<ulong> store = size == 0 ? _small : _large;
             if (!store.MayHold(size))
@@ -109,16 +140,16 @@ public sealed class Iotlb
             }
 
             ulong aligned = pageNumber & ~SizeMask(size);
-            if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out ulong data))
+            if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out data))
             {
                 _lookups.Hit();
-                entry = Decode(key1, (PageSize)size, aligned, data);
                 return true;
             }
         }
 
         _lookups.Miss();
-        entry = default;
+        data = 0;
+        size = 0;
         return false;
     }
 
@@ -127,7 +158,13 @@ public sealed class Iotlb
     /// entry is refused (returns false) unless <see cref="CachingMode"/>; a disabled cache refuses
     /// everything.
     /// </summary>
-    public bool Fill(in IotlbEntry entry)
+    public bool Fill(in IotlbEntry entry) => Fill(entry, null, 0);
+
+    /// <summary>
+    /// <see cref="Fill(in IotlbEntry)"/> for the translate path: refused when an invalidation began
+    /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
+    /// </summary>
+    internal bool Fill(in IotlbEntry entry, InvalidationEpoch? epoch, long observed)
     {
         if ((entry.IsNegative && !CachingMode) || (uint)entry.Size >= SizeCount)
         {
@@ -145,6 +182,11 @@ public sealed class Iotlb
         ulong data = entry.OutputPageBase | (ulong)entry.Rights | (entry.IsGlobal ? GlobalBit : 0) | ((ulong)entry.Fault << FaultShift);
         lock (_lock)
         {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
             store.FillLocked(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
         }
 

@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
 

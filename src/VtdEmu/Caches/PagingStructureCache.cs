@@ -71,7 +71,13 @@ public sealed class PagingStructureCache
     }
 
     /// <summary>Caches <paramref name="entry"/> (in place if its tag is present). Returns false when disabled.</summary>
-    public bool Fill(in PagingStructureEntry entry)
+    public bool Fill(in PagingStructureEntry entry) => Fill(entry, null, 0);
+
+    /// <summary>
+    /// <see cref="Fill(in PagingStructureEntry)"/> for the translate path: refused when an invalidation began
+    /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
+    /// </summary>
+    internal bool Fill(in PagingStructureEntry entry, InvalidationEpoch? epoch, long observed)
     {
         if (!_store.IsEnabled || entry.Level < PagingStructureEntry.MinLevel)
         {
@@ -81,6 +87,11 @@ public sealed class PagingStructureCache
         ulong region = Region(entry.RegionBase, entry.Level);
         lock (_lock)
         {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
             _store.FillLocked(SetOf(region, entry.Level), Key0(entry.Level, region), entry.Did, entry.TableAddress | (ulong)entry.Rights);
         }
 

@@ -62,7 +62,13 @@ public sealed class PasidCache
     }
 
     /// <summary>Caches <paramref name="entry"/>. Negative entries need <see cref="CachingMode"/>.</summary>
-    public bool Fill(in PasidCacheEntry entry)
+    public bool Fill(in PasidCacheEntry entry) => Fill(entry, null, 0);
+
+    /// <summary>
+    /// <see cref="Fill(in PasidCacheEntry)"/> for the translate path: refused when an invalidation began
+    /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
+    /// </summary>
+    internal bool Fill(in PasidCacheEntry entry, InvalidationEpoch? epoch, long observed)
     {
         if (!_store.IsEnabled || (entry.IsNegative && !CachingMode))
         {
@@ -71,6 +77,11 @@ public sealed class PasidCache
 
         lock (_lock)
         {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
             _store.FillLocked(SetOf(entry.SourceId, entry.Pasid), Key0(entry.SourceId, entry.Pasid), 0, entry);
         }
 
@@ -111,9 +122,11 @@ public sealed class PasidCache
 
     private int SetOf(ushort sourceId, uint pasid) => _store.SetOf(pasid ^ sourceId);
 
+    // A negative entry holds no valid DID (the PASID entry was not present or invalid), so every
+    // domain- or PASID-selective request that could name it removes it: coarser, never narrower.
     private readonly struct Match(ushort did, uint? pasid) : IEntryMatch<PasidCacheEntry>
     {
         public bool Matches(ulong key0, ulong key1, in PasidCacheEntry payload) =>
-            payload.Did == did && (pasid is not { } p || payload.Pasid == p);
+            (payload.Did == did || payload.IsNegative) && (pasid is not { } p || payload.Pasid == p);
     }
 }

@@ -5,9 +5,16 @@ namespace VtdEmu.Caches;
 /// shaped like the hardware encodings (§6.5: CCMD_REG / cc_inv_dsc, IOTLB_REG / iotlb_inv_dsc,
 /// p_iotlb_inv_dsc, pc_inv_dsc), so the register and queued-invalidation engines call one method per
 /// request. Each method returns the number of entries it removed (for statistics and tests).
+/// <para>
+/// Invalidate through these methods, not the individual caches': they are serialised and bump the
+/// <see cref="Epoch"/> that stops a walk which began before them from filling stale results after
+/// them (spec-notes/caching.md, the epoch/fill rule).
+/// </para>
 /// </summary>
 public sealed class TranslationCaches
 {
+    private readonly Lock _invalidationLock = new();
+
     /// <summary>Builds the caches from <paramref name="options"/>.</summary>
     public TranslationCaches(TranslationCacheOptions options)
     {
@@ -18,6 +25,9 @@ public sealed class TranslationCaches
         Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode);
         PagingStructureCache = new PagingStructureCache(options.PagingStructureCache);
     }
+
+    /// <summary>Invalidation epoch quoted by translate-path fills.</summary>
+    internal InvalidationEpoch Epoch { get; } = new();
 
     /// <summary>The options the caches were built with.</summary>
     public TranslationCacheOptions Options { get; }
@@ -35,10 +45,38 @@ public sealed class TranslationCaches
     public PagingStructureCache PagingStructureCache { get; }
 
     /// <summary>IOTLB global invalidation (IIRG/G = 01): IOTLB and paging-structure caches, every DID and kind.</summary>
-    public int InvalidateIotlbGlobal() => Iotlb.InvalidateAll() + PagingStructureCache.InvalidateAll();
+    public int InvalidateIotlbGlobal()
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return Iotlb.InvalidateAll() + PagingStructureCache.InvalidateAll();
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>IOTLB domain-selective invalidation (IIRG/G = 10): second-level and pass-through IOTLB entries and paging-structure entries of <paramref name="did"/>.</summary>
-    public int InvalidateIotlbDomain(ushort did) => Iotlb.InvalidateDomain(did) + PagingStructureCache.InvalidateDomain(did);
+    public int InvalidateIotlbDomain(ushort did)
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return Iotlb.InvalidateDomain(did) + PagingStructureCache.InvalidateDomain(did);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>
     /// IOTLB page-selective-within-domain invalidation (IIRG/G = 11, IVA ADDR/AM/IH): IOTLB entries
@@ -47,12 +85,37 @@ public sealed class TranslationCaches
     /// </summary>
     public int InvalidateIotlbPages(ushort did, ulong address, int am, bool invalidationHint)
     {
-        int removed = Iotlb.InvalidatePages(did, address, am);
-        return invalidationHint ? removed : removed + PagingStructureCache.InvalidatePages(did, address, am);
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                int removed = Iotlb.InvalidatePages(did, address, am);
+                return invalidationHint ? removed : removed + PagingStructureCache.InvalidatePages(did, address, am);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
     }
 
     /// <summary>p_iotlb_inv_dsc G=10: non-global first-level / nested IOTLB entries of (DID, PASID).</summary>
-    public int InvalidatePasidIotlb(ushort did, uint pasid) => Iotlb.InvalidatePasid(did, pasid);
+    public int InvalidatePasidIotlb(ushort did, uint pasid)
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return Iotlb.InvalidatePasid(did, pasid);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>
     /// p_iotlb_inv_dsc G=11: first-level / nested IOTLB entries of (DID, PASID) overlapping the range.
@@ -62,26 +125,121 @@ public sealed class TranslationCaches
     public int InvalidatePasidIotlbPages(ushort did, uint pasid, ulong address, int am, bool invalidationHint)
     {
         _ = invalidationHint;
-        return Iotlb.InvalidatePasidPages(did, pasid, address, am);
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return Iotlb.InvalidatePasidPages(did, pasid, address, am);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
     }
 
     /// <summary>Context-cache global invalidation. Does not touch the PASID cache or IOTLB.</summary>
-    public int InvalidateContextGlobal() => ContextCache.InvalidateAll();
+    public int InvalidateContextGlobal()
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return ContextCache.InvalidateAll();
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>Context-cache domain-selective invalidation.</summary>
-    public int InvalidateContextDomain(ushort did) => ContextCache.InvalidateDomain(did);
+    public int InvalidateContextDomain(ushort did)
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return ContextCache.InvalidateDomain(did);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>Context-cache device-selective invalidation (SID, FM, DID).</summary>
-    public int InvalidateContextDevice(ushort sourceId, int functionMask, ushort did) => ContextCache.InvalidateDevice(sourceId, functionMask, did);
+    public int InvalidateContextDevice(ushort sourceId, int functionMask, ushort did)
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return ContextCache.InvalidateDevice(sourceId, functionMask, did);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>PASID-cache global invalidation (pc_inv_dsc G=11).</summary>
-    public int InvalidatePasidCacheGlobal() => PasidCache.InvalidateAll();
+    public int InvalidatePasidCacheGlobal()
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return PasidCache.InvalidateAll();
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>PASID-cache domain-selective invalidation (pc_inv_dsc G=00).</summary>
-    public int InvalidatePasidCacheDomain(ushort did) => PasidCache.InvalidateDomain(did);
+    public int InvalidatePasidCacheDomain(ushort did)
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return PasidCache.InvalidateDomain(did);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>PASID-cache PASID-selective invalidation (pc_inv_dsc G=01).</summary>
-    public int InvalidatePasidCachePasid(ushort did, uint pasid) => PasidCache.InvalidatePasid(did, pasid);
+    public int InvalidatePasidCachePasid(ushort did, uint pasid)
+    {
+        lock (_invalidationLock)
+        {
+            Epoch.Begin();
+            try
+            {
+                return PasidCache.InvalidatePasid(did, pasid);
+            }
+            finally
+            {
+                Epoch.End();
+            }
+        }
+    }
 
     /// <summary>Zeroes every cache's counters.</summary>
     public void ResetStatistics()

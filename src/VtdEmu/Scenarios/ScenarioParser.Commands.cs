@@ -248,6 +248,16 @@ public static partial class ScenarioParser
                 return new ScenarioExpectation { Outcome = DmaOutcome.Ok };
             }
 
+            if (tail.Length == 2 && tail[0] == ScenarioSyntax.EqualsToken && tail[1] == "abort")
+            {
+                return new ScenarioExpectation { Outcome = DmaOutcome.Aborted };
+            }
+
+            if (tail.Length == 2 && tail[0] == ScenarioSyntax.EqualsToken && tail[1] == "ur")
+            {
+                return new ScenarioExpectation { Outcome = DmaOutcome.UnsupportedRequest };
+            }
+
             if (tail.Length == 3 && tail[0] == ScenarioSyntax.EqualsToken && tail[1] == "fault")
             {
                 string code = tail[2].StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? tail[2][2..] : tail[2];
@@ -262,7 +272,7 @@ public static partial class ScenarioParser
                 return null;
             }
 
-            Error(at, $"{name}: expected '== ok' or '== fault XX' after the operands, found '{string.Join(' ', tail.ToArray())}'");
+            Error(at, $"{name}: expected '== ok', '== fault XX', '== abort' or '== ur' after the operands, found '{string.Join(' ', tail.ToArray())}'");
             return null;
         }
     }

@@ -54,73 +54,20 @@ public sealed class ContextResolver
 
     private TranslationContext ResolveLegacy(in DmaRequest request, ulong rootTable)
     {
-        Span<byte> buffer = stackalloc byte[RootEntry.Size];
-        if (!TryReadEntry(rootTable, (ulong)request.Bus * RootEntry.Size, buffer))
-        {
-            return new TranslationContext { Fault = FaultReason.RootEntryAccessError, TableReads = 1 };
-        }
-
-        var rootEntry = RootEntry.ReadFrom(buffer);
-        FaultReason fault = CheckRootEntry(rootEntry, _parameters);
-        if (fault != FaultReason.None)
-        {
-            return new TranslationContext { Fault = fault, TableReads = 1 };
-        }
-
-        if (!TryReadEntry(rootEntry.CTP, (ulong)request.DevFn * ContextEntry.Size, buffer))
-        {
-            return new TranslationContext { Fault = FaultReason.ContextEntryAccessError, TableReads = 2 };
-        }
-
-        var context = ContextEntry.ReadFrom(buffer);
-        fault = CheckContextEntry(context, _parameters);
-        if (fault == FaultReason.None)
-        {
-            fault = CheckLegacyRequestType(context.TT, request.AddressType);
-        }
-
-        bool passThrough = context.TT == TranslationType.PassThrough;
-        return new TranslationContext
-        {
-            Fault = fault,
-            Fpd = context.FPD,
-            TableReads = 2,
-            DomainId = fault == FaultReason.None ? context.DID : (ushort)0,
-            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
-            SecondLevelRoot = passThrough ? 0 : context.SLPTPTR,
-            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(context.AW),
-        };
+        FaultReason fault = ReadContextEntry(request, rootTable, out ContextEntry context, out int reads);
+        return fault != FaultReason.None
+            ? new TranslationContext { Fault = fault, TableReads = reads }
+            : LegacyContext(context, CheckContextEntry(context, _parameters), request, reads);
     }
 
     private TranslationContext ResolveScalable(in DmaRequest request, ulong rootTable)
     {
-        // Only the half of the root entry that the device's devfn selects is read and checked.
-        int half = request.DevFn >> 7;
-        Span<byte> buffer = stackalloc byte[PasidEntry.Size];
-        Span<byte> rootHalf = buffer[..sizeof(ulong)];
-        int reads = 1;
-        if (!TryReadEntry(rootTable, ((ulong)request.Bus * ScalableRootEntry.Size) + ((ulong)half * sizeof(ulong)), rootHalf))
-        {
-            return new TranslationContext { Fault = FaultReason.ScalableRootEntryAccessError, Scalable = true, TableReads = reads };
-        }
-
-        ulong rootWord = BinaryPrimitives.ReadUInt64LittleEndian(rootHalf);
-        FaultReason fault = CheckScalableRootHalf(rootWord, _parameters);
+        FaultReason fault = ReadScalableContextEntry(request, rootTable, out ScalableContextEntry context, out int reads);
         if (fault != FaultReason.None)
         {
             return new TranslationContext { Fault = fault, Scalable = true, TableReads = reads };
         }
 
-        // Context entry.
-        reads++;
-        Span<byte> contextBytes = buffer[..ScalableContextEntry.Size];
-        if (!TryReadEntry(rootWord & PointerMask, (ulong)(request.DevFn & 0x7F) * ScalableContextEntry.Size, contextBytes))
-        {
-            return new TranslationContext { Fault = FaultReason.ScalableContextEntryAccessError, Scalable = true, TableReads = reads };
-        }
-
-        var context = ScalableContextEntry.ReadFrom(contextBytes);
-        bool fpd = context.FPD;
         fault = CheckScalableContextEntry(context, _parameters);
         uint pasid = 0;
         if (fault == FaultReason.None)
@@ -130,43 +77,149 @@ public sealed class ContextResolver
 
         if (fault != FaultReason.None)
         {
-            return new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads };
+            return new TranslationContext { Fault = fault, Scalable = true, Fpd = context.FPD, TableReads = reads };
         }
 
-        // PASID-directory entry.
-        reads++;
-        Span<byte> directoryBytes = buffer[..PasidDirectoryEntry.Size];
-        if (!TryReadEntry(context.PASIDDIRPTR, (ulong)(pasid >> PasidTableIndexBits) * PasidDirectoryEntry.Size, directoryBytes))
+        fault = ReadPasidEntry(context, pasid, out PasidEntry pasidEntry, out bool directoryFpd, out int pasidReads);
+        bool fpd = context.FPD | directoryFpd;
+        return fault != FaultReason.None
+            ? new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads + pasidReads }
+            : PasidContext(pasidEntry, CheckPasidEntry(pasidEntry, _parameters), fpd, reads + pasidReads);
+    }
+
+    /// <summary>
+    /// Legacy mode up to the context entry: reads and checks the root entry, then reads the context
+    /// entry. Returns the root-level or read fault (LRT.1-3, LCT.1), or None with the unchecked entry.
+    /// </summary>
+    internal FaultReason ReadContextEntry(in DmaRequest request, ulong rootTable, out ContextEntry context, out int reads)
+    {
+        Span<byte> buffer = stackalloc byte[RootEntry.Size];
+        context = default;
+        reads = 1;
+        if (!TryReadEntry(rootTable, (ulong)request.Bus * RootEntry.Size, buffer))
         {
-            return new TranslationContext { Fault = FaultReason.PasidDirectoryEntryAccessError, Scalable = true, Fpd = fpd, TableReads = reads };
+            return FaultReason.RootEntryAccessError;
         }
 
-        var directory = PasidDirectoryEntry.ReadFrom(directoryBytes);
-        fpd |= directory.FPD;
-        fault = CheckPasidDirectoryEntry(directory, _parameters);
+        var rootEntry = RootEntry.ReadFrom(buffer);
+        FaultReason fault = CheckRootEntry(rootEntry, _parameters);
         if (fault != FaultReason.None)
         {
-            return new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads };
+            return fault;
         }
 
-        // PASID-table entry.
-        reads++;
-        if (!TryReadEntry(directory.SMPTBLPTR, (ulong)(pasid & PasidTableIndexMask) * PasidEntry.Size, buffer))
+        reads = 2;
+        if (!TryReadEntry(rootEntry.CTP, (ulong)request.DevFn * ContextEntry.Size, buffer))
         {
-            return new TranslationContext { Fault = FaultReason.PasidTableEntryAccessError, Scalable = true, Fpd = fpd, TableReads = reads };
+            return FaultReason.ContextEntryAccessError;
         }
 
-        var pasidEntry = PasidEntry.ReadFrom(buffer);
-        fpd |= pasidEntry.FPD;
-        fault = CheckPasidEntry(pasidEntry, _parameters);
-        bool passThrough = pasidEntry.PGTT == PasidGranularTranslationType.PassThrough;
+        context = ContextEntry.ReadFrom(buffer);
+        return FaultReason.None;
+    }
+
+    /// <summary>The context a legacy context entry gives <paramref name="request"/>; <paramref name="entryFault"/> is <see cref="CheckContextEntry"/>'s verdict.</summary>
+    internal static TranslationContext LegacyContext(in ContextEntry context, FaultReason entryFault, in DmaRequest request, int reads)
+    {
+        FaultReason fault = entryFault != FaultReason.None ? entryFault : CheckLegacyRequestType(context.TT, request.AddressType);
+        bool passThrough = context.TT == TranslationType.PassThrough;
         return new TranslationContext
         {
             Fault = fault,
-            Scalable = true,
-            Fpd = fpd,
+            Fpd = context.FPD,
             TableReads = reads,
-            DomainId = fault == FaultReason.None ? pasidEntry.DID : (ushort)0,
+            DomainId = fault == FaultReason.None ? context.DID : (ushort)0,
+            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
+            SecondLevelRoot = passThrough ? 0 : context.SLPTPTR,
+            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(context.AW),
+        };
+    }
+
+    /// <summary>
+    /// Scalable mode up to the context entry: reads and checks the root-entry half the devfn selects
+    /// (SRT.1-3), then reads the scalable context entry (SCT.1). Returns that fault or None with the
+    /// unchecked entry.
+    /// </summary>
+    internal FaultReason ReadScalableContextEntry(in DmaRequest request, ulong rootTable, out ScalableContextEntry context, out int reads)
+    {
+        // Only the half of the root entry that the device's devfn selects is read and checked.
+        int half = request.DevFn >> 7;
+        Span<byte> buffer = stackalloc byte[ScalableContextEntry.Size];
+        Span<byte> rootHalf = buffer[..sizeof(ulong)];
+        context = default;
+        reads = 1;
+        if (!TryReadEntry(rootTable, ((ulong)request.Bus * ScalableRootEntry.Size) + ((ulong)half * sizeof(ulong)), rootHalf))
+        {
+            return FaultReason.ScalableRootEntryAccessError;
+        }
+
+        ulong rootWord = BinaryPrimitives.ReadUInt64LittleEndian(rootHalf);
+        FaultReason fault = CheckScalableRootHalf(rootWord, _parameters);
+        if (fault != FaultReason.None)
+        {
+            return fault;
+        }
+
+        reads = 2;
+        if (!TryReadEntry(rootWord & PointerMask, (ulong)(request.DevFn & 0x7F) * ScalableContextEntry.Size, buffer))
+        {
+            return FaultReason.ScalableContextEntryAccessError;
+        }
+
+        context = ScalableContextEntry.ReadFrom(buffer);
+        return FaultReason.None;
+    }
+
+    /// <summary>
+    /// Reads the PASID-directory entry (SPD.1-3) and the PASID-table entry (SPT.1) for
+    /// <paramref name="pasid"/> under a checked scalable context entry. Returns that fault or None
+    /// with the unchecked PASID entry; <paramref name="directoryFpd"/> is the directory entry's FPD
+    /// once it was read.
+    /// </summary>
+    internal FaultReason ReadPasidEntry(in ScalableContextEntry context, uint pasid, out PasidEntry pasidEntry, out bool directoryFpd, out int reads)
+    {
+        Span<byte> buffer = stackalloc byte[PasidEntry.Size];
+        Span<byte> directoryBytes = buffer[..PasidDirectoryEntry.Size];
+        pasidEntry = default;
+        directoryFpd = false;
+        reads = 1;
+        if (!TryReadEntry(context.PASIDDIRPTR, (ulong)(pasid >> PasidTableIndexBits) * PasidDirectoryEntry.Size, directoryBytes))
+        {
+            return FaultReason.PasidDirectoryEntryAccessError;
+        }
+
+        var directory = PasidDirectoryEntry.ReadFrom(directoryBytes);
+        directoryFpd = directory.FPD;
+        FaultReason fault = CheckPasidDirectoryEntry(directory, _parameters);
+        if (fault != FaultReason.None)
+        {
+            return fault;
+        }
+
+        reads = 2;
+        if (!TryReadEntry(directory.SMPTBLPTR, (ulong)(pasid & PasidTableIndexMask) * PasidEntry.Size, buffer))
+        {
+            return FaultReason.PasidTableEntryAccessError;
+        }
+
+        pasidEntry = PasidEntry.ReadFrom(buffer);
+        return FaultReason.None;
+    }
+
+    /// <summary>
+    /// The context a PASID-table entry gives; <paramref name="entryFault"/> is <see cref="CheckPasidEntry"/>'s
+    /// verdict and <paramref name="fpd"/> the FPD of the context and directory entries above it.
+    /// </summary>
+    internal static TranslationContext PasidContext(in PasidEntry pasidEntry, FaultReason entryFault, bool fpd, int reads)
+    {
+        bool passThrough = pasidEntry.PGTT == PasidGranularTranslationType.PassThrough;
+        return new TranslationContext
+        {
+            Fault = entryFault,
+            Scalable = true,
+            Fpd = fpd | pasidEntry.FPD,
+            TableReads = reads,
+            DomainId = entryFault == FaultReason.None ? pasidEntry.DID : (ushort)0,
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : pasidEntry.SLPTPTR,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(pasidEntry.AW),

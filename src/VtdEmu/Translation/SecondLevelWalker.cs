@@ -44,12 +44,23 @@ public sealed class SecondLevelWalker
     /// </summary>
     public TranslationResult Walk(ulong iova, DmaAccess access, bool scalable, in WalkStart start)
     {
+        WalkPath path = default;
+        return Complete(iova, access, scalable, WalkCore(iova, start, ref path));
+    }
+
+    /// <summary>
+    /// The walk itself: one read per level from <paramref name="start"/> until a leaf, a
+    /// not-present or reserved entry, or an unreadable table. Records every validated non-leaf
+    /// entry in <paramref name="path"/>; checks nothing about the request.
+    /// </summary>
+    internal WalkOutcome WalkCore(ulong iova, in WalkStart start, ref WalkPath path)
+    {
         int level = start.Level;
         if ((uint)(level - 1) >= TranslationParameters.MaxLevels || start.RootLevel < level)
         {
             // Starts come from validated context entries or the caches, never from the guest directly.
             Debug.Fail($"walk start level {level} / root {start.RootLevel} out of range");
-            return TranslationResult.Faulted(scalable ? FaultReason.PasidTableEntryInvalid : FaultReason.ContextEntryInvalid, 0);
+            return new WalkOutcome(WalkStatus.ReadError, level, 0, 0, 0, RootTableFailed: true);
         }
 
         // SAFETY: both mask arrays have MaxLevels + 1 elements; level starts in 1..MaxLevels (checked
@@ -67,13 +78,12 @@ public sealed class SecondLevelWalker
             reads++;
             if (!_memory.TryRead64(entryAddress, out ulong entry))
             {
-                return TranslationResult.Faulted(AccessError(scalable, level == start.RootLevel), reads);
+                return new WalkOutcome(WalkStatus.ReadError, level, 0, 0, reads, level == start.RootLevel);
             }
 
             if ((entry & (ulong)DmaAccess.ReadWrite) == 0)
             {
-                // Not present: scalable mode names it (SSL.2); legacy mode reports the missing right.
-                return TranslationResult.Faulted(scalable ? FaultReason.SecondLevelEntryNotPresent : PermissionFault(scalable, access, 0), reads);
+                return new WalkOutcome(WalkStatus.NotPresent, level, entry, 0, reads, false);
             }
 
             rights &= entry;
@@ -82,29 +92,44 @@ public sealed class SecondLevelWalker
             ulong reserved = leaf ? Unsafe.Add(ref leafReserved, level) : Unsafe.Add(ref tableReserved, level);
             if ((entry & reserved) != 0)
             {
-                return TranslationResult.Faulted(scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved, reads);
+                return new WalkOutcome(WalkStatus.Reserved, level, entry, 0, reads, false);
             }
 
             if (leaf)
             {
-                return Leaf(iova, access, scalable, entry, rights, shift, reads);
+                return new WalkOutcome(WalkStatus.Leaf, level, entry, rights, reads, false);
             }
 
             table = entry & AddressMask;
+            path[level] = table | rights;
             level--;
         }
     }
 
+    /// <summary>The request-dependent end of a walk: the fault code for where it stopped, or the leaf's checks.</summary>
+    internal static TranslationResult Complete(ulong iova, DmaAccess access, bool scalable, in WalkOutcome outcome) => outcome.Status switch
+    {
+        WalkStatus.Leaf => CheckLeaf(iova, access, scalable, outcome.Entry & AddressMask, outcome.Rights, PageShift + (LevelStride * (outcome.Level - 1)), outcome.Reads),
+        // Not present: scalable mode names it (SSL.2); legacy mode reports the missing right.
+        WalkStatus.NotPresent => TranslationResult.Faulted(scalable ? FaultReason.SecondLevelEntryNotPresent : PermissionFault(scalable, access, 0), outcome.Reads),
+        WalkStatus.Reserved => TranslationResult.Faulted(scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved, outcome.Reads),
+        _ => TranslationResult.Faulted(AccessError(scalable, outcome.RootTableFailed), outcome.Reads),
+    };
+
+    /// <summary>
+    /// The checks made at a leaf, after the walk or on an IOTLB hit: the request's rights against
+    /// <paramref name="rights"/>, then the output against the interrupt range. <paramref name="outputPage"/>
+    /// is the page base (its offset bits clear).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TranslationResult Leaf(ulong iova, DmaAccess access, bool scalable, ulong entry, ulong rights, int shift, int reads)
+    internal static TranslationResult CheckLeaf(ulong iova, DmaAccess access, bool scalable, ulong outputPage, ulong rights, int shift, int reads)
     {
         if (((ulong)access & ~rights) != 0)
         {
             return TranslationResult.Faulted(PermissionFault(scalable, access, rights), reads);
         }
 
-        // Reserved-bit checks cleared the large page's low address bits, so OR-ing the offset is exact.
-        ulong output = (entry & AddressMask) | (iova & ((1UL << shift) - 1));
+        ulong output = outputPage | (iova & ((1UL << shift) - 1));
         if ((output & InterruptRangeMask) == InterruptRangeBase)
         {
             return TranslationResult.Faulted(scalable ? FaultReason.ScalableOutputInInterruptRange : FaultReason.OutputInInterruptRange, reads);
@@ -121,7 +146,7 @@ public sealed class SecondLevelWalker
     }
 
     /// <summary>The permission fault for a request lacking rights: a missing W is reported before a missing R.</summary>
-    private static FaultReason PermissionFault(bool scalable, DmaAccess access, ulong rights)
+    internal static FaultReason PermissionFault(bool scalable, DmaAccess access, ulong rights)
     {
         bool writeDenied = (access & DmaAccess.Write) != 0 && (rights & (ulong)DmaAccess.Write) == 0;
         return writeDenied

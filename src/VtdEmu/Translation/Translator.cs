@@ -83,7 +83,7 @@ public sealed class Translator
     private static TranslationResult Identity(ulong address) =>
         new() { OutputAddress = address, PageShift = PageShift, Read = true, Write = true };
 
-    private static TranslationResult Complete(in TranslationContext context, in TranslationResult result) => result with
+    internal static TranslationResult Complete(in TranslationContext context, in TranslationResult result) => result with
     {
         DomainId = context.DomainId,
         TableReads = context.TableReads + result.TableReads,

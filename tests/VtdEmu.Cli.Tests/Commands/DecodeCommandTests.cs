@@ -39,6 +39,46 @@ public sealed class DecodeCommandTests : IDisposable
         Assert.Contains("CAP 0x0000000000000001", _cli.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decode_Context_PairOfWordsFieldByField()
+    {
+        // P, SLPTPTR 0x12000, TT 00; AW 001b, DID 0x42.
+        Assert.Equal(ExitCode.Success, _cli.Run("decode", "context", "0x12001", "0x4201"));
+
+        Assert.Contains("context entry 0x0000000000004201_0000000000012001", _cli.Out, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"│ SLPTPTR\s+│\s+63:12 │\s+0x12 │ second-level table at 0x12000"), _cli.Out);
+        Assert.Matches(new Regex(@"│ AW\s+│\s+66:64 │\s+0x1 │ 39-bit, 3-level"), _cli.Out);
+        Assert.Matches(new Regex(@"│ DID\s+│\s+87:72 │\s+0x42 │ domain 66"), _cli.Out);
+        Assert.DoesNotContain("reserved", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_Context_ReservedBitsAreListed()
+    {
+        Assert.Equal(ExitCode.Success, _cli.Run("decode", "context", "0x12011", "0x181"));
+
+        Assert.Contains("reserved bits set: 4", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains("reserved bits set: 7", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_ContextOddCount_ExitsBadInput()
+    {
+        Assert.Equal(ExitCode.BadInput, _cli.Run("decode", "context", "0x1"));
+        Assert.Contains("pairs", _cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_Slpte_LargeReadOnlyLeaf()
+    {
+        Assert.Equal(ExitCode.Success, _cli.Run("decode", "slpte", "0x600081"));
+
+        Assert.Matches(new Regex(@"│ R\s+│\s+0 │\s+1 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ W\s+│\s+1 │\s+0 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ PS\s+│\s+7 │\s+1 │ page size: leaf"), _cli.Out);
+        Assert.Matches(new Regex(@"│ ADDR\s+│\s+51:12 │\s+0x600 │ next table or page at 0x600000"), _cli.Out);
+    }
+
     [Theory]
     [InlineData("decode", "cap", "zz")]
     [InlineData("decode", "gcmd", "0")]

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace VtdEmu.Cli.Tests.Commands;
 
 public sealed class RunCommandTests : IDisposable
@@ -41,13 +43,60 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_WithoutPlatform_SaysSoAndExitsNotAvailable()
+    public void Run_OnThePlatform_ReadsTheResetUnit()
+    {
+        string path = _cli.Write("a.scenario", "mmio-read64 0x8 == 0x00d2008c22260206\nmmio-read32 0x1c\n");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", path));
+        Assert.Equal(["mmio-read64 0x8 = 00d2008c22260206", "mmio-read32 0x1c = 00000000"], _cli.OutLines);
+    }
+
+    [Fact]
+    public void Run_VectorsDirectory_EveryAssertionHolds()
+    {
+        string vectors = CliHarness.VectorsDirectory;
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", vectors));
+        Assert.Matches(new Regex(@"^run: \d+ scenario\(s\), \d+ commands, \d+ assertions, 0 failure\(s\)$"), _cli.ErrorLines[^1]);
+    }
+
+    [Fact]
+    public void Run_FailedAssertion_NamesFileAndLineAndExitsFailed()
+    {
+        string path = _cli.Write("a.scenario", "# reset\nmmio-read32 0x38 == 0\n");
+
+        Assert.Equal(ExitCode.Failed, _cli.Run("run", path));
+        Assert.Equal($"{path}:2: mmio-read32 0x38: expected 00000000, actual 80000000", _cli.ErrorLines[0]);
+    }
+
+    [Fact]
+    public void Run_UnknownPreset_ReportedAtItsLineAndExitsFailed()
+    {
+        string path = _cli.Write("a.scenario", "\npreset skylake\nmmio-read32 0x0\n");
+
+        Assert.Equal(ExitCode.Failed, _cli.Run("run", path));
+        Assert.StartsWith($"{path}:2: preset: unknown preset 'skylake'", _cli.ErrorLines[0], StringComparison.Ordinal);
+        Assert.Empty(_cli.Out);
+    }
+
+    [Fact]
+    public void Run_Dump_ShowsTheTablesReachableFromTheLatchedRoot()
+    {
+        string vector = Path.Combine(CliHarness.VectorsDirectory, "translation", "legacy-39bit-4k.scenario");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", vector, "--dump"));
+        Assert.Contains("RTADDR (latched) 0x10000 TTM=Legacy GSTS.TES=1", _cli.OutLines);
+        Assert.Contains(_cli.OutLines, l => l.StartsWith("    context[00:03.0] ContextEntry P=1", StringComparison.Ordinal) && l.Contains("DID=1", StringComparison.Ordinal));
+        Assert.Contains(_cli.OutLines, l => l.StartsWith("          L1[2] iova 0x2000 -> 0x81000 (4 KiB)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dump_Command_IsRunWithDump()
     {
         string path = _cli.Write("a.scenario", "mmio-read32 0x1c\n");
 
-        Assert.Equal(ExitCode.NotAvailable, _cli.Run("run", path));
-        Assert.Empty(_cli.Out);
-        Assert.Contains("not wired into this build yet", _cli.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCode.Success, _cli.Run("dump", path));
+        Assert.Contains("RTADDR (latched) 0x0 TTM=Legacy GSTS.TES=0", _cli.OutLines);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using VtdEmu.Caches;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Caches;
 

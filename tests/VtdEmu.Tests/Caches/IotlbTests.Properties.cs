@@ -1,5 +1,6 @@
 using CsCheck;
 using VtdEmu.Caches;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Caches;
 

@@ -1,5 +1,6 @@
 using VtdEmu.Caches;
 using VtdEmu.Faults;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Caches;
 

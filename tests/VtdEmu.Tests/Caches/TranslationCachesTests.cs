@@ -1,4 +1,5 @@
 using VtdEmu.Caches;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Caches;
 
@@ -60,5 +61,51 @@ public sealed class TranslationCachesTests
         FillPageAndTables();
         Assert.Equal(2, _caches.InvalidateIotlbGlobal());
         Assert.Equal(0, _caches.Iotlb.Count + _caches.PagingStructureCache.Count);
+    }
+
+    private static readonly IotlbEntry s_page = new(Did, 0, TranslationKind.SecondLevel, 0x5000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite);
+
+    public static TheoryData<string> Invalidations => ["iotlb-page", "iotlb-domain-other", "context-device", "pasid-cache-global"];
+
+    [Theory]
+    [MemberData(nameof(Invalidations))]
+    public void Fill_ObservedBeforeAnyInvalidation_Refused(string invalidation)
+    {
+        // A walk that began before an invalidation must not fill after it, whatever the invalidation
+        // named: its reads may predate the edit the invalidation announces (epoch/fill rule).
+        long observed = _caches.Epoch.Observe();
+        _ = invalidation switch
+        {
+            "iotlb-page" => _caches.InvalidateIotlbPages(Did, 0x5000, 0, invalidationHint: true),
+            "iotlb-domain-other" => _caches.InvalidateIotlbDomain(Did + 1),
+            "context-device" => _caches.InvalidateContextDevice(0x18, 0, 0),
+            _ => _caches.InvalidatePasidCacheGlobal(),
+        };
+
+        Assert.False(_caches.Iotlb.Fill(s_page, _caches.Epoch, observed));
+        Assert.False(_caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0, 0xA000, AccessRights.ReadWrite), _caches.Epoch, observed));
+        Assert.False(_caches.Iotlb.TryLookup(Did, 0, TranslationKind.SecondLevel, 0x5000, out _));
+    }
+
+    [Fact]
+    public void Fill_ObservedAfterInvalidationReturned_Accepted()
+    {
+        _caches.InvalidateIotlbGlobal();
+        long observed = _caches.Epoch.Observe();
+
+        Assert.True(_caches.Iotlb.Fill(s_page, _caches.Epoch, observed));
+        Assert.True(_caches.Iotlb.TryLookup(Did, 0, TranslationKind.SecondLevel, 0x5000, out _));
+    }
+
+    [Fact]
+    public void Fill_ObservedWhileInvalidationInProgress_Refused()
+    {
+        _caches.Epoch.Begin();
+        long observed = _caches.Epoch.Observe();
+        _caches.Epoch.End();
+        long later = _caches.Epoch.Observe();
+
+        Assert.False(_caches.Epoch.IsCurrent(observed));
+        Assert.True(_caches.Epoch.IsCurrent(later));
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class ScenarioParserTests
         { "mem-read 0x0 2 == 0x01", "t.scenario:1: mem-read == HEXBYTES: expected 2 bytes as 4 hex digits, found '0x01'" },
         { "mem-read 0x0 2 == 0x01zz", "t.scenario:1: mem-read == HEXBYTES: expected 2 bytes as 4 hex digits, found '0x01zz'" },
         { "mem-read 0x0 2 & 0xff == 0x0102", "t.scenario:1: mem-read: expected '== HEXBYTES' (2 hex digits per byte, in address order) after the operands, found '& 0xff == 0x0102'" },
-        { "device 00:03.0\ndma-read 00:03.0 0 4 == okay", "t.scenario:2: dma-read: expected '== ok' or '== fault XX' after the operands, found '== okay'" },
+        { "device 00:03.0\ndma-read 00:03.0 0 4 == okay", "t.scenario:2: dma-read: expected '== ok', '== fault XX', '== abort' or '== ur' after the operands, found '== okay'" },
         { "device 00:03.0\ndma-read 00:03.0 0 4 == fault 00", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex, found '00'" },
         { "device 00:03.0\ndma-read 00:03.0 0 4 == fault 100", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex, found '100'" },
     };

@@ -175,5 +175,16 @@ public sealed class ScenarioRunnerTests
         Assert.Equal("ok", DmaOutcome.Ok.ToString());
         Assert.Equal("fault 05", new DmaOutcome(FaultReason.WriteDenied).ToString());
         Assert.Equal("fault 7a", new DmaOutcome(FaultReason.SecondLevelEntryReserved).ToString());
+        Assert.Equal("abort", DmaOutcome.Aborted.ToString());
+        Assert.Equal("ur", DmaOutcome.UnsupportedRequest.ToString());
+    }
+
+    [Fact]
+    public void DmaOutcome_AbortAndUr_AreNeitherOkNorEqualToEachOther()
+    {
+        Assert.False(DmaOutcome.Aborted.IsOk);
+        Assert.False(DmaOutcome.UnsupportedRequest.IsOk);
+        Assert.NotEqual(DmaOutcome.Aborted, DmaOutcome.UnsupportedRequest);
+        Assert.NotEqual(DmaOutcome.Ok, DmaOutcome.Aborted);
     }
 }

@@ -39,6 +39,19 @@ public sealed class VectorsReadmeTests
     }
 
     [Fact]
+    public void Example_RunsOnThePlatform_EveryAssertionHolds()
+    {
+        ScenarioParseResult parsed = ScenarioParser.Parse("README.md", Block("## Example"));
+        Assert.True(parsed.Succeeded, string.Join('\n', parsed.Errors));
+        using var output = new StringWriter();
+
+        ScenarioRunResult result = ScenarioRunner.Run(parsed.Scenario, new PlatformScenarioTargetFactory(), output);
+
+        Assert.True(result.Passed, string.Join('\n', result.Failures));
+        Assert.Equal(5, result.AssertionsChecked);
+    }
+
+    [Fact]
     public void TraceExample_Parses()
     {
         string[] lines = Block("## DMA traces").Split('\n');

@@ -33,7 +33,15 @@ internal sealed partial class SetAssociativeStore<TPayload>
             switch (_policy)
             {
                 case ReplacementPolicy.Lru:
-                    _stamp[(set * ways) + way] = ++_clock[set];
+                    // Already the most recently used way: nothing to record. Skipping the stores keeps
+                    // repeated hits on one entry from dirtying the shared line (the common DMA case).
+                    int slot = (set * ways) + way;
+                    ulong clock = _clock[set];
+                    if (_stamp[slot] != clock || clock == 0)
+                    {
+                        _stamp[slot] = ++_clock[set];
+                    }
+
                     break;
                 case ReplacementPolicy.TreePlru:
                     TouchTree(set * ways, way, ways);

@@ -123,6 +123,54 @@ internal sealed partial class SetAssociativeStore<TPayload>
         }
     }
 
+    /// <summary>
+    /// As <see cref="TryFind(int, ulong, ulong, out TPayload)"/>, but returns only what
+    /// <typeparamref name="TReader"/> reads from the payload (validated by the same seqlock check).
+    /// </summary>
+    public bool TryFind<TReader, TResult>(int set, ulong key0, ulong key1, out TResult result)
+        where TReader : struct, IPayloadReader<TPayload, TResult>
+    {
+        if (_key0.Length == 0)
+        {
+            result = default!;
+            return false;
+        }
+
+        if (set < 0 || set > _setMask)
+        {
+            throw new ArgumentOutOfRangeException(nameof(set));
+        }
+
+        int start = set * _ways;
+        // SAFETY: set <= _setMask was checked above, so every slot of the set lies inside the arrays.
+        ref int sequence = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sequence), set);
+        while (true)
+        {
+            int before = Volatile.Read(ref sequence);
+            if ((before & 1) != 0)
+            {
+                Thread.SpinWait(1);
+                continue;
+            }
+
+            int way = Probe(start, key0, key1);
+            if (way < 0)
+            {
+                result = default!;
+                return false;
+            }
+
+            // SAFETY: way < _ways (Probe only returns ways of this set), so start + way is in range.
+            result = default(TReader).Read(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_payload), start + way));
+            Volatile.ReadBarrier();
+            if (Volatile.Read(ref sequence) == before)
+            {
+                _replacement.Touch(set, way, _ways);
+                return true;
+            }
+        }
+    }
+
     /// <summary>Writes an entry: in place if the tag is present, else into an invalid way, else over the policy's victim. Returns true if a valid entry of another tag was evicted.</summary>
     public bool FillLocked(int set, ulong key0, ulong key1, in TPayload payload)
     {

@@ -1,0 +1,133 @@
+using VtdEmu.Faults;
+using VtdEmu.Registers;
+using VtdEmu.Scenarios;
+
+namespace VtdEmu.Tests.Scenarios;
+
+public sealed class PlatformScenarioTargetFactoryTests
+{
+    private readonly PlatformScenarioTargetFactory _factory = new();
+
+    private static ScenarioSetup Setup(string text)
+    {
+        ScenarioParseResult parsed = ScenarioParser.Parse("t.scenario", text);
+        Assert.True(parsed.Succeeded, string.Join('\n', parsed.Errors));
+        return parsed.Scenario.Setup;
+    }
+
+    [Theory]
+    [InlineData("qemu")]
+    [InlineData("qemu-sm")]
+    [InlineData("broadwell")]
+    [InlineData("sapphire-rapids")]
+    public void TryCreate_Preset_UnitReportsThePresetsCapEcap(string preset)
+    {
+        UnitConfiguration expected = UnitConfiguration.FindPreset(preset)!;
+
+        Assert.True(_factory.TryCreate(Setup($"preset {preset}\n"), out IScenarioTarget? target, out _));
+
+        Assert.Equal(expected.Capability.Value, target.Mmio.Read((ulong)VtdRegister.CAP, 8));
+        Assert.Equal(expected.ExtendedCapability.Value, target.Mmio.Read((ulong)VtdRegister.ECAP, 8));
+    }
+
+    [Fact]
+    public void TryCreate_UnknownPreset_ErrorAtThePresetLineNamingTheKnownOnes()
+    {
+        Assert.False(_factory.TryCreate(Setup("# c\npreset skylake\n"), out _, out ScenarioError? error));
+
+        Assert.Equal(new SourceLocation("t.scenario", 2), error.Location);
+        Assert.Contains("'skylake'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sapphire-rapids", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_CapWithEcmds_RefusedAtTheCapLineNamingTheField()
+    {
+        ulong cap = UnitConfiguration.Qemu.Capability.Value | (1UL << 61);
+
+        Assert.False(_factory.TryCreate(Setup($"preset qemu\ncap 0x{cap:x}\n"), out _, out ScenarioError? error));
+
+        Assert.Equal(2, error.Location.Line);
+        Assert.Equal("cap: CAP.ECMDS (bit 61) is not supported by the model", error.Message);
+    }
+
+    [Fact]
+    public void TryCreate_EcapWithPageRequests_RefusedNamingPrs()
+    {
+        ulong ecap = UnitConfiguration.Qemu.ExtendedCapability.Value | (1UL << 29);
+
+        Assert.False(_factory.TryCreate(Setup($"ecap 0x{ecap:x}\n"), out _, out ScenarioError? error));
+
+        Assert.Equal(1, error.Location.Line);
+        Assert.Contains("ECAP.PRS (bit 29)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_CapMovingFrcdOntoFixedRegisters_RefusedAtTheCapLine()
+    {
+        // FRO = 2: FRCD0 at 0x20, on top of RTADDR.
+        ulong cap = new CapabilityBuilder { ND = 6, SAGAW = 0b00010, MGAW = 38, FRO = 2, NFR = 0 }.Build().Value;
+
+        Assert.False(_factory.TryCreate(Setup($"cap 0x{cap:x}\n"), out IScenarioTarget? target, out ScenarioError? error));
+
+        Assert.Null(target);
+        Assert.Equal(1, error.Location.Line);
+        Assert.Contains("overlaps", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_EveryPresetsOwnValues_AreHonoured()
+    {
+        foreach (UnitConfiguration preset in UnitConfiguration.Presets)
+        {
+            Assert.Null(CapabilityFields.CheckHonoured("CAP", CapabilityFields.Cap, preset.Capability.Value, PlatformScenarioTargetFactory.HonouredCap));
+            Assert.Null(CapabilityFields.CheckHonoured("ECAP", CapabilityFields.Ecap, preset.ExtendedCapability.Value, PlatformScenarioTargetFactory.HonouredEcap));
+        }
+    }
+
+    [Fact]
+    public void TryCreate_CacheGeometry_IsKeptOnTheTarget()
+    {
+        Assert.True(_factory.TryCreate(Setup("iotlb entries=64 ways=4 policy=fifo\ncontext-cache entries=16\n"), out IScenarioTarget? target, out _));
+
+        var platform = Assert.IsType<PlatformScenarioTarget>(target);
+        Assert.Equal(new CacheGeometry(64, 4, CachePolicy.Fifo), platform.Iotlb);
+        Assert.Equal(new CacheGeometry(16, null, null), platform.ContextCache);
+    }
+
+    [Fact]
+    public void TryCreate_RamAndDevices_AsDeclared()
+    {
+        Assert.True(_factory.TryCreate(Setup("ram 0x100000 0x2000\ndevice 00:03.0\ndevice 01:00.1\n"), out IScenarioTarget? target, out _));
+
+        var platform = Assert.IsType<PlatformScenarioTarget>(target).Platform;
+        Assert.True(platform.Memory.IsRam(0x100000, 0x2000));
+        Assert.False(platform.Memory.IsRam(0, 1));
+        Assert.Equal([(ushort)0x0018, (ushort)0x0101], platform.Devices.Select(d => d.SourceId));
+    }
+
+    [Theory]
+    [InlineData(DmaStatus.Completed, FaultReason.None, "ok")]
+    [InlineData(DmaStatus.Faulted, FaultReason.WriteDenied, "fault 05")]
+    [InlineData(DmaStatus.Aborted, FaultReason.None, "abort")]
+    [InlineData(DmaStatus.UnsupportedRequest, FaultReason.None, "ur")]
+    public void ToOutcome_DmaResult_PrintsAsTheReadmeSays(DmaStatus status, FaultReason fault, string printed)
+    {
+        DmaOutcome outcome = PlatformScenarioTarget.ToOutcome(new DmaResult(status, 0, fault, 0));
+
+        Assert.Equal(printed, outcome.ToString());
+    }
+
+    [Fact]
+    public void DmaRead_TranslationOff_ReadsRamAtTheIova()
+    {
+        Assert.True(_factory.TryCreate(Setup("device 00:03.0\n"), out IScenarioTarget? target, out _));
+        target.Memory.TryWrite64(0x3000, 0x1122334455667788);
+        byte[] buffer = new byte[8];
+
+        DmaOutcome outcome = target.DmaRead(0x0018, 0x3000, buffer);
+
+        Assert.True(outcome.IsOk);
+        Assert.Equal(0x1122334455667788UL, BitConverter.ToUInt64(buffer));
+    }
+}
