@@ -110,7 +110,7 @@ public sealed partial class IntelIommuDriverTests
     {
         Platform platform = new(UnitConfiguration.Qemu);
         platform.Unit.Write(0x18, 4, 1U << 31);
-        RecordingMmio mmio = new(platform.Unit, platform.Memory, 0xF0, RecordingMmio.CompletionMode.Complete);
+        RecordingMmio mmio = new(platform.Unit, platform.Memory, 0xF0, RecordingMmio.CompletionMode.PassThrough);
 
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(mmio, platform.Memory, IntelRig.DriverPages, null, out IntelIommuDriver? driver));
 

@@ -13,8 +13,8 @@ public sealed partial class IntelIommuDriverTests
         // Unit 0 = QEMU (3-level, 2M|1G), unit 1 = QEMU without superpages: the units differ in SLLPS.
         Platform p0 = new(UnitConfiguration.Qemu);
         Platform p1 = new(TestUnits.QemuNoSuperpages);
-        RecordingMmio m0 = new(p0.Unit, p0.Memory, 0xF0, RecordingMmio.CompletionMode.Complete);
-        RecordingMmio m1 = new(p1.Unit, p1.Memory, 0xF0, RecordingMmio.CompletionMode.Complete);
+        RecordingMmio m0 = new(p0.Unit, p0.Memory, 0xF0, RecordingMmio.CompletionMode.PassThrough);
+        RecordingMmio m1 = new(p1.Unit, p1.Memory, 0xF0, RecordingMmio.CompletionMode.PassThrough);
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(m0, p0.Memory, IntelRig.DriverPages, null, out IntelIommuDriver? u0));
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(m1, p1.Memory, IntelRig.DriverPages, null, out IntelIommuDriver? u1));
         PciTopology t = new();

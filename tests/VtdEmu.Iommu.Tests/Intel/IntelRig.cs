@@ -44,7 +44,7 @@ internal sealed class IntelRig
     {
         Platform platform = new(configuration);
         ulong iro = ((configuration.ExtendedCapability.Value >> 8) & 0x3FF) * 16;
-        RecordingMmio mmio = new(platform.Unit, platform.Memory, iro, RecordingMmio.CompletionMode.Complete);
+        RecordingMmio mmio = new(platform.Unit, platform.Memory, iro, RecordingMmio.CompletionMode.PassThrough);
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(mmio, platform.Memory, driverPages ?? DriverPages, options, out IntelIommuDriver? driver));
         IommuCore core = new(policy, driver!);
         core.Probe(topology);

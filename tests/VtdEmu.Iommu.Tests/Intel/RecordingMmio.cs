@@ -5,11 +5,11 @@ namespace VtdEmu.Iommu.Tests.Intel;
 /// <summary>
 /// Test decorator over a unit's MMIO: logs what the driver does in one vocabulary for both invalidation interfaces
 /// ("cc device did=0 sid=0100", "iotlb psi did=2 addr=0x1000 am=0 ih=1", "devtlb sid=0100 …", "GCMD +TE", …) by
-/// decoding register writes and, at every IQT write, the descriptors the driver queued in guest memory. Decoding is
-/// written here from the spec facts, independently of the driver.
-/// <see cref="CompletionMode.Complete"/> additionally plays the hardware's completion side (ICC/IVT clear with
-/// CAIG/IAIG, IQH follows IQT, inv_wait status writes) for bases where the unit does not process invalidations;
-/// <see cref="CompletionMode.Hang"/> makes register-based invalidations never complete.
+/// decoding register writes and, at every IQT write (before the unit sees it), the descriptors the driver queued in
+/// guest memory. Decoding is written here from the spec facts, independently of the driver. As test doubles it can
+/// keep chosen invalidations from the unit (<see cref="Drop"/>, a broken driver), corrupt a queued descriptor
+/// (<see cref="CorruptNextDescriptor"/>), or make register-based invalidations never complete
+/// (<see cref="CompletionMode.Hang"/>).
 /// </summary>
 internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlbOffset, RecordingMmio.CompletionMode mode) : IMmio
 {
@@ -18,7 +18,6 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
     private const ulong RTADDR = 0x20;
     private const ulong CCMD = 0x28;
     private const ulong PMEN = 0x64;
-    private const ulong IQH = 0x80;
     private const ulong IQT = 0x88;
     private const ulong IQA = 0x90;
 
@@ -36,8 +35,10 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
 
     public enum CompletionMode
     {
+        /// <summary>The unit's own behaviour.</summary>
         PassThrough,
-        Complete,
+
+        /// <summary>CCMD.ICC and IOTLB_REG.IVT read as set forever.</summary>
         Hang,
     }
 
@@ -57,23 +58,7 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
     public ulong Read(ulong offset, int size)
     {
         ulong value = inner.Read(offset, size);
-        if (mode == CompletionMode.Complete)
-        {
-            if (offset == CCMD && size == 8)
-            {
-                // Done: ICC clear, CAIG = the requested CIRG.
-                value = (value & ~(1UL << 63) & ~(3UL << 59)) | (((value >> 61) & 3) << 59);
-            }
-            else if (offset == iotlbOffset + 8 && size == 8)
-            {
-                value = (value & ~(1UL << 63) & ~(3UL << 57)) | (((value >> 60) & 3) << 57);
-            }
-            else if (offset == IQH)
-            {
-                value = _tailSeen;
-            }
-        }
-        else if (mode == CompletionMode.Hang && ((offset == CCMD) || offset == iotlbOffset + 8) && size == 8)
+        if (mode == CompletionMode.Hang && (offset == CCMD || offset == iotlbOffset + 8) && size == 8)
         {
             value |= 1UL << 63;
         }
@@ -205,11 +190,6 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
                     break;
                 case 5:
                     _log.Add("wait");
-                    if (mode == CompletionMode.Complete && (qw0 & (1UL << 5)) != 0)
-                    {
-                        Assert.True(memory.TryWrite32(qw1 & ~3UL, unchecked((uint)(qw0 >> 32))));
-                    }
-
                     break;
                 default:
                     _log.Add($"descriptor type {qw0 & 0xF}");
