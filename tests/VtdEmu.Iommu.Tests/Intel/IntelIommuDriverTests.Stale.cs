@@ -100,4 +100,29 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(Size4K, rig.Core.Unmap(d, 0x10_1000, Size4K));
         Assert.Single(rig.Driver.Diagnostics);
     }
+
+    [Theory]
+    [MemberData(nameof(InvalidationInterfaces))]
+    public void BrokenDriverSkipsContextFlushOnBlock_CachedContextKeepsTranslating(string unit)
+    {
+        IntelRig rig = IntelRig.Boot(unit == "qemu" ? UnitConfiguration.Qemu : TestUnits.QemuRegisterInvalidation, IntelRig.Singleton());
+        Assert.Equal(LinuxError.Success, rig.Core.Map(rig.Domain("A"), 0x4000, 0x0300_0000, Size4K, ReadWrite));
+        PciEndpoint dev = rig.Endpoint("A");
+        Assert.True(dev.Write(0x4000, [1]).IsCompleted); // context entry and translation cached
+
+        // Blocking clears the context entry; without the device-selective context-cache invalidation the unit keeps
+        // using its cached copy (the IOTLB DSI alone does not drop context-cache entries).
+        rig.Mmio.Drop = e => e.StartsWith("cc device", StringComparison.Ordinal);
+        Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(rig.Dev("A").Group!, new object()));
+
+        Assert.Null(rig.Context(rig.Dev("A").Bdf));
+        Assert.Single(rig.Mmio.DroppedInvalidations);
+        Assert.True(dev.Write(0x4000, [2]).IsCompleted);
+
+        // The same block done right (release, claim again with every invalidation) faults at the context entry.
+        rig.Mmio.Drop = null;
+        rig.Core.GroupReleaseDmaOwner(rig.Dev("A").Group!);
+        Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(rig.Dev("A").Group!, new object()));
+        Assert.Equal(FaultReason.ContextEntryNotPresent, dev.Write(0x4000, [3]).Fault);
+    }
 }
