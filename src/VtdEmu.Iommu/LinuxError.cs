@@ -51,6 +51,9 @@ public enum LinuxError
     /// <summary>Address already in use (map over an existing mapping, ≥ v6.19).</summary>
     EADDRINUSE = 98,
 
+    /// <summary>Timed out (a bounded wait for the hardware gave up; a real driver would hang or panic).</summary>
+    ETIMEDOUT = 110,
+
     /// <summary>Kernel-internal: retry the probe later (group default domain not set up yet).</summary>
     EPROBE_DEFER = 517,
 }

@@ -1,0 +1,25 @@
+using VtdEmu.Iommu.Topology;
+
+namespace VtdEmu.Iommu.Intel;
+
+/// <summary>
+/// The driver's per-device state (Linux <c>device_domain_info</c>), kept in <see cref="IommuDevice.DriverData"/>.
+/// Guarded by the driver's lock.
+/// </summary>
+internal sealed class IntelDeviceInfo(PciBdf bdf, IReadOnlyList<PciBdf> aliases, bool atsSupported)
+{
+    /// <summary>The device's own requester ID.</summary>
+    public ushort Sid { get; } = bdf.Rid;
+
+    /// <summary>Every requester ID its DMA may carry (own first): one context entry each.</summary>
+    public IReadOnlyList<PciBdf> Aliases { get; } = aliases;
+
+    /// <summary>ATS capable and the unit can invalidate device-TLBs (ECAP.DT with queued invalidation).</summary>
+    public bool AtsSupported { get; } = atsSupported;
+
+    /// <summary>ATS enabled (after a device-TLB context entry was written).</summary>
+    public bool AtsEnabled { get; set; }
+
+    /// <summary>The paging domain the context entries point at, or null (identity, blocked, never attached).</summary>
+    public IntelPagingDomain? Domain { get; set; }
+}

@@ -1,0 +1,19 @@
+using VtdEmu.Iommu.Topology;
+
+namespace VtdEmu.Iommu.Intel;
+
+/// <summary>Choices the Intel driver takes from the "kernel command line" and the platform.</summary>
+public sealed class IntelDriverOptions
+{
+    /// <summary>How many times a wait for the hardware polls before giving up (reported, never an endless spin).</summary>
+    public int PollLimit { get; init; } = 1000;
+
+    /// <summary><c>intel_iommu=sp_off</c>: map with 4 KiB pages only.</summary>
+    public bool SuperpagesOff { get; init; }
+
+    /// <summary>
+    /// Which devices are ATS-capable PCIe functions (the PCI capability the driver would read from config space).
+    /// ATS is enabled only when the unit has ECAP.DT and queued invalidation is in use. Null = none.
+    /// </summary>
+    public Func<PciBdf, bool>? AtsCapable { get; init; }
+}

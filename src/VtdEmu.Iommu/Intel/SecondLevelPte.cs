@@ -1,0 +1,51 @@
+namespace VtdEmu.Iommu.Intel;
+
+/// <summary>
+/// Second-level paging entries as the driver writes them (VT-d spec §9.8; facts: spec-facts tables.md §3): R (0),
+/// W (1), PS (7) for 2 MiB / 1 GiB leaves, address in 51:12. An entry with R = W = 0 is not present.
+/// </summary>
+internal static class SecondLevelPte
+{
+    /// <summary>R, bit 0.</summary>
+    public const ulong Read = 1UL << 0;
+
+    /// <summary>W, bit 1.</summary>
+    public const ulong Write = 1UL << 1;
+
+    /// <summary>PS, bit 7: the entry maps a large page.</summary>
+    public const ulong PageSize = 1UL << 7;
+
+    /// <summary>Address bits 51:12.</summary>
+    public const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
+
+    /// <summary>Entries per table page.</summary>
+    public const int EntriesPerTable = 512;
+
+    /// <summary>Address bits translated per level.</summary>
+    public const int LevelStride = 9;
+
+    /// <summary>The 4 KiB page shift.</summary>
+    public const int PageShift = 12;
+
+    /// <summary>Present = R or W set.</summary>
+    public static bool IsPresent(ulong pte) => (pte & (Read | Write)) != 0;
+
+    /// <summary>A leaf at <paramref name="level"/> (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB).</summary>
+    public static bool IsLeaf(ulong pte, int level) => level == 1 || (pte & PageSize) != 0;
+
+    /// <summary>Non-leaf entry pointing at <paramref name="table"/>: R and W set so permissions come from the leaf.</summary>
+    public static ulong Table(ulong table) => (table & AddressMask) | Read | Write;
+
+    /// <summary>Leaf entry for <paramref name="paddr"/> at <paramref name="level"/> with the mapping's permissions.</summary>
+    public static ulong Leaf(ulong paddr, int level, IommuProt prot) =>
+        (paddr & AddressMask)
+        | ((prot & IommuProt.Read) != 0 ? Read : 0)
+        | ((prot & IommuProt.Write) != 0 ? Write : 0)
+        | (level > 1 ? PageSize : 0);
+
+    /// <summary>Bytes mapped by one entry at <paramref name="level"/>.</summary>
+    public static ulong LevelSize(int level) => 1UL << (PageShift + (LevelStride * (level - 1)));
+
+    /// <summary>Index into the table at <paramref name="level"/> for <paramref name="iova"/>.</summary>
+    public static int Index(ulong iova, int level) => (int)((iova >> (PageShift + (LevelStride * (level - 1)))) & (EntriesPerTable - 1));
+}
