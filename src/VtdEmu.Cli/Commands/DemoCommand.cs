@@ -126,7 +126,7 @@ internal static class DemoCommand
         table.AddRow(name, Geometry(geometry), $"{lookups}", $"{hits}", $"{misses}", rate, $"{entries}");
     }
 
-    internal static string Geometry(CacheGeometry geometry) =>
+    private static string Geometry(CacheGeometry geometry) =>
         !geometry.IsEnabled ? "off" : $"{geometry.Entries} entries, {geometry.Ways}-way, {geometry.Policy.ToString().ToLowerInvariant()}";
 
     private static Table FaultTable(IMmio mmio)

@@ -105,13 +105,13 @@ public sealed class ReplayCommandTests : IDisposable
         _cli.Platform = platform;
         string path = _cli.Write("t.trace", Trace);
 
-        int exit = _cli.Run("replay", path, "--iotlb-entries", "0x40", "--iotlb-ways", "4", "--iotlb-policy", "fifo");
+        int exit = _cli.Run("replay", path, "--iotlb-entries", "0x40", "--iotlb-ways", "4", "--iotlb-policy", "plru");
 
         Assert.Equal(ExitCode.Success, exit);
         Assert.Matches(new Regex(@"│ ok\s+│\s+2 │"), _cli.Out);
         Assert.Matches(new Regex(@"│ fault 04 \(AddressBeyondWidth\)\s+│\s+1 │"), _cli.Out);
         Scenarios.ScenarioSetup setup = Assert.Single(platform.Setups);
-        Assert.Equal(new Scenarios.CacheGeometry(64, 4, Scenarios.CachePolicy.Fifo), setup.Iotlb);
+        Assert.Equal(new Caches.CacheGeometry(64, 4, Caches.ReplacementPolicy.TreePlru), setup.Caches.Iotlb);
         Assert.Equal(["00:03.0", "00:04.0"], setup.Devices.Select(d => d.ToString()));
     }
 

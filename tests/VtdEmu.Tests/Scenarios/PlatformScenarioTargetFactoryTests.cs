@@ -1,3 +1,4 @@
+using VtdEmu.Caches;
 using VtdEmu.Faults;
 using VtdEmu.Registers;
 using VtdEmu.Scenarios;
@@ -86,13 +87,27 @@ public sealed class PlatformScenarioTargetFactoryTests
     }
 
     [Fact]
-    public void TryCreate_CacheGeometry_IsKeptOnTheTarget()
+    public void TryCreate_CacheDirectives_ConfigureTheUnitsCaches()
     {
-        Assert.True(_factory.TryCreate(Setup("iotlb entries=64 ways=4 policy=fifo\ncontext-cache entries=16\n"), out IScenarioTarget? target, out _));
+        Assert.True(_factory.TryCreate(Setup("iotlb entries=64 ways=4 policy=plru\ncontext-cache entries=16\niotlb-large shared\n"), out IScenarioTarget? target, out _));
 
-        var platform = Assert.IsType<PlatformScenarioTarget>(target);
-        Assert.Equal(new CacheGeometry(64, 4, CachePolicy.Fifo), platform.Iotlb);
-        Assert.Equal(new CacheGeometry(16, null, null), platform.ContextCache);
+        TranslationCaches caches = Assert.IsType<PlatformScenarioTarget>(target).Platform.Unit.Caches;
+        Assert.Equal(new CacheGeometry(64, 4, ReplacementPolicy.TreePlru), caches.Iotlb.Geometry);
+        Assert.False(caches.Iotlb.HasSeparateLargePageArray);
+        Assert.Equal(new CacheGeometry(16, new TranslationCacheOptions().ContextCache.Ways), caches.ContextCache.Geometry);
+    }
+
+    [Fact]
+    public void TryCreate_CachesOff_EveryCacheDisabled()
+    {
+        Assert.True(_factory.TryCreate(Setup("caches off\n"), out IScenarioTarget? target, out _));
+
+        TranslationCaches caches = Assert.IsType<PlatformScenarioTarget>(target).Platform.Unit.Caches;
+        Assert.False(caches.Iotlb.Geometry.IsEnabled);
+        Assert.False(caches.Iotlb.LargePageGeometry.IsEnabled);
+        Assert.False(caches.ContextCache.Geometry.IsEnabled);
+        Assert.False(caches.PasidCache.Geometry.IsEnabled);
+        Assert.False(caches.PagingStructureCache.Geometry.IsEnabled);
     }
 
     [Fact]
