@@ -216,6 +216,9 @@ public sealed partial class RemappingUnit : IMmio
                 OnInvalidationQueueTailWritten();
                 break;
             case WriteEffect.Fsts:
+                UpdatePendingFaults();
+                OnFaultStatusWritten();
+                break;
             case WriteEffect.Frcd:
                 UpdatePendingFaults();
                 break;
@@ -252,6 +255,9 @@ public sealed partial class RemappingUnit : IMmio
 
     /// <summary>GCMD.QIE took QIES 0→1 (IQH is 0): start fetching.</summary>
     partial void OnQueuedInvalidationEnabled();
+
+    /// <summary>FSTS written (after the RW1C update): clearing IQE or ITE lets queue fetching resume.</summary>
+    partial void OnFaultStatusWritten();
 
     /// <summary>SRTP latched RTADDR on a unit with CAP.ESRTPS: globally invalidate DMA-remapping caches.</summary>
     partial void OnRootTablePointerLatched();
