@@ -152,7 +152,7 @@ internal static class ReplayCommand
         table.AddRow("context-cache misses", $"{stats.ContextCacheMisses}");
         table.AddRow("walks", $"{stats.Walks}");
         table.AddRow("table reads", $"{stats.TableReads}");
-        table.AddRow("table reads/translation", $"{stats.ReadsPerTranslation:0.000}");
+        table.AddRow("table reads/translation", $"{stats.ReadsPerTranslation:0.000###}");
         table.AddRow("faults", $"{stats.Faults}");
         table.AddRow("translations/s", $"{stats.Translations / seconds:0}");
         return table;
