@@ -155,6 +155,7 @@ public static partial class ScenarioParser
                 return;
             }
 
+            // "caches off" is the whole cache configuration: it does not mix with per-cache geometry.
             bool off = keyword == "caches";
             string otherKeyword = off ? "a cache directive" : "caches";
             foreach ((string other, SourceLocation where) in _cacheDirectives)
@@ -181,7 +182,6 @@ public static partial class ScenarioParser
                 }
 
                 _setup = _setup with { Caches = ScenarioSetup.NoCaches };
-
                 return;
             }
 
