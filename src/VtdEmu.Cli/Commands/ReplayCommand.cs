@@ -1,31 +1,34 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
+using VtdEmu.Caches;
 using VtdEmu.Cli.Replay;
 using VtdEmu.Faults;
 using VtdEmu.Scenarios;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
 /// <c>vtdemu replay TRACE</c>: reads a DMA trace (plain or gzip), summarises it, and replays it as
-/// DMA on a platform set up by an optional scenario, with the IOTLB geometry given on the command line.
+/// DMA on a platform set up by an optional scenario, with the IOTLB geometry given on the command line,
+/// and reports the unit's cache statistics and translation throughput over the replay.
 /// </summary>
 internal static class ReplayCommand
 {
     /// <summary>Traces larger than this show a progress bar while loading (on a terminal).</summary>
     private const long ProgressThreshold = 1 << 20;
 
-    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, CachePolicy? Policy);
+    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, string? Policy);
 
     public static Command Create(CliContext context)
     {
         var trace = new Argument<string>("trace") { Description = "The trace: one 'BDF IOVA LEN R|W' per line, # comments; gzip is recognised by its magic bytes." };
         var setup = new Option<string?>("--setup") { Description = "A scenario run before the replay to program the unit (root table, context entries, page tables, TE)." };
         var preset = new Option<string?>("--preset") { Description = $"Capability preset (default: the setup scenario's, else {ScenarioSetup.DefaultPreset})." };
-        var entries = new Option<int?>("--iotlb-entries") { Description = "IOTLB entries.", CustomParser = r => NumberParsing.ParseInt(r) };
-        var ways = new Option<int?>("--iotlb-ways") { Description = "IOTLB associativity; entries must be a multiple of it.", CustomParser = r => NumberParsing.ParseInt(r) };
-        var policy = new Option<CachePolicy?>("--iotlb-policy") { Description = "IOTLB replacement policy: lru, fifo or random." };
+        var entries = new Option<int?>("--iotlb-entries") { Description = "IOTLB (4-KiB array) entries; 0 disables it.", CustomParser = r => NumberParsing.ParseInt(r) };
+        var ways = new Option<int?>("--iotlb-ways") { Description = "IOTLB associativity: entries / ways must be a power of two (1 = direct-mapped).", CustomParser = r => NumberParsing.ParseInt(r) };
+        var policy = new Option<string?>("--iotlb-policy") { Description = "IOTLB replacement policy: lru, plru (tree pseudo-LRU) or random." };
         var command = new Command("replay", "Replay a DMA trace through the remapping unit and count outcomes.")
         {
             trace, setup, preset, entries, ways, policy,
@@ -42,9 +45,16 @@ internal static class ReplayCommand
 
     private static int Run(CliContext context, Settings settings)
     {
-        if (settings.Entries is <= 0 || settings.Ways is <= 0 || (settings.Entries is { } e && settings.Ways is { } w && e % w != 0))
+        ReplacementPolicy? policy = null;
+        if (settings.Policy is { } policyName && (policy = ScenarioParser.ParsePolicy(policyName)) is null)
         {
-            context.Error.WriteLine("replay: --iotlb-entries and --iotlb-ways must be positive, and entries a multiple of ways");
+            context.Error.WriteLine($"replay: --iotlb-policy: expected lru, plru or random, found '{policyName}'");
+            return ExitCode.BadInput;
+        }
+
+        if (settings.Entries is < 0 || settings.Ways is <= 0)
+        {
+            context.Error.WriteLine("replay: --iotlb-entries must be 0 or more and --iotlb-ways positive");
             return ExitCode.BadInput;
         }
 
@@ -74,7 +84,13 @@ internal static class ReplayCommand
         IAnsiConsole console = context.ConsoleFor(context.Out);
         console.Write(SummaryTable(settings.Trace, summary));
 
-        ScenarioSetup platformSetup = PlatformSetup(settings, setupScenario, summary);
+        ScenarioSetup platformSetup = PlatformSetup(settings, policy, setupScenario, summary);
+        if (ScenarioParser.CheckCacheGeometry(platformSetup.Caches.Iotlb) is { } problem)
+        {
+            context.Error.WriteLine($"replay: IOTLB geometry: {problem}");
+            return ExitCode.BadInput;
+        }
+
         foreach (Bdf device in summary.Devices)
         {
             if (!platformSetup.Devices.Contains(device))
@@ -105,23 +121,53 @@ internal static class ReplayCommand
             }
         }
 
+        // The setup scenario's own DMAs are not part of the measurement.
+        (target as PlatformScenarioTarget)?.Platform.ResetStatistics();
         var clock = Stopwatch.StartNew();
         Dictionary<DmaOutcome, long> outcomes = TraceReplayer.Replay(target, accesses);
         clock.Stop();
         console.Write(OutcomeTable(outcomes));
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        if (target is PlatformScenarioTarget platform)
+        {
+            console.Write(CacheTable(platform.Platform, seconds));
+        }
+
         context.Error.WriteLine($"replay: {accesses.Count} DMAs in {clock.Elapsed.TotalMilliseconds:0.0} ms ({accesses.Count / seconds:0} DMA/s)");
         return ExitCode.Success;
     }
 
-    private static ScenarioSetup PlatformSetup(Settings settings, Scenario? setupScenario, TraceSummary summary)
+    // The unit's counters over the replay only (definitions: spec-notes/caching.md, "Statistics").
+    private static Table CacheTable(Platform platform, double seconds)
+    {
+        TranslationStatistics stats = platform.Statistics;
+        var table = new Table { Title = new TableTitle($"Translation (iotlb {CacheContentsDump.Geometry(platform.Unit.Caches.Iotlb.Geometry)})") };
+        table.AddColumn("Counter");
+        table.AddColumn(new TableColumn("Value").RightAligned());
+        table.AddRow("translations", $"{stats.Translations}");
+        table.AddRow("iotlb hits", $"{stats.IotlbHits}");
+        table.AddRow("iotlb misses", $"{stats.IotlbMisses}");
+        table.AddRow("iotlb hit rate", $"{100 * stats.IotlbHitRate:0.00}%");
+        table.AddRow("context-cache hits", $"{stats.ContextCacheHits}");
+        table.AddRow("context-cache misses", $"{stats.ContextCacheMisses}");
+        table.AddRow("walks", $"{stats.Walks}");
+        table.AddRow("table reads", $"{stats.TableReads}");
+        table.AddRow("table reads/translation", $"{stats.ReadsPerTranslation:0.000###}");
+        table.AddRow("faults", $"{stats.Faults}");
+        table.AddRow("translations/s", $"{stats.Translations / seconds:0}");
+        return table;
+    }
+
+    // Command-line geometry overrides the setup scenario's, key by key; entries=0 disables the IOTLB.
+    private static ScenarioSetup PlatformSetup(Settings settings, ReplacementPolicy? policy, Scenario? setupScenario, TraceSummary summary)
     {
         ScenarioSetup setup = setupScenario?.Setup ?? new ScenarioSetup { File = settings.Trace, Devices = [.. summary.Devices] };
-        CacheGeometry iotlb = setup.Iotlb;
+        CacheGeometry iotlb = setup.Caches.Iotlb;
+        var geometry = new CacheGeometry(settings.Entries ?? iotlb.Entries, settings.Ways ?? iotlb.Ways, policy ?? iotlb.Policy);
         return setup with
         {
             Preset = settings.Preset ?? setup.Preset,
-            Iotlb = new CacheGeometry(settings.Entries ?? iotlb.Entries, settings.Ways ?? iotlb.Ways, settings.Policy ?? iotlb.Policy),
+            Caches = setup.Caches with { Iotlb = geometry.Entries == 0 ? CacheGeometry.Disabled : geometry },
         };
     }
 

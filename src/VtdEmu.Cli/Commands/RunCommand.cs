@@ -109,9 +109,7 @@ internal static class RunCommand
         if (target is PlatformScenarioTarget platform)
         {
             TranslationStructureDump.Write(platform.Platform, context.Out);
-
-            // The IOTLB and context cache are not in the translate path yet: their contents join the dump with them.
-            context.Out.WriteLine($"# caches: iotlb {platform.Iotlb}, context-cache {platform.ContextCache} (contents not modelled yet)");
+            CacheContentsDump.Write(platform.Platform, context.Out);
         }
         else
         {

@@ -100,6 +100,24 @@ public sealed class ContextCache
         return true;
     }
 
+    /// <summary>A copy of every valid entry in set/way order. Read-only and allocating: for dumps and tests.</summary>
+    public IReadOnlyList<ContextCacheEntry> Snapshot()
+    {
+        List<(ulong Key0, ulong Key1, ContextCacheEntry Payload)> slots = [];
+        lock (_lock)
+        {
+            _store.CopyValidLocked(slots);
+        }
+
+        var entries = new List<ContextCacheEntry>(slots.Count);
+        foreach ((_, _, ContextCacheEntry entry) in slots)
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
     /// <summary>Global invalidation (CIRG/G = 01).</summary>
     public int InvalidateAll()
     {

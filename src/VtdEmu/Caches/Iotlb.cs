@@ -193,6 +193,32 @@ public sealed class Iotlb
         return true;
     }
 
+    /// <summary>
+    /// A copy of every valid entry, the 4 KiB (or shared) array first, each in set/way order.
+    /// Read-only and allocating: for dumps and tests, not the translate path.
+    /// </summary>
+    public IReadOnlyList<IotlbEntry> Snapshot()
+    {
+        List<(ulong Key0, ulong Key1, ulong Payload)> slots = [];
+        lock (_lock)
+        {
+            _small.CopyValidLocked(slots);
+            if (HasSeparateLargePageArray)
+            {
+                _large.CopyValidLocked(slots);
+            }
+        }
+
+        var entries = new List<IotlbEntry>(slots.Count);
+        foreach ((ulong key0, ulong key1, ulong data) in slots)
+        {
+            int size = (int)(key0 >> SetAssociativeStore<ulong>.ClassShift) & (SetAssociativeStore<ulong>.Classes - 1);
+            entries.Add(Decode(key1, (PageSize)size, key0 & PageNumberMask, data));
+        }
+
+        return entries;
+    }
+
     /// <summary>Global invalidation (IOTLB_REG / iotlb_inv_dsc G=01): every entry of every kind. Returns entries removed.</summary>
     public int InvalidateAll()
     {

@@ -9,25 +9,15 @@ namespace VtdEmu.Scenarios;
 /// </summary>
 public sealed class PlatformScenarioTarget : IScenarioTarget
 {
-    /// <summary>Wraps <paramref name="platform"/>; the cache geometry is what the scenario asked for.</summary>
-    public PlatformScenarioTarget(Platform platform, CacheGeometry iotlb, CacheGeometry contextCache)
+    /// <summary>Wraps <paramref name="platform"/> (its unit's caches are as the scenario configured them).</summary>
+    public PlatformScenarioTarget(Platform platform)
     {
         ArgumentNullException.ThrowIfNull(platform);
-        ArgumentNullException.ThrowIfNull(iotlb);
-        ArgumentNullException.ThrowIfNull(contextCache);
         Platform = platform;
-        Iotlb = iotlb;
-        ContextCache = contextCache;
     }
 
     /// <summary>The platform the scenario drives.</summary>
     public Platform Platform { get; }
-
-    /// <summary>The IOTLB geometry the scenario requested (<see cref="CacheGeometry.Default"/> when none).</summary>
-    public CacheGeometry Iotlb { get; }
-
-    /// <summary>The context-cache geometry the scenario requested.</summary>
-    public CacheGeometry ContextCache { get; }
 
     public IMmio Mmio => Platform.Unit;
 

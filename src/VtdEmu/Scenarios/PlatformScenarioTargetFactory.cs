@@ -6,7 +6,7 @@ namespace VtdEmu.Scenarios;
 /// <summary>
 /// Builds a <see cref="PlatformScenarioTarget"/> — a real <see cref="Platform"/> — from a scenario's
 /// directives: the named preset, CAP/ECAP overrides the model can honour, RAM, devices and the
-/// requested cache geometry (checked by the parser; kept on the target for the caches to apply).
+/// requested cache geometry (checked by the parser), which configures the unit's caches.
 /// </summary>
 public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
 {
@@ -67,13 +67,13 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
             return false;
         }
 
-        var platform = new Platform(configuration, interruptSink: null, setup.Ram.AsSpan());
+        var platform = new Platform(configuration, setup.Caches, interruptSink: null, setup.Ram.AsSpan());
         foreach (Bdf device in setup.Devices)
         {
             platform.AddDevice(device.SourceId);
         }
 
-        target = new PlatformScenarioTarget(platform, setup.Iotlb, setup.ContextCache);
+        target = new PlatformScenarioTarget(platform);
         error = null;
         return true;
     }

@@ -1,3 +1,4 @@
+using VtdEmu.Caches;
 using VtdEmu.Memory;
 
 namespace VtdEmu.Scenarios;
@@ -148,22 +149,58 @@ public static partial class ScenarioParser
 
         private void ParseCache(SourceLocation at, string keyword, string[] tokens)
         {
-            SourceLocation? previous = keyword == "iotlb" ? _setup.IotlbLocation : _setup.ContextCacheLocation;
-            if (previous is { } first)
+            if (_cacheDirectives.TryGetValue(keyword, out SourceLocation first))
             {
                 Error(at, $"{keyword}: given twice (first at {first})");
                 return;
             }
 
-            if (tokens.Length == 1)
+            // "caches off" is the whole cache configuration: it does not mix with per-cache geometry.
+            bool off = keyword == "caches";
+            string otherKeyword = off ? "a cache directive" : "caches";
+            foreach ((string other, SourceLocation where) in _cacheDirectives)
             {
-                Error(at, $"{keyword}: expected at least one of entries=N, ways=N, policy=lru|fifo|random");
+                if (off || other == "caches")
+                {
+                    Error(at, $"{keyword}: cannot be combined with {otherKeyword} (at {where})");
+                    return;
+                }
+            }
+
+            _cacheDirectives.Add(keyword, at);
+            if (off)
+            {
+                if (!ExpectOperands(at, tokens, "off", 1))
+                {
+                    return;
+                }
+
+                if (tokens[1] != "off")
+                {
+                    Error(at, $"caches: expected 'off', found '{tokens[1]}'");
+                    return;
+                }
+
+                _setup = _setup with { Caches = ScenarioSetup.NoCaches };
                 return;
             }
 
+            if (keyword == "iotlb-large" && tokens.Length == 2 && tokens[1] == "shared")
+            {
+                _setup = _setup with { Caches = _setup.Caches with { IotlbLargePages = null } };
+                return;
+            }
+
+            if (tokens.Length == 1)
+            {
+                Error(at, $"{keyword}: expected at least one of entries=N, ways=N, policy={Policies}");
+                return;
+            }
+
+            CacheGeometry current = CurrentGeometry(keyword);
             int? entries = null;
             int? ways = null;
-            CachePolicy? policy = null;
+            ReplacementPolicy? policy = null;
             for (int i = 1; i < tokens.Length; i++)
             {
                 string token = tokens[i];
@@ -176,22 +213,16 @@ public static partial class ScenarioParser
                 {
                     Error(at, duplicate
                         ? $"{keyword}: '{key}' given twice"
-                        : $"{keyword}: expected entries=N, ways=N or policy=lru|fifo|random, found '{token}'");
+                        : $"{keyword}: expected entries=N, ways=N or policy={Policies}, found '{token}'");
                     return;
                 }
 
                 if (key == "policy")
                 {
-                    policy = value switch
-                    {
-                        "lru" => CachePolicy.Lru,
-                        "fifo" => CachePolicy.Fifo,
-                        "random" => CachePolicy.Random,
-                        _ => null,
-                    };
+                    policy = ParsePolicy(value);
                     if (policy is null)
                     {
-                        Error(at, $"{keyword} policy: expected lru, fifo or random, found '{value}'");
+                        Error(at, $"{keyword} policy: expected lru, plru or random, found '{value}'");
                         return;
                     }
 
@@ -203,9 +234,11 @@ public static partial class ScenarioParser
                     return;
                 }
 
-                if (number == 0 || number > MaxCacheEntries)
+                // entries=0 disables the cache; a way count is at least 1.
+                ulong least = key == "entries" ? 0UL : 1UL;
+                if (number < least || number > MaxCacheEntries)
                 {
-                    Error(at, $"{keyword} {key}: expected 1 to {MaxCacheEntries}, found {value}");
+                    Error(at, $"{keyword} {key}: expected {least} to {MaxCacheEntries}, found {value}");
                     return;
                 }
 
@@ -219,17 +252,40 @@ public static partial class ScenarioParser
                 }
             }
 
-            if (entries is { } e && ways is { } w && e % w != 0)
+            // Unnamed keys keep the model's default; a disabled cache ignores ways and policy.
+            var geometry = new CacheGeometry(entries ?? current.Entries, ways ?? current.Ways, policy ?? current.Policy);
+            if (geometry.Entries == 0)
             {
-                Error(at, $"{keyword}: entries={e} is not a multiple of ways={w}");
+                geometry = CacheGeometry.Disabled;
+            }
+            else if (CheckCacheGeometry(geometry) is { } problem)
+            {
+                Error(at, $"{keyword}: {problem}");
                 return;
             }
 
-            var geometry = new CacheGeometry(entries, ways, policy);
-            _setup = keyword == "iotlb"
-                ? _setup with { Iotlb = geometry, IotlbLocation = at }
-                : _setup with { ContextCache = geometry, ContextCacheLocation = at };
+            TranslationCacheOptions caches = _setup.Caches;
+            _setup = _setup with
+            {
+                Caches = keyword switch
+                {
+                    "iotlb" => caches with { Iotlb = geometry },
+                    "iotlb-large" => caches with { IotlbLargePages = geometry },
+                    "context-cache" => caches with { ContextCache = geometry },
+                    "pasid-cache" => caches with { PasidCache = geometry },
+                    _ => caches with { PagingStructureCache = geometry },
+                },
+            };
         }
+
+        private CacheGeometry CurrentGeometry(string keyword) => keyword switch
+        {
+            "iotlb" => _setup.Caches.Iotlb,
+            "iotlb-large" => _setup.Caches.IotlbLargePages ?? _setup.Caches.Iotlb,
+            "context-cache" => _setup.Caches.ContextCache,
+            "pasid-cache" => _setup.Caches.PasidCache,
+            _ => _setup.Caches.PagingStructureCache,
+        };
 
         private bool TryBdf(SourceLocation at, string what, string token, out Bdf bdf)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using VtdEmu.Caches;
 using VtdEmu.Memory;
 
 namespace VtdEmu.Scenarios;
@@ -20,7 +21,53 @@ public static partial class ScenarioParser
     /// <summary>Largest cache <c>entries=</c> value accepted.</summary>
     public const int MaxCacheEntries = 1 << 20;
 
-    private const string Directives = "preset, cap, ecap, ram, device, iotlb, context-cache";
+    private const string Directives = "preset, cap, ecap, ram, device, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc";
+
+    private const string Policies = "lru|plru|random";
+
+    /// <summary>A replacement policy by its scenario name (<c>lru</c>, <c>plru</c>, <c>random</c>), or null.</summary>
+    public static ReplacementPolicy? ParsePolicy(string name) => name switch
+    {
+        "lru" => ReplacementPolicy.Lru,
+        "plru" => ReplacementPolicy.TreePlru,
+        "random" => ReplacementPolicy.Random,
+        _ => null,
+    };
+
+    /// <summary>The scenario name of <paramref name="policy"/> (inverse of <see cref="ParsePolicy"/>).</summary>
+    public static string PolicyName(ReplacementPolicy policy) => policy switch
+    {
+        ReplacementPolicy.TreePlru => "plru",
+        ReplacementPolicy.Random => "random",
+        _ => "lru",
+    };
+
+    /// <summary>
+    /// Why <paramref name="geometry"/> cannot be built, or null when it can: the rules the caches
+    /// enforce, as a user-facing message (a host setting, so it is checked before the unit is built).
+    /// </summary>
+    public static string? CheckCacheGeometry(CacheGeometry geometry)
+    {
+        (int entries, int ways) = (geometry.Entries, geometry.Ways);
+        if (entries == 0)
+        {
+            return null;
+        }
+
+        if (entries < 0 || ways < 1 || ways > entries || entries % ways != 0)
+        {
+            return $"entries={entries} is not a multiple of ways={ways}";
+        }
+
+        if (!int.IsPow2(entries / ways))
+        {
+            return $"entries={entries} / ways={ways} is not a power-of-two set count";
+        }
+
+        return geometry.Policy == ReplacementPolicy.TreePlru && !int.IsPow2(ways)
+            ? $"policy=plru needs a power-of-two way count, found ways={ways}"
+            : null;
+    }
 
     /// <summary>Parses a scenario read from <paramref name="path"/>; an unreadable file is an error, not an exception.</summary>
     public static ScenarioParseResult ParseFile(string path)
@@ -62,6 +109,7 @@ public static partial class ScenarioParser
         private readonly List<MemoryRange> _ram = [];
         private readonly List<(Bdf Bdf, SourceLocation Location)> _devices = [];
         private ScenarioSetup _setup = new() { File = file };
+        private readonly Dictionary<string, SourceLocation> _cacheDirectives = [];
         private bool _commandSeen;
 
         public void ParseLine(SourceLocation at, string line)
@@ -113,7 +161,8 @@ public static partial class ScenarioParser
         private void Error(SourceLocation at, string message) => _errors.Add(new ScenarioError(at, message));
 
         private static bool IsDirective(string keyword) =>
-            keyword is "preset" or "cap" or "ecap" or "ram" or "device" or "iotlb" or "context-cache";
+            keyword is "preset" or "cap" or "ecap" or "ram" or "device" or "caches" or "iotlb" or "iotlb-large" or "context-cache"
+                or "pasid-cache" or "psc";
 
         private bool TryNumber(SourceLocation at, string what, string token, int bits, out ulong value)
         {

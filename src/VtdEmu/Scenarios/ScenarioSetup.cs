@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using VtdEmu.Caches;
 using VtdEmu.Memory;
 
 namespace VtdEmu.Scenarios;
@@ -41,13 +42,23 @@ public sealed record ScenarioSetup
     /// <summary>The DMA-capable PCI endpoints, in declaration order.</summary>
     public ImmutableArray<Bdf> Devices { get; init; } = [];
 
-    /// <summary>Requested IOTLB geometry.</summary>
-    public CacheGeometry Iotlb { get; init; } = CacheGeometry.Default;
+    /// <summary>
+    /// Every cache disabled (<c>caches off</c>): each translation reads the structures from memory,
+    /// the reference behaviour a cached run must agree with when the driver invalidates correctly.
+    /// </summary>
+    public static TranslationCacheOptions NoCaches { get; } = new()
+    {
+        ContextCache = CacheGeometry.Disabled,
+        PasidCache = CacheGeometry.Disabled,
+        Iotlb = CacheGeometry.Disabled,
+        IotlbLargePages = CacheGeometry.Disabled,
+        PagingStructureCache = CacheGeometry.Disabled,
+    };
 
-    public SourceLocation? IotlbLocation { get; init; }
-
-    /// <summary>Requested context-cache geometry.</summary>
-    public CacheGeometry ContextCache { get; init; } = CacheGeometry.Default;
-
-    public SourceLocation? ContextCacheLocation { get; init; }
+    /// <summary>
+    /// The unit's cache geometry: the model's defaults, changed by the <c>caches</c>, <c>iotlb</c>,
+    /// <c>iotlb-large</c>, <c>context-cache</c>, <c>pasid-cache</c> and <c>psc</c> directives
+    /// (checked by the parser). CAP.CM is taken from the capability register when the unit is built.
+    /// </summary>
+    public TranslationCacheOptions Caches { get; init; } = new();
 }

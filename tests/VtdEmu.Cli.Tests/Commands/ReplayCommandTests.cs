@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -67,6 +68,91 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Matches(new Regex(@"│ fault 05 \(WriteDenied\)\s+│\s+64 │"), _cli.Out);
     }
 
+    // qemu preset, legacy mode, 00:03.0 in DID 1: IOVA 0x10_0000 + i × 4 KiB -> 0x20_0000 + i × 4 KiB
+    // for i < pages, all through one last-level table (SL-PT 0x14000: entry 0x100 + i).
+    private string WriteSweepSetup(int pages)
+    {
+        var text = new StringBuilder("""
+            preset qemu
+            ram 0 0x400000
+            device 00:03.0
+            mem-write64 0x10000 0x11001
+            mem-write64 0x11180 0x12001
+            mem-write64 0x11188 0x0101
+            mem-write64 0x12000 0x13003
+            mem-write64 0x13000 0x14003
+
+            """);
+        for (int i = 0; i < pages; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"mem-write64 0x{0x14800 + (8 * i):x} 0x{0x20_0000 + (0x1000 * i) + 3:x}\n");
+        }
+
+        text.Append("mmio-write64 0x20 0x10000\nmmio-write32 0x18 0x40000000\nmmio-write32 0x18 0x80000000\n");
+        return _cli.Write("sweep.scenario", text.ToString());
+    }
+
+    // A cyclic sequential sweep: `rounds` passes over `pages` pages from IOVA 0x10_0000, one page-sized
+    // (so one-translation) access per page.
+    private string WriteSweepTrace(int pages, int rounds)
+    {
+        string trace = Path.Combine(_cli.Scratch, "sweep.trace");
+        Assert.Equal(ExitCode.Success, _cli.Run(
+            "trace-gen", "--pattern", "sequential", "--count", $"{pages * rounds}", "--device", "00:03.0",
+            "--base", "0x100000", "--length", "4096", "--pages", $"{pages}", "--write-ratio", "0.5", "-o", trace));
+        return trace;
+    }
+
+    private void AssertCounter(string name, long value) =>
+        Assert.Matches(new Regex($@"│ {Regex.Escape(name)}\s+│\s+{value} │"), _cli.Out);
+
+    [Fact]
+    public void Replay_WorkingSetFitsTheIotlb_OnlyCompulsoryMisses()
+    {
+        const int Pages = 16, Rounds = 4;
+        string setup = WriteSweepSetup(Pages);
+        string trace = WriteSweepTrace(Pages, Rounds);
+
+        Assert.Equal(ExitCode.Success, _cli.Run("replay", trace, "--setup", setup));
+
+        // Default IOTLB (512 entries, 4-way): 16 consecutive pages fall in 16 different sets.
+        AssertCounter("translations", Pages * Rounds);
+        AssertCounter("iotlb misses", Pages);
+        AssertCounter("iotlb hits", (Pages * Rounds) - Pages);
+        AssertCounter("context-cache misses", 1);
+        AssertCounter("context-cache hits", (Pages * Rounds) - 1);
+        AssertCounter("walks", Pages);
+        AssertCounter("faults", 0);
+
+        // Root + context once; the first walk reads all 3 levels, the others find the PDE in the
+        // paging-structure cache and read only their PTE.
+        AssertCounter("table reads", 2 + 3 + (Pages - 1));
+        Assert.Matches(new Regex(@"│ ok\s+│\s+64 │"), _cli.Out);
+    }
+
+    [Theory]
+    [InlineData(12, 5)]
+    [InlineData(16, 3)]
+    public void Replay_SweepLargerThanADirectMappedIotlb_ConflictMissesFollowTheSetIndex(int pages, int rounds)
+    {
+        const int Sets = 8;
+        string setup = WriteSweepSetup(pages);
+        string trace = WriteSweepTrace(pages, rounds);
+
+        Assert.Equal(ExitCode.Success, _cli.Run("replay", trace, "--setup", setup, "--iotlb-entries", $"{Sets}", "--iotlb-ways", "1"));
+
+        // Page i (from page number 0x100, a multiple of 8) maps to set i mod 8. The first pass misses
+        // every page; after it, the pages whose set is shared with another page of the sweep (the
+        // first and last pages - Sets of them) were evicted by that page and miss again, the others hit.
+        int shared = Math.Min(pages - Sets, Sets);
+        int missesPerLaterPass = 2 * shared;
+        long misses = pages + ((long)(rounds - 1) * missesPerLaterPass);
+        AssertCounter("iotlb misses", misses);
+        AssertCounter("iotlb hits", ((long)pages * rounds) - misses);
+        AssertCounter("walks", misses);
+        Assert.Contains("Translation (iotlb 8x1 lru)", _cli.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Replay_AbortDmaMode_CountedAsAbortNotOk()
     {
@@ -105,13 +191,13 @@ public sealed class ReplayCommandTests : IDisposable
         _cli.Platform = platform;
         string path = _cli.Write("t.trace", Trace);
 
-        int exit = _cli.Run("replay", path, "--iotlb-entries", "0x40", "--iotlb-ways", "4", "--iotlb-policy", "fifo");
+        int exit = _cli.Run("replay", path, "--iotlb-entries", "0x40", "--iotlb-ways", "4", "--iotlb-policy", "plru");
 
         Assert.Equal(ExitCode.Success, exit);
         Assert.Matches(new Regex(@"│ ok\s+│\s+2 │"), _cli.Out);
         Assert.Matches(new Regex(@"│ fault 04 \(AddressBeyondWidth\)\s+│\s+1 │"), _cli.Out);
         Scenarios.ScenarioSetup setup = Assert.Single(platform.Setups);
-        Assert.Equal(new Scenarios.CacheGeometry(64, 4, Scenarios.CachePolicy.Fifo), setup.Iotlb);
+        Assert.Equal(new Caches.CacheGeometry(64, 4, Caches.ReplacementPolicy.TreePlru), setup.Caches.Iotlb);
         Assert.Equal(["00:03.0", "00:04.0"], setup.Devices.Select(d => d.ToString()));
     }
 

@@ -91,6 +91,36 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_Dump_ShowsWhatTheCachesHold()
+    {
+        string vector = Path.Combine(CliHarness.VectorsDirectory, "caching", "stale-iotlb-register-invalidation.scenario");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", vector, "--dump"));
+
+        // The vector ends with a domain-selective invalidation of DID 1 and one DMA to IOVA 0x2000,
+        // which walked the edited table: the IOTLB holds that page alone, with its new frame.
+        Assert.Contains("# caches: iotlb 64x4 lru, iotlb-large 32x32 lru, context-cache 64x4 lru, pasid-cache 64x4 lru, psc 64x4 lru", _cli.OutLines);
+        Assert.Contains("# iotlb: 1 entries", _cli.OutLines);
+        Assert.Contains("iotlb did=1 second-level 0x2000 4k -> 0x91000 rw", _cli.OutLines);
+
+        // IOTLB invalidations leave the context cache alone: 00:03.0's entry from the first DMA.
+        Assert.Contains("# context-cache: 1 entries", _cli.OutLines);
+        Assert.Contains("context-cache 00:03.0 did=1 legacy tt=0 aw=1 ptr=0x12000", _cli.OutLines);
+    }
+
+    [Fact]
+    public void Run_Dump_CachesOff_HoldNothing()
+    {
+        string vector = Path.Combine(CliHarness.VectorsDirectory, "caching", "caches-off.scenario");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", vector, "--dump"));
+
+        Assert.Contains("# caches: iotlb off, iotlb-large off, context-cache off, pasid-cache off, psc off", _cli.OutLines);
+        Assert.Contains("# iotlb: 0 entries", _cli.OutLines);
+        Assert.Contains("# context-cache: 0 entries", _cli.OutLines);
+    }
+
+    [Fact]
     public void Dump_Command_IsRunWithDump()
     {
         string path = _cli.Write("a.scenario", "mmio-read32 0x1c\n");

@@ -1,3 +1,5 @@
+using CsCheck;
+using VtdEmu.Caches;
 using VtdEmu.Faults;
 using VtdEmu.Registers;
 using VtdEmu.Scenarios;
@@ -86,13 +88,61 @@ public sealed class PlatformScenarioTargetFactoryTests
     }
 
     [Fact]
-    public void TryCreate_CacheGeometry_IsKeptOnTheTarget()
+    public void TryCreate_CacheDirectives_ConfigureTheUnitsCaches()
     {
-        Assert.True(_factory.TryCreate(Setup("iotlb entries=64 ways=4 policy=fifo\ncontext-cache entries=16\n"), out IScenarioTarget? target, out _));
+        Assert.True(_factory.TryCreate(Setup("iotlb entries=64 ways=4 policy=plru\ncontext-cache entries=16\niotlb-large shared\n"), out IScenarioTarget? target, out _));
 
-        var platform = Assert.IsType<PlatformScenarioTarget>(target);
-        Assert.Equal(new CacheGeometry(64, 4, CachePolicy.Fifo), platform.Iotlb);
-        Assert.Equal(new CacheGeometry(16, null, null), platform.ContextCache);
+        TranslationCaches caches = Assert.IsType<PlatformScenarioTarget>(target).Platform.Unit.Caches;
+        Assert.Equal(new CacheGeometry(64, 4, ReplacementPolicy.TreePlru), caches.Iotlb.Geometry);
+        Assert.False(caches.Iotlb.HasSeparateLargePageArray);
+        Assert.Equal(new CacheGeometry(16, new TranslationCacheOptions().ContextCache.Ways), caches.ContextCache.Geometry);
+    }
+
+    [Fact]
+    public void TryCreate_AnyParsedCacheGeometry_BuildsTheUnit_AndEveryRefusedOneIsUnbuildable()
+    {
+        string[] keywords = ["iotlb", "iotlb-large", "context-cache", "pasid-cache", "psc"];
+        string[] policies = ["lru", "plru", "random"];
+        Gen.Select(Gen.Int[0, keywords.Length - 1], Gen.Int[0, 80], Gen.Int[1, 80], Gen.Int[0, policies.Length - 1]).Sample((k, entries, ways, p) =>
+        {
+            string text = $"{keywords[k]} entries={entries} ways={ways} policy={policies[p]}\n";
+            ScenarioParseResult parsed = ScenarioParser.Parse("t.scenario", text);
+            var geometry = new CacheGeometry(entries, ways, (ReplacementPolicy)p);
+            if (parsed.Succeeded)
+            {
+                // Accepted: the caches are built with exactly this geometry (or disabled for entries=0).
+                Assert.True(_factory.TryCreate(parsed.Scenario!.Setup, out IScenarioTarget? target, out _));
+                TranslationCaches caches = Assert.IsType<PlatformScenarioTarget>(target).Platform.Unit.Caches;
+                CacheGeometry built = keywords[k] switch
+                {
+                    "iotlb" => caches.Iotlb.Geometry,
+                    "iotlb-large" => caches.Iotlb.LargePageGeometry,
+                    "context-cache" => caches.ContextCache.Geometry,
+                    "pasid-cache" => caches.PasidCache.Geometry,
+                    _ => caches.PagingStructureCache.Geometry,
+                };
+                Assert.Equal(entries == 0 ? CacheGeometry.Disabled : geometry, built);
+            }
+            else
+            {
+                // Refused at the directive's line: the caches would have refused it too.
+                Assert.Equal(1, Assert.Single(parsed.Errors).Location.Line);
+                Assert.Throws<ArgumentOutOfRangeException>(geometry.Validate);
+            }
+        });
+    }
+
+    [Fact]
+    public void TryCreate_CachesOff_EveryCacheDisabled()
+    {
+        Assert.True(_factory.TryCreate(Setup("caches off\n"), out IScenarioTarget? target, out _));
+
+        TranslationCaches caches = Assert.IsType<PlatformScenarioTarget>(target).Platform.Unit.Caches;
+        Assert.False(caches.Iotlb.Geometry.IsEnabled);
+        Assert.False(caches.Iotlb.LargePageGeometry.IsEnabled);
+        Assert.False(caches.ContextCache.Geometry.IsEnabled);
+        Assert.False(caches.PasidCache.Geometry.IsEnabled);
+        Assert.False(caches.PagingStructureCache.Geometry.IsEnabled);
     }
 
     [Fact]

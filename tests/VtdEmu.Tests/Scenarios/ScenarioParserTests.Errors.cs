@@ -8,7 +8,7 @@ public sealed partial class ScenarioParserTests
     public static TheoryData<string, string> BadLines => new()
     {
         // Keywords and order.
-        { "mmio-raed32 0x0", "t.scenario:1: unknown keyword 'mmio-raed32': expected a directive (preset, cap, ecap, ram, device, iotlb, context-cache) or a command (mmio-read32, mmio-read64, mmio-write32, mmio-write64, mem-read32, mem-read64, mem-read, mem-write32, mem-write64, mem-fill, dma-read, dma-write)" },
+        { "mmio-raed32 0x0", "t.scenario:1: unknown keyword 'mmio-raed32': expected a directive (preset, cap, ecap, ram, device, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc) or a command (mmio-read32, mmio-read64, mmio-write32, mmio-write64, mem-read32, mem-read64, mem-read, mem-write32, mem-write64, mem-fill, dma-read, dma-write)" },
         { "mmio-read32 0x0\nram 0 0x1000", "t.scenario:2: directive 'ram' must come before the first command" },
         { "mmio-read32 0\npreset qemu", "t.scenario:2: directive 'preset' must come before the first command" },
 
@@ -29,14 +29,22 @@ public sealed partial class ScenarioParserTests
         { "device 00:20.0", "t.scenario:1: device BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '00:20.0'" },
         { "device 00:03.8", "t.scenario:1: device BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '00:03.8'" },
         { "device 00:03.0\ndevice 0:3.0", "t.scenario:2: device: 00:03.0 declared twice (first at t.scenario:1)" },
-        { "iotlb", "t.scenario:1: iotlb: expected at least one of entries=N, ways=N, policy=lru|fifo|random" },
-        { "iotlb size=4", "t.scenario:1: iotlb: expected entries=N, ways=N or policy=lru|fifo|random, found 'size=4'" },
+        { "iotlb", "t.scenario:1: iotlb: expected at least one of entries=N, ways=N, policy=lru|plru|random" },
+        { "iotlb size=4", "t.scenario:1: iotlb: expected entries=N, ways=N or policy=lru|plru|random, found 'size=4'" },
         { "iotlb entries=4 entries=8", "t.scenario:1: iotlb: 'entries' given twice" },
-        { "iotlb policy=mru", "t.scenario:1: iotlb policy: expected lru, fifo or random, found 'mru'" },
-        { "iotlb entries=0", "t.scenario:1: iotlb entries: expected 1 to 1048576, found 0" },
+        { "iotlb policy=fifo", "t.scenario:1: iotlb policy: expected lru, plru or random, found 'fifo'" },
+        { "iotlb ways=0", "t.scenario:1: iotlb ways: expected 1 to 1048576, found 0" },
         { "context-cache ways=x", "t.scenario:1: context-cache ways: expected a number (0x-prefixed hex or decimal), found 'x'" },
         { "iotlb entries=12 ways=8", "t.scenario:1: iotlb: entries=12 is not a multiple of ways=8" },
+        { "psc entries=4 ways=8", "t.scenario:1: psc: entries=4 is not a multiple of ways=8" },
+        { "iotlb entries=24 ways=8", "t.scenario:1: iotlb: entries=24 / ways=8 is not a power-of-two set count" },
+        { "pasid-cache entries=12 ways=12 policy=plru", "t.scenario:1: pasid-cache: policy=plru needs a power-of-two way count, found ways=12" },
+        { "iotlb entries=12", "t.scenario:1: iotlb: entries=12 / ways=4 is not a power-of-two set count" },
         { "iotlb ways=2\niotlb ways=4", "t.scenario:2: iotlb: given twice (first at t.scenario:1)" },
+        { "caches", "t.scenario:1: caches: expected 'caches off', found 0 operands" },
+        { "caches on", "t.scenario:1: caches: expected 'off', found 'on'" },
+        { "caches off\niotlb entries=8", "t.scenario:2: iotlb: cannot be combined with caches (at t.scenario:1)" },
+        { "psc entries=8\ncaches off", "t.scenario:2: caches: cannot be combined with a cache directive (at t.scenario:1)" },
 
         // Command operands.
         { "mmio-read32", "t.scenario:1: mmio-read32: expected 'mmio-read32 OFF', found 0 operands" },

@@ -1,4 +1,5 @@
 using CsCheck;
+using VtdEmu.Caches;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
 using VtdEmu.Scenarios;
@@ -29,8 +30,7 @@ public sealed partial class ScenarioParserTests
         Assert.Null(scenario.Setup.Ecap);
         Assert.Equal([new MemoryRange(0, 0x4000_0000)], scenario.Setup.Ram.ToArray());
         Assert.True(scenario.Setup.Devices.IsEmpty);
-        Assert.Equal(CacheGeometry.Default, scenario.Setup.Iotlb);
-        Assert.Equal(CacheGeometry.Default, scenario.Setup.ContextCache);
+        Assert.Equal(new TranslationCacheOptions(), scenario.Setup.Caches);
         Assert.Equal(File, scenario.Setup.File);
     }
 
@@ -47,7 +47,10 @@ public sealed partial class ScenarioParserTests
             device 00:03.0
             device 1a:1f.7
             iotlb entries=64 ways=4 policy=lru
-            context-cache entries=16 policy=fifo
+            context-cache entries=16 policy=plru
+            pasid-cache entries=8 ways=8
+            psc entries=0
+            iotlb-large entries=16 ways=2 policy=random
             """);
         ScenarioSetup setup = scenario.Setup;
 
@@ -59,10 +62,11 @@ public sealed partial class ScenarioParserTests
         Assert.Equal(new SourceLocation(File, 4), setup.EcapLocation);
         Assert.Equal([new MemoryRange(0, 0x20_0000), new MemoryRange(0x1_0000_0000, 0x10_0000)], setup.Ram.ToArray());
         Assert.Equal([new Bdf(0, 3, 0), new Bdf(0x1A, 0x1F, 7)], setup.Devices.ToArray());
-        Assert.Equal(new CacheGeometry(64, 4, CachePolicy.Lru), setup.Iotlb);
-        Assert.Equal(new SourceLocation(File, 9), setup.IotlbLocation);
-        Assert.Equal(new CacheGeometry(16, null, CachePolicy.Fifo), setup.ContextCache);
-        Assert.Equal(new SourceLocation(File, 10), setup.ContextCacheLocation);
+        Assert.Equal(new CacheGeometry(64, 4, ReplacementPolicy.Lru), setup.Caches.Iotlb);
+        Assert.Equal(new CacheGeometry(16, new TranslationCacheOptions().ContextCache.Ways, ReplacementPolicy.TreePlru), setup.Caches.ContextCache);
+        Assert.Equal(new CacheGeometry(8, 8), setup.Caches.PasidCache);
+        Assert.Equal(CacheGeometry.Disabled, setup.Caches.PagingStructureCache);
+        Assert.Equal(new CacheGeometry(16, 2, ReplacementPolicy.Random), setup.Caches.IotlbLargePages);
         Assert.Empty(scenario.Commands);
     }
 

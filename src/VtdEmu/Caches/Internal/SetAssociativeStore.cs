@@ -299,6 +299,18 @@ internal sealed partial class SetAssociativeStore<TPayload>
         return removed;
     }
 
+    /// <summary>Appends every valid slot to <paramref name="into"/> in slot order (set, then way). Read-only: for dumps, not the translate path.</summary>
+    public void CopyValidLocked(List<(ulong Key0, ulong Key1, TPayload Payload)> into)
+    {
+        for (int slot = 0; slot < _key0.Length; slot++)
+        {
+            if ((_key0[slot] & ValidBit) != 0)
+            {
+                into.Add((_key0[slot], _key1[slot], _payload[slot]));
+            }
+        }
+    }
+
     /// <summary>Zeroes the fill/eviction/invalidation counters (the entries stay).</summary>
     public void ResetStatisticsLocked()
     {
