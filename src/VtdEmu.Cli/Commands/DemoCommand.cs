@@ -11,9 +11,10 @@ namespace VtdEmu.Cli.Commands;
 
 /// <summary>
 /// <c>vtdemu demo</c> (also what <c>vtdemu</c> does with no arguments): builds a platform, boots the
-/// Intel VT-d driver under the IOMMU core over the demo's PCI topology (strict DMA domains), runs a short DMA workload on three devices in
-/// three domains (one deliberate fault) and reports what was programmed (read back through MMIO and guest memory), the DMA figures, the
-/// translation cost with the unit's cache statistics, and the fault log read back through FSTS/FRCD.
+/// Intel VT-d driver under the IOMMU core over the demo's PCI topology (strict DMA domains), runs a
+/// short DMA workload on three devices in three domains (one deliberate fault) and reports what was
+/// programmed (read back through MMIO and guest memory), the DMA figures, the translation cost with
+/// the unit's cache statistics, and the fault log read back through FSTS/FRCD.
 /// </summary>
 internal static class DemoCommand
 {
