@@ -3,16 +3,18 @@ using System.Diagnostics;
 using Spectre.Console;
 using VtdEmu.Caches;
 using VtdEmu.Cli.Demo;
+using VtdEmu.Iommu.Intel;
 using VtdEmu.Registers;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
-/// <c>vtdemu demo</c> (also what <c>vtdemu</c> does with no arguments): builds a platform, programs
-/// the unit by hand through MMIO and guest memory, runs a short DMA workload on three devices in
-/// three domains (one deliberate fault) and reports what was programmed, the DMA figures, the
-/// translation cost with the unit's cache statistics, and the fault log read back through FSTS/FRCD.
+/// <c>vtdemu demo</c> (also what <c>vtdemu</c> does with no arguments): builds a platform, boots the
+/// Intel VT-d driver under the IOMMU core over the demo's PCI topology (strict DMA domains), runs a
+/// short DMA workload on three devices in three domains (one deliberate fault) and reports what was
+/// programmed (read back through MMIO and guest memory), the DMA figures, the translation cost with
+/// the unit's cache statistics, and the fault log read back through FSTS/FRCD.
 /// </summary>
 internal static class DemoCommand
 {
@@ -43,7 +45,7 @@ internal static class DemoCommand
 
         IAnsiConsole console = context.ConsoleFor(context.Out);
         console.Write(new Rule($"vtdemu demo: preset {configuration.Name}, CAP 0x{configuration.Capability.Value:x16}, ECAP 0x{configuration.ExtendedCapability.Value:x16}").LeftJustified());
-        console.Write(ProgrammedTable(workload.Mapper));
+        console.Write(ProgrammedTable(workload));
         console.Write(DmaTable(workload));
         console.Write(CacheTable(workload.Platform));
         console.Write(FaultTable(workload.Platform.Unit));
@@ -52,12 +54,14 @@ internal static class DemoCommand
         return ExitCode.Success;
     }
 
-    private static Table ProgrammedTable(IDemoMapper mapper)
+    private static Table ProgrammedTable(DemoWorkload workload)
     {
-        var table = new Table { Title = new TableTitle("What the driver programmed (hand-written tables, legacy mode)") };
+        IntelIommuDriver driver = workload.Driver;
+        string invalidation = driver.QueuedInvalidation ? "queued" : "register-based";
+        var table = new Table { Title = new TableTitle($"What the Intel driver programmed, read back (AGAW {driver.Agaw}, {invalidation} invalidation)") };
         table.AddColumn("Structure");
         table.AddColumn("Value");
-        foreach ((string structure, string detail) in mapper.Describe())
+        foreach ((string structure, string detail) in ProgrammedStateReader.Read(workload.Platform.Unit, workload.Platform.Memory))
         {
             table.AddRow(new Text(structure), new Text(detail));
         }
@@ -80,7 +84,7 @@ internal static class DemoCommand
         foreach (DemoDevice device in workload.Devices)
         {
             table.AddRow(
-                HandProgrammedMapper.Bdf(device.SourceId),
+                ProgrammedStateReader.Bdf(device.SourceId),
                 device.Role,
                 $"{device.Dmas}",
                 $"{device.Bytes}",
@@ -142,7 +146,7 @@ internal static class DemoCommand
         {
             table.AddRow(
                 $"{record.Index}",
-                HandProgrammedMapper.Bdf(record.SourceId),
+                ProgrammedStateReader.Bdf(record.SourceId),
                 record.Type.ToString().ToLowerInvariant(),
                 $"0x{record.Address:x}",
                 $"0x{(byte)record.Reason:x2} {record.Reason}");

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using VtdEmu.Iommu;
+using VtdEmu.Iommu.Intel;
+using VtdEmu.Iommu.Topology;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
 
@@ -26,29 +29,45 @@ internal sealed class DemoWorkload
     public const ulong CommandIova = 0x4000_0000;
     public const ulong DataIova = 0x4000_1000;
 
-    private const ulong TableArea = 0x100_0000;
     private const ulong DescriptorDone = 1UL << 32; // DD: written back by the device in the status word
 
-    private readonly List<(DemoDevice Device, ulong RingPhysical, ulong BufferPhysical)> _nics = [];
+    // Guest RAM the driver owns for its root, context and page tables and its invalidation queue: below every buffer.
+    private static readonly MemoryRange s_driverPages = new(0x100_0000, 0x100_0000);
 
+    private readonly List<(DemoDevice Device, ulong RingPhysical, ulong BufferPhysical)> _nics = [];
+    private readonly IommuCore _core;
+    private readonly Dictionary<ushort, IommuDomain> _domains = [];
+
+    /// <summary>
+    /// Boots the platform as Linux does: the Intel driver initialises the unit (queued invalidation when ECAP.QI,
+    /// root table, SRTP), the IOMMU core probes the PCI topology (one group and default DMA domain per device;
+    /// 01:00.0 sits behind an ACS root port), translation is enabled, then the devices' drivers map their buffers.
+    /// </summary>
     public DemoWorkload(UnitConfiguration configuration)
     {
         Platform = new Platform(configuration, interruptSink: null, new MemoryRange(0, 256UL << 20));
-        var mapper = new HandProgrammedMapper(Platform, TableArea);
-        Mapper = mapper;
-        AddNic(0x00C8, domainId: 1, ringPhysical: 0x200_0000);   // 00:19.0
-        AddNic(0x0100, domainId: 2, ringPhysical: 0x300_0000);   // 01:00.0
-        Storage = new DemoDevice(Platform, 0x00FA, "storage");   // 00:1f.2
-        Devices.Add(Storage);
-        Mapper.Attach(Storage.SourceId, 3);
-        Mapper.Map(3, CommandIova, 0x400_0000, 4096, read: true, write: false);
-        Mapper.Map(3, DataIova, 0x400_1000, StorageBlocks * 4096UL, read: true, write: true);
-        Mapper.Enable();
+        Check(IntelIommuDriver.Create(Platform.Unit, Platform.Memory, s_driverPages, options: null, out IntelIommuDriver? driver), "driver init");
+        Driver = driver!;
+
+        var topology = new PciTopology();
+        PciTopologyNode nic0 = topology.AddEndpoint(null, new PciBdf(0, 0x19, 0), name: "nic0");
+        PciTopologyNode port = topology.AddRootPort(new PciBdf(0, 0x1C, 0));
+        PciTopologyNode storage = topology.AddEndpoint(null, new PciBdf(0, 0x1F, 2), name: "storage");
+        PciTopologyNode nic1 = topology.AddEndpoint(port, new PciBdf(1, 0, 0), name: "nic1");
+        _core = new IommuCore(IommuDmaPolicy.Strict, Driver);
+        _core.Probe(topology);
+        Check(Driver.EnableTranslation(), "enable translation");
+
+        AddNic(nic0, ringPhysical: 0x200_0000);
+        AddNic(nic1, ringPhysical: 0x300_0000);
+        Storage = AddDevice(storage, "storage");
+        Map(Storage, CommandIova, 0x400_0000, 4096, IommuProt.Read);
+        Map(Storage, DataIova, 0x400_1000, StorageBlocks * 4096UL, IommuProt.Read | IommuProt.Write);
     }
 
     public Platform Platform { get; }
 
-    public IDemoMapper Mapper { get; }
+    public IntelIommuDriver Driver { get; }
 
     public DemoDevice Storage { get; }
 
@@ -61,6 +80,8 @@ internal sealed class DemoWorkload
 
     public void Run()
     {
+        // Count the workload only: the driver's own invalidations during boot and attach are not part of it.
+        Platform.ResetStatistics();
         foreach ((DemoDevice nic, ulong ring, ulong buffers) in _nics)
         {
             Receive(nic, ring, buffers);
@@ -78,20 +99,44 @@ internal sealed class DemoWorkload
         Storage.Write(CommandIova, new byte[DescriptorSize]);
     }
 
-    private void AddNic(ushort sourceId, ushort domainId, ulong ringPhysical)
+    private void AddNic(PciTopologyNode node, ulong ringPhysical)
     {
-        var nic = new DemoDevice(Platform, sourceId, $"NIC (domain {domainId})");
-        Devices.Add(nic);
+        DemoDevice nic = AddDevice(node, "NIC");
         ulong bufferPhysical = ringPhysical + 0x10_0000;
-        Mapper.Attach(sourceId, domainId);
-        Mapper.Map(domainId, RingIova, ringPhysical, 4096, read: true, write: true);
-        Mapper.Map(domainId, BufferIova, bufferPhysical, RingEntries * BufferSize, read: true, write: true);
+        Map(nic, RingIova, ringPhysical, 4096, IommuProt.Read | IommuProt.Write);
+        Map(nic, BufferIova, bufferPhysical, RingEntries * BufferSize, IommuProt.Read | IommuProt.Write);
         _nics.Add((nic, ringPhysical, bufferPhysical));
         for (int i = 0; i < RingEntries; i++)
         {
             // Descriptor: buffer IOVA, then the status word (length in 15:0, DD in 32) the device writes back.
             Platform.Memory.TryWrite64(ringPhysical + ((ulong)i * DescriptorSize), BufferIova + ((ulong)i * BufferSize));
             Platform.Memory.TryWrite64(ringPhysical + ((ulong)i * DescriptorSize) + 8, 0);
+        }
+    }
+
+    // The device's DMA domain is the default domain the core gave its group at probe.
+    private DemoDevice AddDevice(PciTopologyNode node, string role)
+    {
+        if (!_core.TryGetDevice(node, out IommuDevice? device) || device.Group?.Domain is not { } domain)
+        {
+            throw new InvalidOperationException($"demo: {node} has no IOMMU domain after probe");
+        }
+
+        var demoDevice = new DemoDevice(Platform, node.Bdf.Rid, role);
+        Devices.Add(demoDevice);
+        _domains.Add(node.Bdf.Rid, domain);
+        return demoDevice;
+    }
+
+    private void Map(DemoDevice device, ulong iova, ulong physical, ulong size, IommuProt prot) =>
+        Check(_core.Map(_domains[device.SourceId], iova, physical, size, prot), $"map 0x{iova:x} for {ProgrammedStateReader.Bdf(device.SourceId)}");
+
+    // The demo's own boot sequence on a known-good unit: a refusal is a bug in the demo or the driver, not guest input.
+    private static void Check(LinuxError result, string step)
+    {
+        if (result != LinuxError.Success)
+        {
+            throw new InvalidOperationException($"demo: {step} failed with {result}");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using VtdEmu.Cli.Demo;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Cli.Tests.Commands;
 
@@ -32,7 +33,10 @@ public sealed class DemoCommandTests : IDisposable
         // One record: the storage controller (00:1f.2) writing its completion into the read-only command page.
         Assert.Matches(new Regex(@"│ 0\s+│ 00:1f\.2 │ write\s+│ 0x40000000 │ 0x05 WriteDenied\s+│"), _cli.Out);
         Assert.Contains("FSTS 0x00000002 PPF=1 PFO=0 FRI=0", _cli.Out, StringComparison.Ordinal);
-        Assert.Matches(new Regex(@"│ 00:1f\.2 │ storage\s+│\s+17 │\s+65536 │\s+17 │ .*│ 1 \(last: WriteDenied\) │"), _cli.Out);
+        // Storage: one DMA (one translation) per block each way plus the faulting write, which moves no bytes.
+        const int storageDmas = (2 * DemoWorkload.StorageBlocks) + 1;
+        const int storageBytes = 2 * DemoWorkload.StorageBlocks * 4096;
+        Assert.Matches(new Regex($@"│ 00:1f\.2 │ storage\s+│\s+{storageDmas} │\s+{storageBytes} │\s+{storageDmas} │ .*│ 1 \(last: WriteDenied\) │"), _cli.Out);
     }
 
     // The workload's distinct (DID, 4-KiB page) pairs: each NIC touches its descriptor ring (one page)
@@ -60,11 +64,16 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Matches(new Regex($@"│ context cache\s+│ 64 entries, 4-way, lru\s+│\s+{DemoWorkload.ExpectedDmas} │\s+{DemoWorkload.ExpectedDmas - Devices} │\s+{Devices} │"), _cli.Out);
     }
 
+    // Levels of the tables the driver builds: Linux's iommu_calculate_agaw takes the largest CAP.SAGAW bit n with a
+    // width (30 + 9n) not above 57 bits; the walk has n + 2 levels. qemu offers 39-bit only (3 levels), broadwell
+    // 48-bit (4), sapphire-rapids 48- and 57-bit (the driver takes 5).
+    public static TheoryData<string> DriverPresets => ["qemu", "broadwell", "sapphire-rapids"];
+
     [Theory]
-    [InlineData("qemu", 3)]       // 39-bit AGAW: 3 levels
-    [InlineData("broadwell", 4)]  // 48-bit AGAW: 4 levels
-    public void Demo_TableReads_FollowFromTheCachedWalks(string preset, int levels)
+    [MemberData(nameof(DriverPresets))]
+    public void Demo_TableReads_FollowFromTheCachedWalks(string preset)
     {
+        int levels = DriverLevels(preset);
         Assert.Equal(ExitCode.Success, _cli.Run("demo", "--preset", preset));
 
         // Root + context entry once per device (context-cache misses). One walk per IOTLB miss; the
@@ -78,6 +87,58 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Matches(new Regex($@"Caches: {DemoWorkload.ExpectedDmas} translations, {DistinctPages} walks, {reads} table reads"), _cli.Out);
         Assert.Matches(new Regex($@"│ total\s+│\s+│\s+{DemoWorkload.ExpectedDmas} │\s+\d+ │\s+{DemoWorkload.ExpectedDmas} │\s+{reads} │"), _cli.Out);
         Assert.True(reads < DemoWorkload.ExpectedDmas, "with caches a translation costs well under one table read on average");
+    }
+
+    [Theory]
+    [MemberData(nameof(DriverPresets))]
+    public void Demo_ContextEntries_ReadBackWithDriverDidsInProbeOrder(string preset)
+    {
+        int levels = DriverLevels(preset);
+        Assert.Equal(ExitCode.Success, _cli.Run("demo", "--preset", preset));
+
+        // Every function probed (the root port included) is its own group with its own DMA domain; the driver
+        // hands out DIDs from 2 (0 and 1 are reserved) in attach order, which is probe order.
+        string[] probeOrder = ["00:19.0", "00:1c.0", "00:1f.2", "01:00.0"];
+        for (int i = 0; i < probeOrder.Length; i++)
+        {
+            Assert.Matches(new Regex($@"│ context\[{Regex.Escape(probeOrder[i])}\]\s+│ P=1 DID={2 + i} TT=UntranslatedOnly AW={30 + (9 * (levels - 2))}-bit "), _cli.Out);
+        }
+
+        // The driver enables queued invalidation whenever ECAP.QI offers it.
+        int qies = UnitConfiguration.FindPreset(preset)!.ExtendedCapability.QI ? 1 : 0;
+        Assert.Matches(new Regex($@"│ GSTS\s+│ 0x[0-9a-f]{{8}} \(TES=1 RTPS=1 QIES={qies}\)"), _cli.Out);
+        Assert.Matches(new Regex(@"│ RTADDR\s+│ 0x[0-9a-f]+ \(TTM=0: legacy\)"), _cli.Out);
+    }
+
+    [Theory]
+    [MemberData(nameof(DriverPresets))]
+    public void Demo_Mappings_ReadBackFromTheDomainsTables(string preset)
+    {
+        int levels = DriverLevels(preset);
+        Assert.Equal(ExitCode.Success, _cli.Run("demo", "--preset", preset));
+
+        // Storage (third in probe order: DID 4): the command page read-only, the data blocks read/write.
+        Assert.Matches(new Regex($@"│ DID 4 map\s+│ iova 0x{DemoWorkload.CommandIova:x}-0x{DemoWorkload.CommandIova + 0xFFF:x} -> 0x[0-9a-f]+ R- \(1 x 4 KiB\)"), _cli.Out);
+        Assert.Matches(new Regex($@"│ DID 4 map\s+│ iova 0x{DemoWorkload.DataIova:x}-0x[0-9a-f]+ -> 0x[0-9a-f]+ RW \({DemoWorkload.StorageBlocks} x 4 KiB\)"), _cli.Out);
+
+        // Table pages: each NIC's ring and buffers share the tables down to the level-2 table and have a level-1
+        // table each (levels + 1); storage's pages share one path (levels); the root port's domain is only its root.
+        int tablePages = (2 * (levels + 1)) + levels + 1;
+        Assert.Contains($"{tablePages} table pages below 4 domain root(s)", _cli.Out, StringComparison.Ordinal);
+    }
+
+    private static int DriverLevels(string preset)
+    {
+        int sagaw = UnitConfiguration.FindPreset(preset)!.Capability.SAGAW;
+        for (int agaw = (57 - 30) / 9; agaw >= 0; agaw--)
+        {
+            if (((sagaw >> agaw) & 1) != 0)
+            {
+                return agaw + 2;
+            }
+        }
+
+        throw new ArgumentException($"{preset} offers no AGAW", nameof(preset));
     }
 
     [Fact]
