@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches;
+using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
 using VtdEmu.Tables;
@@ -97,11 +98,13 @@ public sealed class CachedTranslator
                 context = new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
                 break;
             case RootPointer.LegacyMode:
-                if (_contextCache.TryLookupSummary(request.SourceId, out ContextSummary cached) && !cached.IsScalable)
+                // One thread-id read for the three counted steps of the fast path.
+                int stripe = LookupCounters.CurrentStripe;
+                if (_contextCache.TryLookupSummary(request.SourceId, stripe, out ContextSummary cached) && !cached.IsScalable)
                 {
                     if (IsPlainSecondLevel(cached, request))
                     {
-                        return TranslateLegacyCached(request, cached, epoch);
+                        return TranslateLegacyCached(request, cached, stripe, epoch);
                     }
 
                     context = cached.Fault != FaultReason.None
@@ -161,17 +164,17 @@ public sealed class CachedTranslator
     /// positive hit a result built once, without the context struct, the generic completion copy or
     /// the walk frame. Results, faults and counters are exactly those of the generic path.
     /// </summary>
-    private TranslationResult TranslateLegacyCached(in DmaRequest request, in ContextSummary cached, long epoch)
+    private TranslationResult TranslateLegacyCached(in DmaRequest request, in ContextSummary cached, int stripe, long epoch)
     {
         ulong address = request.Address;
-        bool found = _iotlb.TryLookupData(cached.Did, 0, TranslationKind.SecondLevel, address, out ulong hit, out int pageShift);
+        bool found = _iotlb.TryLookupData(cached.Did, 0, TranslationKind.SecondLevel, address, stripe, out ulong hit, out int pageShift);
         if (found && Iotlb.DataFault(hit) == FaultReason.None)
         {
             ulong rights = hit & (ulong)AccessRights.ReadWrite;
             ulong output = (hit & PageAddressMask) | (address & ((1UL << pageShift) - 1));
             if (((ulong)request.Access & ~rights) == 0 && !SecondLevelWalker.IsInterruptRange(output))
             {
-                _counters.Count(faulted: false, walked: false, 0);
+                _counters.Count(stripe, faulted: false, walked: false, 0);
                 return new TranslationResult
                 {
                     OutputAddress = output,
@@ -188,7 +191,7 @@ public sealed class CachedTranslator
         TranslationContext context = CachedLegacyContext(cached, request);
         TranslationResult result = found ? HitResult(request, hit, pageShift, scalable: false) : Walk(request, context, epoch);
         result = Translator.Complete(context, result);
-        _counters.Count(result.Fault != FaultReason.None, walked: !found, result.TableReads);
+        _counters.Count(stripe, result.Fault != FaultReason.None, walked: !found, result.TableReads);
         return result;
     }
 
