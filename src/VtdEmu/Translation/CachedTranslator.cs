@@ -91,31 +91,42 @@ public sealed class CachedTranslator
         // Observed before any lookup or guest-memory read: fills from this request are dropped if an
         // invalidation began since (epoch/fill rule).
         long epoch = _epoch.Observe();
+        if ((root.Ttm & 3) != RootPointer.LegacyMode || request.HasPasid)
+        {
+            return TranslateOther(request, root, epoch);
+        }
+
+        // One thread-id read for the three counted steps of the fast path.
+        int stripe = LookupCounters.CurrentStripe;
+        TranslationContext context;
+        if (_contextCache.TryLookupSummary(request.SourceId, stripe, out ContextSummary cached) && !cached.IsScalable)
+        {
+            if (IsPlainSecondLevel(cached, request))
+            {
+                return TranslateLegacyCached(request, cached, stripe, epoch);
+            }
+
+            context = cached.Fault != FaultReason.None
+                ? new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable }
+                : CachedLegacyContext(cached, request);
+        }
+        else
+        {
+            context = ResolveLegacyMiss(request, root.Address, epoch);
+        }
+
+        return TranslateInContext(request, context, epoch);
+    }
+
+    // Everything but a legacy request without PASID: out of line so the legacy path's frame stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult TranslateOther(in DmaRequest request, RootPointer root, long epoch)
+    {
         TranslationContext context;
         switch (root.Ttm & 3)
         {
-            case RootPointer.LegacyMode when request.HasPasid:
-                context = new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
-                break;
             case RootPointer.LegacyMode:
-                // One thread-id read for the three counted steps of the fast path.
-                int stripe = LookupCounters.CurrentStripe;
-                if (_contextCache.TryLookupSummary(request.SourceId, stripe, out ContextSummary cached) && !cached.IsScalable)
-                {
-                    if (IsPlainSecondLevel(cached, request))
-                    {
-                        return TranslateLegacyCached(request, cached, stripe, epoch);
-                    }
-
-                    context = cached.Fault != FaultReason.None
-                        ? new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable }
-                        : CachedLegacyContext(cached, request);
-                }
-                else
-                {
-                    context = ResolveLegacyMiss(request, root.Address, epoch);
-                }
-
+                context = new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
                 break;
             case RootPointer.ScalableMode when _parameters.ExtendedCapability.SMTS:
                 context = ResolveScalable(request, root.Address, epoch);
@@ -128,6 +139,13 @@ public sealed class CachedTranslator
                 break;
         }
 
+        return TranslateInContext(request, context, epoch);
+    }
+
+    // The generic second half: the request in its resolved context, completed and counted.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult TranslateInContext(in DmaRequest request, in TranslationContext context, long epoch)
+    {
         bool walked = false;
         TranslationResult result;
         if (context.Fault != FaultReason.None)
@@ -187,7 +205,14 @@ public sealed class CachedTranslator
 
         }
 
-        // A fault from the cached leaf, a negative entry or a miss: the generic completion.
+        return CompleteLegacyCached(request, cached, found, hit, pageShift, stripe, epoch);
+    }
+
+    // A fault from the cached leaf, a negative entry or a miss: the generic completion, out of line so
+    // the hit's frame holds no context struct.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult CompleteLegacyCached(in DmaRequest request, in ContextSummary cached, bool found, ulong hit, int pageShift, int stripe, long epoch)
+    {
         TranslationContext context = CachedLegacyContext(cached, request);
         TranslationResult result = found ? HitResult(request, hit, pageShift, scalable: false) : Walk(request, context, epoch);
         result = Translator.Complete(context, result);
@@ -195,6 +220,7 @@ public sealed class CachedTranslator
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private TranslationContext ResolveLegacyMiss(in DmaRequest request, ulong rootTable, long epoch)
     {
         ushort sourceId = request.SourceId;
