@@ -202,7 +202,6 @@ public sealed class CachedTranslator
                     DomainId = cached.Did,
                 };
             }
-
         }
 
         return CompleteLegacyCached(request, cached, found, hit, pageShift, stripe, epoch);
