@@ -116,17 +116,19 @@ public class RemappingUnit_Translate
 
 // Measured 2026-11-24, BenchmarkDotNet 0.15.8, AMD EPYC 2.10 GHz (2 cores shared with other helpers'
 // builds), .NET 10.0.12 X64 RyuJIT x86-64-v4, --job short (3 iterations: noisy, see Error).
+// After the legacy IOTLB-hit fast path (CachedTranslator.TranslateLegacyCached), one stripe read per
+// request, packed ContextSummary / TranslationResult and the generic halves moved out of line:
 // | Method                      | Median    | Error      | Allocated |
 // |---------------------------- |----------:|-----------:|----------:|
-// | IotlbHit                    |  52.1 ns  | 155.3 ns   |         - |
-// | IotlbMissPagingStructureHit |  65.5 ns  | 111.3 ns   |         - |
-// | FullMiss                    | 107.2 ns  |  71.1 ns   |         - |
-// | ContextCacheStep            |   8.0 ns  |   1.5 ns   |         - |
-// | IotlbStep                   |   9.3 ns  |   6.1 ns   |         - |
-// Earlier run (before the miss path moved out of line): IotlbHit 44.4, PSC hit 63.4, full miss 116.5 ns;
-// a quieter run after it: 56.8 / 62.2 / 105.6 ns. The hit's two cache steps cost ~17 ns together;
-// the rest of the ~45-55 ns is the unit wrapper (TES check, root pointer, fault-record check), building
-// the context and result structs, the FPD/statistics bookkeeping and three thread-striped counters.
-// The 10 ns IOTLB-hit target is not met; a perf profile (perf + DOTNET_PerfMapEnabled) puts ~57% of
-// a hit in CachedTranslator.Translate (IOTLB lookup inlined), ~15% each in the unit wrapper and the
-// context-cache step.
+// | IotlbHit                    |  27.8 ns  |   6.9 ns   |         - |
+// | IotlbMissPagingStructureHit |  63.8 ns  |  84.2 ns   |         - |
+// | FullMiss                    | 108.3 ns  |  35.1 ns   |         - |
+// | ContextCacheStep            |   8.3 ns  |   5.6 ns   |         - |
+// | IotlbStep                   |   9.4 ns  |   1.8 ns   |         - |
+// Same machine just before those changes: IotlbHit 46.4, PSC hit 69.5, full miss 132.8 ns (steps
+// 8.6 / 15.3 ns). The 10 ns target is not met: the two seqlock lookups alone are ~18 ns here, and
+// perf puts nearly all of a hit inside CachedTranslator.Translate with both lookups inlined; what is
+// left beyond them (~10 ns) is the unit wrapper (TES register read, root pointer), the out-of-line
+// Environment.CurrentManagedThreadId call (once per request now, was three times), the counter
+// stores and the 24-byte result returned through two frames. A thread-static stripe cache was tried
+// and is no faster (the JIT also calls a TLS helper for it), so it was not kept.

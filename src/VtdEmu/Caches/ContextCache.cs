@@ -61,15 +61,19 @@ public sealed class ContextCache
     /// The translate path's lookup: as <see cref="TryLookup"/> but copies only the derived fields a
     /// legacy-mode hit needs, not the raw words.
     /// </summary>
-    internal bool TryLookupSummary(ushort sourceId, out ContextSummary summary)
+    internal bool TryLookupSummary(ushort sourceId, out ContextSummary summary) =>
+        TryLookupSummary(sourceId, LookupCounters.CurrentStripe, out summary);
+
+    /// <summary><see cref="TryLookupSummary(ushort, out ContextSummary)"/> counting in the caller's <paramref name="stripe"/> (<see cref="LookupCounters.CurrentStripe"/>).</summary>
+    internal bool TryLookupSummary(ushort sourceId, int stripe, out ContextSummary summary)
     {
         if (_store.TryFind<SummaryReader, ContextSummary>(_store.SetOf(sourceId), Key0(sourceId), 0, out summary))
         {
-            _lookups.Hit();
+            _lookups.Hit(stripe);
             return true;
         }
 
-        _lookups.Miss();
+        _lookups.Miss(stripe);
         return false;
     }
 
@@ -163,7 +167,7 @@ public sealed class ContextCache
     private readonly struct SummaryReader : IPayloadReader<ContextCacheEntry, ContextSummary>
     {
         public ContextSummary Read(in ContextCacheEntry payload) => new(
-            payload.Fault, payload.IsScalable, payload.TranslationType, payload.AddressWidth, payload.Did, payload.TablePointer, payload.FaultProcessingDisable);
+            payload.TablePointer, payload.Did, payload.Fault, payload.IsScalable, payload.TranslationType, payload.AddressWidth, payload.FaultProcessingDisable);
     }
 
     private readonly struct DomainMatch(ushort did) : IEntryMatch<ContextCacheEntry>

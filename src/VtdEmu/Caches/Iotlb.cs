@@ -100,7 +100,7 @@ public sealed class Iotlb
     public bool TryLookup(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out IotlbEntry entry)
     {
         ulong key1 = Key1(did, pasid, kind);
-        if (Find(key1, inputAddress, out ulong data, out int size))
+        if (Find(key1, inputAddress, LookupCounters.CurrentStripe, out ulong data, out int size))
         {
             ulong aligned = (inputAddress >> PageShift4K) & PageNumberMask & ~SizeMask(size);
             entry = Decode(key1, (PageSize)size, aligned, data);
@@ -117,18 +117,23 @@ public sealed class Iotlb
     /// and its page shift instead of building an <see cref="IotlbEntry"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift)
+    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift) =>
+        TryLookupData(did, pasid, kind, inputAddress, LookupCounters.CurrentStripe, out data, out pageShift);
+
+    /// <summary><see cref="TryLookupData(ushort, uint, TranslationKind, ulong, out ulong, out int)"/> counting in the caller's <paramref name="stripe"/> (<see cref="LookupCounters.CurrentStripe"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, int stripe, out ulong data, out int pageShift)
     {
-        bool hit = Find(Key1(did, pasid, kind), inputAddress, out data, out int size);
+        bool hit = Find(Key1(did, pasid, kind), inputAddress, stripe, out data, out int size);
         pageShift = PageShift4K + (Stride * size);
         return hit;
     }
 
-    /// <summary>The fault stored in a data word from <see cref="TryLookupData"/>.</summary>
+    /// <summary>The fault stored in a data word from <see cref="TryLookupData(ushort, uint, TranslationKind, ulong, out ulong, out int)"/>.</summary>
     internal static FaultReason DataFault(ulong data) => (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Find(ulong key1, ulong inputAddress, out ulong data, out int size)
+    private bool Find(ulong key1, ulong inputAddress, int stripe, out ulong data, out int size)
     {
         ulong pageNumber = (inputAddress >> PageShift4K) & PageNumberMask;
         for (size = 0; size < SizeCount; size++)
@@ -142,12 +147,12 @@ public sealed class Iotlb
             ulong aligned = pageNumber & ~SizeMask(size);
             if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out data))
             {
-                _lookups.Hit();
+                _lookups.Hit(stripe);
                 return true;
             }
         }
 
-        _lookups.Miss();
+        _lookups.Miss(stripe);
         data = 0;
         size = 0;
         return false;

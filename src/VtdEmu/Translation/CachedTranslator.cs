@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches;
+using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
 using VtdEmu.Tables;
@@ -90,13 +91,42 @@ public sealed class CachedTranslator
         // Observed before any lookup or guest-memory read: fills from this request are dropped if an
         // invalidation began since (epoch/fill rule).
         long epoch = _epoch.Observe();
+        if ((root.Ttm & 3) != RootPointer.LegacyMode || request.HasPasid)
+        {
+            return TranslateOther(request, root, epoch);
+        }
+
+        // One thread-id read for the three counted steps of the fast path.
+        int stripe = LookupCounters.CurrentStripe;
+        TranslationContext context;
+        if (_contextCache.TryLookupSummary(request.SourceId, stripe, out ContextSummary cached) && !cached.IsScalable)
+        {
+            if (IsPlainSecondLevel(cached, request))
+            {
+                return TranslateLegacyCached(request, cached, stripe, epoch);
+            }
+
+            context = cached.Fault != FaultReason.None
+                ? new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable }
+                : CachedLegacyContext(cached, request);
+        }
+        else
+        {
+            context = ResolveLegacyMiss(request, root.Address, epoch);
+        }
+
+        return TranslateInContext(request, context, epoch);
+    }
+
+    // Everything but a legacy request without PASID: out of line so the legacy path's frame stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult TranslateOther(in DmaRequest request, RootPointer root, long epoch)
+    {
         TranslationContext context;
         switch (root.Ttm & 3)
         {
             case RootPointer.LegacyMode:
-                context = request.HasPasid
-                    ? new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode }
-                    : ResolveLegacy(request, root.Address, epoch);
+                context = new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
                 break;
             case RootPointer.ScalableMode when _parameters.ExtendedCapability.SMTS:
                 context = ResolveScalable(request, root.Address, epoch);
@@ -109,6 +139,13 @@ public sealed class CachedTranslator
                 break;
         }
 
+        return TranslateInContext(request, context, epoch);
+    }
+
+    // The generic second half: the request in its resolved context, completed and counted.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult TranslateInContext(in DmaRequest request, in TranslationContext context, long epoch)
+    {
         bool walked = false;
         TranslationResult result;
         if (context.Fault != FaultReason.None)
@@ -132,16 +169,60 @@ public sealed class CachedTranslator
         return result;
     }
 
-    private TranslationContext ResolveLegacy(in DmaRequest request, ulong rootTable, long epoch)
+    // The common request on a legacy context-cache hit: untranslated, second-level context, address
+    // within the context's input width. Everything else takes the generic path below.
+    private bool IsPlainSecondLevel(in ContextSummary cached, in DmaRequest request) =>
+        cached.Fault == FaultReason.None
+        && request.AddressType == AddressType.Untranslated
+        && (TranslationType)cached.TranslationType != TranslationType.PassThrough
+        && request.Address >> _parameters.InputWidth(TranslationParameters.LevelsForAw(cached.AddressWidth)) == 0;
+
+    /// <summary>
+    /// The fast path for a request <see cref="IsPlainSecondLevel"/> accepts: IOTLB lookup and on a
+    /// positive hit a result built once, without the context struct, the generic completion copy or
+    /// the walk frame. Results, faults and counters are exactly those of the generic path.
+    /// </summary>
+    private TranslationResult TranslateLegacyCached(in DmaRequest request, in ContextSummary cached, int stripe, long epoch)
     {
-        ushort sourceId = request.SourceId;
-        if (_contextCache.TryLookupSummary(sourceId, out ContextSummary cached) && !cached.IsScalable)
+        ulong address = request.Address;
+        bool found = _iotlb.TryLookupData(cached.Did, 0, TranslationKind.SecondLevel, address, stripe, out ulong hit, out int pageShift);
+        if (found && Iotlb.DataFault(hit) == FaultReason.None)
         {
-            return cached.Fault != FaultReason.None
-                ? new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable }
-                : CachedLegacyContext(cached, request);
+            ulong rights = hit & (ulong)AccessRights.ReadWrite;
+            ulong output = (hit & PageAddressMask) | (address & ((1UL << pageShift) - 1));
+            if (((ulong)request.Access & ~rights) == 0 && !SecondLevelWalker.IsInterruptRange(output))
+            {
+                _counters.Count(stripe, faulted: false, walked: false, 0);
+                return new TranslationResult
+                {
+                    OutputAddress = output,
+                    PageShift = pageShift,
+                    Read = (rights & (ulong)DmaAccess.Read) != 0,
+                    Write = (rights & (ulong)DmaAccess.Write) != 0,
+                    DomainId = cached.Did,
+                };
+            }
         }
 
+        return CompleteLegacyCached(request, cached, found, hit, pageShift, stripe, epoch);
+    }
+
+    // A fault from the cached leaf, a negative entry or a miss: the generic completion, out of line so
+    // the hit's frame holds no context struct.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult CompleteLegacyCached(in DmaRequest request, in ContextSummary cached, bool found, ulong hit, int pageShift, int stripe, long epoch)
+    {
+        TranslationContext context = CachedLegacyContext(cached, request);
+        TranslationResult result = found ? HitResult(request, hit, pageShift, scalable: false) : Walk(request, context, epoch);
+        result = Translator.Complete(context, result);
+        _counters.Count(stripe, result.Fault != FaultReason.None, walked: !found, result.TableReads);
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationContext ResolveLegacyMiss(in DmaRequest request, ulong rootTable, long epoch)
+    {
+        ushort sourceId = request.SourceId;
         FaultReason fault = _resolver.ReadContextEntry(request, rootTable, out ContextEntry entry, out int reads);
         if (fault != FaultReason.None)
         {
@@ -284,14 +365,20 @@ public sealed class CachedTranslator
         if (_iotlb.TryLookupData(did, 0, TranslationKind.SecondLevel, address, out ulong hit, out int pageShift))
         {
             walked = false;
-            FaultReason cachedFault = Iotlb.DataFault(hit);
-            return cachedFault != FaultReason.None
-                ? TranslationResult.Faulted(NegativeFault(cachedFault, scalable, request.Access), 0)
-                : SecondLevelWalker.CheckLeaf(address, request.Access, scalable, hit & PageAddressMask, hit & (ulong)AccessRights.ReadWrite, pageShift, 0);
+            return HitResult(request, hit, pageShift, scalable);
         }
 
         walked = true;
         return Walk(request, context, epoch);
+    }
+
+    // An IOTLB hit's result: the negative entry's fault, or the request checked against the cached leaf.
+    private static TranslationResult HitResult(in DmaRequest request, ulong hit, int pageShift, bool scalable)
+    {
+        FaultReason cachedFault = Iotlb.DataFault(hit);
+        return cachedFault != FaultReason.None
+            ? TranslationResult.Faulted(NegativeFault(cachedFault, scalable, request.Access), 0)
+            : SecondLevelWalker.CheckLeaf(request.Address, request.Access, scalable, hit & PageAddressMask, hit & (ulong)AccessRights.ReadWrite, pageShift, 0);
     }
 
     // The IOTLB-miss path, kept out of line so the hit path's frame stays small (no walk-path buffer

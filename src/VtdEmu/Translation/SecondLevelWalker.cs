@@ -130,7 +130,7 @@ public sealed class SecondLevelWalker
         }
 
         ulong output = outputPage | (iova & ((1UL << shift) - 1));
-        if ((output & InterruptRangeMask) == InterruptRangeBase)
+        if (IsInterruptRange(output))
         {
             return TranslationResult.Faulted(scalable ? FaultReason.ScalableOutputInInterruptRange : FaultReason.OutputInInterruptRange, reads);
         }
@@ -144,6 +144,10 @@ public sealed class SecondLevelWalker
             TableReads = reads,
         };
     }
+
+    /// <summary>True when <paramref name="output"/> lies in the interrupt address range 0xFEEx_xxxx: requests there are interrupts, not DMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsInterruptRange(ulong output) => (output & InterruptRangeMask) == InterruptRangeBase;
 
     /// <summary>The permission fault for a request lacking rights: a missing W is reported before a missing R.</summary>
     internal static FaultReason PermissionFault(bool scalable, DmaAccess access, ulong rights)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using VtdEmu.Caches.Internal;
 
 namespace VtdEmu.Translation;
 
@@ -22,23 +23,27 @@ internal sealed class TranslationCounters
 
     /// <summary>Counts one finished translation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Count(bool faulted, bool walked, int reads)
+    public void Count(bool faulted, bool walked, int reads) => Count(LookupCounters.CurrentStripe, faulted, walked, reads);
+
+    /// <summary>Counts one finished translation in the caller's <paramref name="stripe"/> (<see cref="LookupCounters.CurrentStripe"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Count(int stripe, bool faulted, bool walked, int reads)
     {
         // SAFETY: the stripe index is masked to 0..Stripes-1 and the slots are < Stride, so every
         // element touched lies inside _counts (Stripes * Stride long).
-        ref long stripe = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), (Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride);
-        Unsafe.Add(ref stripe, TranslationsSlot)++;
+        ref long counts = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), (stripe & (Stripes - 1)) * Stride);
+        Unsafe.Add(ref counts, TranslationsSlot)++;
         if (faulted)
         {
-            Unsafe.Add(ref stripe, FaultsSlot)++;
+            Unsafe.Add(ref counts, FaultsSlot)++;
         }
 
         if (walked)
         {
-            Unsafe.Add(ref stripe, WalksSlot)++;
+            Unsafe.Add(ref counts, WalksSlot)++;
         }
 
-        Unsafe.Add(ref stripe, ReadsSlot) += reads;
+        Unsafe.Add(ref counts, ReadsSlot) += reads;
     }
 
     public long Translations => Sum(TranslationsSlot);

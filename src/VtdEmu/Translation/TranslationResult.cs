@@ -9,6 +9,20 @@ namespace VtdEmu.Translation;
 /// </summary>
 public readonly struct TranslationResult
 {
+    // Word-sized properties first: declaration order is field order, and this packs the struct into
+    // 24 bytes, copied once per translation through every return.
+    /// <summary>The host physical address for the request's address (valid on success).</summary>
+    public ulong OutputAddress { get; init; }
+
+    /// <summary>log2 of the page size that produced the translation (12, 21 or 30).</summary>
+    public int PageShift { get; init; }
+
+    /// <summary>How many translation-structure entries were read from guest memory (root, context, PASID, paging).</summary>
+    public int TableReads { get; init; }
+
+    /// <summary>The domain id of the context or PASID entry (0 when the fault came before it was read).</summary>
+    public ushort DomainId { get; init; }
+
     /// <summary>The fault that blocks the request, or <see cref="FaultReason.None"/> when it was translated.</summary>
     public FaultReason Fault { get; init; }
 
@@ -18,12 +32,6 @@ public readonly struct TranslationResult
     /// <summary>True when abort-DMA mode (TTM=11b) blocked the request; no fault is recorded.</summary>
     public bool Aborted { get; init; }
 
-    /// <summary>The host physical address for the request's address (valid on success).</summary>
-    public ulong OutputAddress { get; init; }
-
-    /// <summary>log2 of the page size that produced the translation (12, 21 or 30).</summary>
-    public int PageShift { get; init; }
-
     /// <summary>The page size in bytes.</summary>
     public ulong PageSize => PageShift == 0 ? 0 : 1UL << PageShift;
 
@@ -32,12 +40,6 @@ public readonly struct TranslationResult
 
     /// <summary>Write right accumulated over the walk (AND of every level).</summary>
     public bool Write { get; init; }
-
-    /// <summary>The domain id of the context or PASID entry (0 when the fault came before it was read).</summary>
-    public ushort DomainId { get; init; }
-
-    /// <summary>How many translation-structure entries were read from guest memory (root, context, PASID, paging).</summary>
-    public int TableReads { get; init; }
 
     /// <summary>True when the request may proceed to <see cref="OutputAddress"/>.</summary>
     public bool IsSuccess => Fault == FaultReason.None && !Aborted;
