@@ -1,3 +1,4 @@
+using VtdEmu.Faults;
 using VtdEmu.Registers;
 using VtdEmu.Tables;
 using VtdEmu.Tests.Builders;
@@ -43,6 +44,34 @@ public sealed partial class CachedTranslatorTests
             PagingStructureCacheMisses: 1);
         Assert.Equal(expected, rig.Statistics);
         Assert.Equal((2.0 + Levels + Pages - 1) / (Pages * Rounds), rig.Statistics.ReadsPerTranslation);
+    }
+
+    /// <summary>
+    /// A write hitting a cached read-only leaf (the IOTLB-hit fast path's fallback): faults as the walk
+    /// would (0x05, recorded), counted as one IOTLB hit and no walk; a read hit still translates.
+    /// </summary>
+    [Fact]
+    public void Statistics_IotlbHitLackingWriteRight_FaultedAndCountedWithoutWalk()
+    {
+        var rig = new Rig();
+        ulong slRoot = rig.Tables.SecondLevel(Levels, [(Iova, OldHpa, Page, DmaAccess.Read)]);
+        rig.Enable(rig.Tables.Legacy(Sid, ContextEntry.Create(Did, TranslationType.UntranslatedOnly, slRoot, Aw)).RootTable);
+        Assert.True(rig.Read(Iova).IsSuccess);
+
+        TranslationResult denied = rig.Write(Iova);
+        TranslationResult read = rig.Read(Iova + 8);
+
+        Assert.Equal(FaultReason.WriteDenied, denied.Fault);
+        Assert.Equal(Did, denied.DomainId);
+        Assert.Equal(0, denied.TableReads);
+        Assert.True(rig.FaultRecorded(0));
+        Assert.Equal(OldHpa + 8, read.OutputAddress);
+        Assert.Equal(Did, read.DomainId);
+        Assert.Equal(3, rig.Statistics.Translations);
+        Assert.Equal(1, rig.Statistics.Faults);
+        Assert.Equal(1, rig.Statistics.Walks);
+        Assert.Equal(2, rig.Statistics.IotlbHits);
+        Assert.Equal(2, rig.Statistics.ContextCacheHits);
     }
 
     [Fact]
