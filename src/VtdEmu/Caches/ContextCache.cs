@@ -7,42 +7,17 @@ namespace VtdEmu.Caches;
 /// CCMD_REG / cc_inv_dsc granularities (global, domain-selective, device-selective with function
 /// mask). Lock-free lookups, serialised writers (spec-notes/caching.md).
 /// </summary>
-public sealed class ContextCache
+public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
 {
-    private readonly SetAssociativeStore<ContextCacheEntry> _store;
-    private readonly Lock _lock = new();
-    private readonly LookupCounters _lookups = new();
 
     /// <summary>Creates the cache.</summary>
     /// <param name="geometry">Geometry (set index = low bits of the source-id, i.e. the function/device number).</param>
     /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
     public ContextCache(CacheGeometry geometry, bool cachingMode = false)
-    {
-        _store = new SetAssociativeStore<ContextCacheEntry>(geometry);
-        CachingMode = cachingMode;
-    }
+        : base(geometry) => CachingMode = cachingMode;
 
     /// <summary>CAP.CM.</summary>
     public bool CachingMode { get; }
-
-    /// <summary>Geometry.</summary>
-    public CacheGeometry Geometry => _store.Geometry;
-
-    /// <summary>Valid entries held.</summary>
-    public int Count => _store.Count;
-
-    /// <summary>Counter snapshot.</summary>
-    public CacheStatistics Statistics => new(_lookups.Hits, _lookups.Misses, _store.Fills, _store.Evictions, _store.Invalidated);
-
-    /// <summary>Zeroes the counters; entries stay.</summary>
-    public void ResetStatistics()
-    {
-        lock (_lock)
-        {
-            _lookups.Reset();
-            _store.ResetStatisticsLocked();
-        }
-    }
 
     /// <summary>Looks up the cached context entry of <paramref name="sourceId"/>.</summary>
     public bool TryLookup(ushort sourceId, out ContextCacheEntry entry)

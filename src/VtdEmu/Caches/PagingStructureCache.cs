@@ -10,35 +10,15 @@ namespace VtdEmu.Caches;
 /// instead (spec-notes/caching.md). Removed by IOTLB global / domain-selective invalidation and by
 /// page-selective invalidation with IH=0 for entries whose region overlaps the range.
 /// </summary>
-public sealed class PagingStructureCache
+public sealed class PagingStructureCache : SetAssociativeCache<ulong>
 {
     private const int PageShift4K = 12;
     private const ulong RegionMask = (1UL << 52) - 1;
 
-    private readonly SetAssociativeStore<ulong> _store;
-    private readonly Lock _lock = new();
-    private readonly LookupCounters _lookups = new();
-
     /// <summary>Creates the cache.</summary>
-    public PagingStructureCache(CacheGeometry geometry) => _store = new SetAssociativeStore<ulong>(geometry);
-
-    /// <summary>Geometry.</summary>
-    public CacheGeometry Geometry => _store.Geometry;
-
-    /// <summary>Valid entries held.</summary>
-    public int Count => _store.Count;
-
-    /// <summary>Counter snapshot.</summary>
-    public CacheStatistics Statistics => new(_lookups.Hits, _lookups.Misses, _store.Fills, _store.Evictions, _store.Invalidated);
-
-    /// <summary>Zeroes the counters; entries stay.</summary>
-    public void ResetStatistics()
+    public PagingStructureCache(CacheGeometry geometry)
+        : base(geometry)
     {
-        lock (_lock)
-        {
-            _lookups.Reset();
-            _store.ResetStatisticsLocked();
-        }
     }
 
     /// <summary>

@@ -8,44 +8,18 @@ namespace VtdEmu.Caches;
 /// global) which match the entry's DID and PASID. PASID-directory entries are not cached
 /// (spec-notes/caching.md).
 /// </summary>
-public sealed class PasidCache
+public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
 {
     private const int PasidShift = 16;
-
-    private readonly SetAssociativeStore<PasidCacheEntry> _store;
-    private readonly Lock _lock = new();
-    private readonly LookupCounters _lookups = new();
 
     /// <summary>Creates the cache.</summary>
     /// <param name="geometry">Geometry (set index = low bits of PASID XOR source-id).</param>
     /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
     public PasidCache(CacheGeometry geometry, bool cachingMode = false)
-    {
-        _store = new SetAssociativeStore<PasidCacheEntry>(geometry);
-        CachingMode = cachingMode;
-    }
+        : base(geometry) => CachingMode = cachingMode;
 
     /// <summary>CAP.CM.</summary>
     public bool CachingMode { get; }
-
-    /// <summary>Geometry.</summary>
-    public CacheGeometry Geometry => _store.Geometry;
-
-    /// <summary>Valid entries held.</summary>
-    public int Count => _store.Count;
-
-    /// <summary>Counter snapshot.</summary>
-    public CacheStatistics Statistics => new(_lookups.Hits, _lookups.Misses, _store.Fills, _store.Evictions, _store.Invalidated);
-
-    /// <summary>Zeroes the counters; entries stay.</summary>
-    public void ResetStatistics()
-    {
-        lock (_lock)
-        {
-            _lookups.Reset();
-            _store.ResetStatisticsLocked();
-        }
-    }
 
     /// <summary>Looks up the cached PASID entry of (<paramref name="sourceId"/>, <paramref name="pasid"/>).</summary>
     public bool TryLookup(ushort sourceId, uint pasid, out PasidCacheEntry entry)
