@@ -24,6 +24,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     private readonly IntelDriverOptions _options;
     private readonly GuestPageAllocator _pages;
     private readonly DomainIdAllocator _domainIds;
+    private readonly HashSet<ushort> _probedRids = [];
     private ulong _rootTable;
 
     private IntelIommuDriver(IMmio mmio, GuestMemory memory, MemoryRange driverPages, IntelDriverOptions options)
@@ -152,12 +153,22 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     }
 
     /// <summary>
-    /// <c>probe_device</c>: records the device; in scalable mode also allocates its PASID directory and writes the
+    /// <c>intel_iommu_probe_device</c>. A second device with a requester ID already probed on this unit would share
+    /// (and overwrite) the first one's context entry: refused with EEXIST, as Linux's per-unit device tree does
+    /// (spec-notes/iommu-core.md). In scalable mode also allocates the device's PASID directory and writes the
     /// scalable context entry of every DMA alias (Linux <c>intel_pasid_setup_sm_context</c>).
     /// </summary>
     public LinuxError ProbeDevice(IommuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        lock (_lock)
+        {
+            if (!_probedRids.Add(device.Bdf.Rid))
+            {
+                return LinuxError.EEXIST;
+            }
+        }
+
         bool ats = Caps.DT && QueuedInvalidation && (_options.AtsCapable?.Invoke(device.Bdf) ?? false);
         bool pasid = ScalableMode && Caps.PASID && device.MaxPasids > 0;
         IntelDeviceInfo info = new(device.Bdf, device.Node.DmaAliases, ats, pasid);
@@ -166,6 +177,11 @@ public sealed partial class IntelIommuDriver : IIommuDriver
             LinuxError r = SetupScalableContext(info, device.MaxPasids);
             if (r != LinuxError.Success)
             {
+                lock (_lock)
+                {
+                    _probedRids.Remove(device.Bdf.Rid);
+                }
+
                 return r;
             }
         }
@@ -181,6 +197,11 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         if (ScalableMode && device.DriverData is IntelDeviceInfo info)
         {
             TeardownScalableContext(info);
+        }
+
+        lock (_lock)
+        {
+            _probedRids.Remove(device.Bdf.Rid);
         }
 
         device.DriverData = null;
