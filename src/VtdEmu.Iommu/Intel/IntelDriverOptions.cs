@@ -8,6 +8,9 @@ public sealed class IntelDriverOptions
     /// <summary>How many times a wait for the hardware polls before giving up (reported, never an endless spin).</summary>
     public int PollLimit { get; init; } = 1000;
 
+    /// <summary><c>intel_iommu=sm_off</c>: program legacy mode even when the unit reports ECAP.SMTS.</summary>
+    public bool ScalableModeOff { get; init; }
+
     /// <summary><c>intel_iommu=sp_off</c>: map with 4 KiB pages only.</summary>
     public bool SuperpagesOff { get; init; }
 
