@@ -176,7 +176,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (!gather.IsEmpty && _did != 0)
+            if (!gather.IsEmpty && _did != 0 && !_driver.Options.SkipUnmapFlush)
             {
                 bool ih = _pendingFree.Count == 0;
                 _ = _driver.Invalidator.IotlbRange(_did, gather.Start, gather.End, ih);
