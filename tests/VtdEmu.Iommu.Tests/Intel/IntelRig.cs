@@ -40,13 +40,14 @@ internal sealed class IntelRig
         PciTopology topology,
         IommuDmaPolicy policy = IommuDmaPolicy.Strict,
         IntelDriverOptions? options = null,
-        MemoryRange? driverPages = null)
+        MemoryRange? driverPages = null,
+        IommuAttachPolicy? attachPolicy = null)
     {
         Platform platform = new(configuration);
         ulong iro = ((configuration.ExtendedCapability.Value >> 8) & 0x3FF) * 16;
         RecordingMmio mmio = new(platform.Unit, platform.Memory, iro, RecordingMmio.CompletionMode.PassThrough);
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(mmio, platform.Memory, driverPages ?? DriverPages, options, out IntelIommuDriver? driver));
-        IommuCore core = new(policy, driver!);
+        IommuCore core = new(policy, attachPolicy ?? IommuAttachPolicy.Mainline, driver!);
         core.Probe(topology);
         Assert.Equal(LinuxError.Success, driver!.EnableTranslation());
         return new IntelRig(platform, mmio, driver, core, topology);
