@@ -1,3 +1,4 @@
+using VtdEmu.Interrupts;
 using VtdEmu.Translation;
 
 namespace VtdEmu;
@@ -74,6 +75,12 @@ public sealed class PciEndpoint
 
         return new DmaResult(DmaStatus.Completed, done, default, unchecked(iova + done));
     }
+
+    /// <summary>
+    /// Raises an MSI: a DWORD write of <paramref name="data"/> to <paramref name="address"/> (0xFEEx_xxxx),
+    /// which the unit remaps, posts, passes through or blocks (VT-d spec ch. 5).
+    /// </summary>
+    public InterruptRemapResult SignalMsi(ulong address, uint data) => _platform.Unit.SignalInterrupt(SourceId, address, data);
 
     public override string ToString() => $"PCI {Bdf}";
 

@@ -115,9 +115,11 @@ public sealed partial class RemappingUnit
         InvalidationEngine.IotlbGlobal(InvalidationSource.TablePointer);
     }
 
-    // The interrupt entry cache is not modelled: the implicit invalidation is only counted.
-    partial void OnInterruptRemapTablePointerLatched() =>
+    partial void OnInterruptRemapTablePointerLatched()
+    {
+        InterruptEntryCache.InvalidateAll();
         InvalidationEngine.Counted(InvalidationSource.TablePointer, InvalidationRequest.InterruptEntryGlobal);
+    }
 
     // Clears ICC / IVT and reports the performed granularity (CAIG 60:59 / IAIG 58:57; 0 = not performed).
     private void CompleteRegisterCommand(VtdRegister register, ulong value, int granularityMsb, int performed)
@@ -332,7 +334,7 @@ public sealed partial class RemappingUnit
                 InvalidateDeviceTlb((ushort)Bits.Get(qw0, 47, 32), InvalidationRequest.DeviceTlb, ref timeout);
                 return false;
             case InvalidationDescriptorType.InterruptEntryCache:
-                InvalidationEngine.Counted(Queue, Bits.IsSet(qw0, 4) ? InvalidationRequest.InterruptEntryIndex : InvalidationRequest.InterruptEntryGlobal);
+                InvalidateInterruptEntries(qw0);
                 return false;
             case InvalidationDescriptorType.InvalidationWait:
                 return CompleteWait(descriptor, timeout.Pending);
