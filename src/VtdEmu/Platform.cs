@@ -43,6 +43,9 @@ public sealed class Platform
     /// <summary>Zeroes the unit's translate-path and cache counters.</summary>
     public void ResetStatistics() => Unit.ResetStatistics();
 
+    /// <summary>The unit whose scope covers <paramref name="sourceId"/>.</summary>
+    public RemappingUnit UnitFor(ushort sourceId) => Unit;
+
     /// <summary>The endpoints, in the order they were added.</summary>
     public IReadOnlyCollection<PciEndpoint> Devices => _devices.Values;
 

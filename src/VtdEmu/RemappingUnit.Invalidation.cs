@@ -331,7 +331,7 @@ public sealed partial class RemappingUnit
                 PerformIotlbInvalidation(Queue, descriptor.Granularity, descriptor.DID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
                 return false;
             case InvalidationDescriptorType.DeviceTlb:
-                InvalidateDeviceTlb((ushort)Bits.Get(qw0, 47, 32), InvalidationRequest.DeviceTlb, ref timeout);
+                InvalidateDeviceTlb((ushort)Bits.Get(qw0, 47, 32), InvalidationRequest.DeviceTlb, ref timeout, descriptor);
                 return false;
             case InvalidationDescriptorType.InterruptEntryCache:
                 InvalidateInterruptEntries(qw0);
@@ -365,15 +365,16 @@ public sealed partial class RemappingUnit
 
                 return false;
             default:
-                InvalidateDeviceTlb((ushort)Bits.Get(qw0, 31, 16), InvalidationRequest.PasidDeviceTlb, ref timeout);
+                InvalidateDeviceTlb((ushort)Bits.Get(qw0, 31, 16), InvalidationRequest.PasidDeviceTlb, ref timeout, descriptor);
                 return false;
         }
     }
 
     // Sends the ATS invalidate request and applies the device's answer (ITE is reported when fetching stops).
-    private void InvalidateDeviceTlb(ushort sourceId, InvalidationRequest request, ref DeviceTlbTimeout timeout)
+    private void InvalidateDeviceTlb(ushort sourceId, InvalidationRequest request, ref DeviceTlbTimeout timeout, in InvalidationDescriptor descriptor)
     {
         InvalidationEngine.Counted(InvalidationSource.Queue, request);
+        DeliverAtsInvalidation(sourceId, descriptor);
         switch (_deviceTlbBehaviours.GetValueOrDefault(sourceId))
         {
             case DeviceTlbBehaviour.TimesOut:
