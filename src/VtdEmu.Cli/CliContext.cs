@@ -1,5 +1,6 @@
 using Spectre.Console;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli;
 

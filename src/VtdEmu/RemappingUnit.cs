@@ -77,7 +77,7 @@ public sealed partial class RemappingUnit : IMmio
     internal GlobalStatus Status => (GlobalStatus)_registers.Get32((int)VtdRegister.GSTS);
 
     /// <summary>GSTS.TES: DMA remapping is enabled.</summary>
-    internal bool TranslationEnabled => (Status & GlobalStatus.TES) != 0;
+    public bool TranslationEnabled => (Status & GlobalStatus.TES) != 0;
 
     /// <summary>GSTS.QIES: queued invalidation is enabled.</summary>
     internal bool QueuedInvalidationEnabled => (Status & GlobalStatus.QIES) != 0;
@@ -86,10 +86,10 @@ public sealed partial class RemappingUnit : IMmio
     internal bool InterruptRemappingEnabled => (Status & GlobalStatus.IRES) != 0;
 
     /// <summary>Root table address latched by the last SRTP (RTADDR bits 63:12).</summary>
-    internal ulong RootTableAddress => _latchedRootTable & Bits.Range(63, 12);
+    public ulong RootTableAddress => _latchedRootTable & Bits.Range(63, 12);
 
     /// <summary>Translation table mode latched by the last SRTP (RTADDR.TTM).</summary>
-    internal TranslationTableMode RootTableMode => (TranslationTableMode)Bits.Get(_latchedRootTable, 11, 10);
+    public TranslationTableMode RootTableMode => (TranslationTableMode)Bits.Get(_latchedRootTable, 11, 10);
 
     /// <summary>IRTA value latched by the last SIRTP (address 63:12, EIME 11, S 3:0).</summary>
     internal ulong InterruptRemapTable => _latchedInterruptTable;

@@ -1,7 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Tests;
 

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Spectre.Console;
 using VtdEmu.Cli.Decoding;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Commands;
 

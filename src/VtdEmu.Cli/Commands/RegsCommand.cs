@@ -3,7 +3,8 @@ using Spectre.Console;
 using VtdEmu.Cli.Decoding;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Commands;
 

@@ -4,7 +4,8 @@ using Spectre.Console;
 using VtdEmu.Caches;
 using VtdEmu.Cli.Replay;
 using VtdEmu.Faults;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Cli.Commands;

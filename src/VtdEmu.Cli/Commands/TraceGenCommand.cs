@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.IO.Compression;
 using System.Text;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Commands;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 using VtdEmu.X86;
 
 namespace VtdEmu.Cli.Commands;

@@ -29,7 +29,7 @@ public readonly record struct CacheGeometry(int Entries, int Ways, ReplacementPo
     public int Sets => Entries == 0 ? 0 : Entries / Ways;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless the geometry is buildable (host configuration, not guest input).</summary>
-    internal void Validate()
+    public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Entries);
         if (Entries == 0)

@@ -1,3 +1,4 @@
+using VtdEmu.Workloads.Scenarios;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -196,7 +197,7 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(ExitCode.Success, exit);
         Assert.Matches(new Regex(@"│ ok\s+│\s+2 │"), _cli.Out);
         Assert.Matches(new Regex(@"│ fault 04 \(AddressBeyondWidth\)\s+│\s+1 │"), _cli.Out);
-        Scenarios.ScenarioSetup setup = Assert.Single(platform.Setups);
+        ScenarioSetup setup = Assert.Single(platform.Setups);
         Assert.Equal(new Caches.CacheGeometry(64, 4, Caches.ReplacementPolicy.TreePlru), setup.Caches.Iotlb);
         Assert.Equal(["00:03.0", "00:04.0"], setup.Devices.Select(d => d.ToString()));
     }

@@ -101,7 +101,7 @@ public sealed class CapabilityDecoderTests
     public void Decode_Fields_AreTheCoreCapabilityFieldTable()
     {
         Assert.Equal(
-            Scenarios.CapabilityFields.Cap.Select(f => (f.Name, f.Msb, f.Lsb)),
+            Workloads.Scenarios.CapabilityFields.Cap.Select(f => (f.Name, f.Msb, f.Lsb)),
             CapabilityDecoder.Decode(0).Select(r => (r.Field, r.Msb, r.Lsb)));
     }
 }

@@ -87,7 +87,7 @@ public sealed class ExtendedCapabilityDecoderTests
     public void Decode_Fields_AreTheCoreCapabilityFieldTable()
     {
         Assert.Equal(
-            Scenarios.CapabilityFields.Ecap.Select(f => (f.Name, f.Msb, f.Lsb)),
+            Workloads.Scenarios.CapabilityFields.Ecap.Select(f => (f.Name, f.Msb, f.Lsb)),
             ExtendedCapabilityDecoder.Decode(0).Select(r => (r.Field, r.Msb, r.Lsb)));
     }
 }

@@ -1,5 +1,6 @@
 using VtdEmu.Cli.Replay;
-using VtdEmu.Scenarios;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Tests.Replay;
 

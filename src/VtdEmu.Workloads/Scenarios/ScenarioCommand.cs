@@ -1,0 +1,30 @@
+namespace VtdEmu.Workloads.Scenarios;
+
+/// <summary>
+/// One command line of a scenario, parsed. Which operands are meaningful depends on
+/// <see cref="Kind"/>; the others are zero.
+/// </summary>
+/// <param name="Kind">The command.</param>
+/// <param name="Location">The file and line it came from.</param>
+/// <param name="Address">The register offset (mmio-*), guest physical address (mem-*) or IOVA (dma-*).</param>
+/// <param name="Value">The value written (mmio-write*, mem-write*) or the fill byte (mem-fill, dma-write).</param>
+/// <param name="Length">The byte count of mem-read, mem-fill and dma-*.</param>
+/// <param name="Device">The requester of a dma-* command.</param>
+/// <param name="Expectation">The assertion at the end of the line, if any.</param>
+public sealed record ScenarioCommand(
+    ScenarioCommandKind Kind,
+    SourceLocation Location,
+    ulong Address,
+    ulong Value = 0,
+    ulong Length = 0,
+    Bdf Device = default,
+    ScenarioExpectation? Expectation = null)
+{
+    /// <summary>The command's name as written in a scenario, e.g. <c>mmio-read32</c>.</summary>
+    public string Name => ScenarioSyntax.NameOf(Kind);
+
+    /// <summary>True for the commands that print a result line (reads and DMA).</summary>
+    public bool PrintsResult => Kind is ScenarioCommandKind.MmioRead32 or ScenarioCommandKind.MmioRead64
+        or ScenarioCommandKind.MemRead32 or ScenarioCommandKind.MemRead64 or ScenarioCommandKind.MemRead
+        or ScenarioCommandKind.DmaRead or ScenarioCommandKind.DmaWrite;
+}

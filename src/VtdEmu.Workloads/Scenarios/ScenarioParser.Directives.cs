@@ -1,0 +1,301 @@
+using VtdEmu.Caches;
+using VtdEmu.Memory;
+
+namespace VtdEmu.Workloads.Scenarios;
+
+public static partial class ScenarioParser
+{
+    private sealed partial class State
+    {
+        private void ParseDirective(SourceLocation at, string keyword, string[] tokens)
+        {
+            if (Array.IndexOf(tokens, ScenarioSyntax.EqualsToken) >= 0)
+            {
+                Error(at, $"directive '{keyword}' takes no assertion");
+                return;
+            }
+
+            switch (keyword)
+            {
+                case "preset":
+                    ParsePreset(at, tokens);
+                    break;
+                case "cap":
+                case "ecap":
+                    ParseCapability(at, keyword, tokens);
+                    break;
+                case "ram":
+                    ParseRam(at, tokens);
+                    break;
+                case "device":
+                    ParseDevice(at, tokens);
+                    break;
+                default:
+                    ParseCache(at, keyword, tokens);
+                    break;
+            }
+        }
+
+        private bool ExpectOperands(SourceLocation at, string[] tokens, string usage, int count)
+        {
+            if (tokens.Length - 1 == count)
+            {
+                return true;
+            }
+
+            Error(at, $"{tokens[0]}: expected '{tokens[0]} {usage}', found {Plural(tokens.Length - 1, "operand")}");
+            return false;
+        }
+
+        private void ParsePreset(SourceLocation at, string[] tokens)
+        {
+            if (!ExpectOperands(at, tokens, "NAME", 1))
+            {
+                return;
+            }
+
+            if (_setup.PresetLocation is { } first)
+            {
+                Error(at, $"preset: given twice (first at {first})");
+                return;
+            }
+
+            string name = tokens[1];
+            foreach (char c in name)
+            {
+                if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
+                {
+                    Error(at, $"preset: expected a name of lower-case letters, digits, '-', '_' or '.', found '{name}'");
+                    return;
+                }
+            }
+
+            _setup = _setup with { Preset = name, PresetLocation = at };
+        }
+
+        private void ParseCapability(SourceLocation at, string keyword, string[] tokens)
+        {
+            if (!ExpectOperands(at, tokens, "VALUE", 1)
+                || !TryNumber(at, $"{keyword} VALUE", tokens[1], 64, out ulong value))
+            {
+                return;
+            }
+
+            SourceLocation? first = keyword == "cap" ? _setup.CapLocation : _setup.EcapLocation;
+            if (first is { } previous)
+            {
+                Error(at, $"{keyword}: given twice (first at {previous})");
+                return;
+            }
+
+            _setup = keyword == "cap"
+                ? _setup with { Cap = value, CapLocation = at }
+                : _setup with { Ecap = value, EcapLocation = at };
+        }
+
+        private void ParseRam(SourceLocation at, string[] tokens)
+        {
+            if (!ExpectOperands(at, tokens, "BASE SIZE", 2)
+                || !TryNumber(at, "ram BASE", tokens[1], 64, out ulong baseAddress)
+                || !TryNumber(at, "ram SIZE", tokens[2], 64, out ulong size))
+            {
+                return;
+            }
+
+            const ulong PageMask = GuestMemory.PageSize - 1;
+            if (size == 0 || ((baseAddress | size) & PageMask) != 0)
+            {
+                Error(at, "ram: BASE and SIZE must be multiples of 4 KiB and SIZE must not be 0");
+                return;
+            }
+
+            var range = new MemoryRange(baseAddress, size);
+            if (baseAddress > GuestMemory.MaxAddress || size > GuestMemory.MaxAddress + 1 - baseAddress)
+            {
+                Error(at, $"ram: {range} lies beyond the {GuestMemory.AddressBits}-bit guest physical address space");
+                return;
+            }
+
+            foreach (MemoryRange other in _ram)
+            {
+                if (range.Base < other.End && other.Base < range.End)
+                {
+                    Error(at, $"ram: {range} overlaps {other}");
+                    return;
+                }
+            }
+
+            _ram.Add(range);
+        }
+
+        private void ParseDevice(SourceLocation at, string[] tokens)
+        {
+            if (!ExpectOperands(at, tokens, "BDF", 1) || !TryBdf(at, "device BDF", tokens[1], out Bdf bdf))
+            {
+                return;
+            }
+
+            foreach ((Bdf other, SourceLocation first) in _devices)
+            {
+                if (other == bdf)
+                {
+                    Error(at, $"device: {bdf} declared twice (first at {first})");
+                    return;
+                }
+            }
+
+            _devices.Add((bdf, at));
+        }
+
+        private void ParseCache(SourceLocation at, string keyword, string[] tokens)
+        {
+            if (_cacheDirectives.TryGetValue(keyword, out SourceLocation first))
+            {
+                Error(at, $"{keyword}: given twice (first at {first})");
+                return;
+            }
+
+            // "caches off" is the whole cache configuration: it does not mix with per-cache geometry.
+            bool off = keyword == "caches";
+            string otherKeyword = off ? "a cache directive" : "caches";
+            foreach ((string other, SourceLocation where) in _cacheDirectives)
+            {
+                if (off || other == "caches")
+                {
+                    Error(at, $"{keyword}: cannot be combined with {otherKeyword} (at {where})");
+                    return;
+                }
+            }
+
+            _cacheDirectives.Add(keyword, at);
+            if (off)
+            {
+                if (!ExpectOperands(at, tokens, "off", 1))
+                {
+                    return;
+                }
+
+                if (tokens[1] != "off")
+                {
+                    Error(at, $"caches: expected 'off', found '{tokens[1]}'");
+                    return;
+                }
+
+                _setup = _setup with { Caches = ScenarioSetup.NoCaches };
+                return;
+            }
+
+            if (keyword == "iotlb-large" && tokens.Length == 2 && tokens[1] == "shared")
+            {
+                _setup = _setup with { Caches = _setup.Caches with { IotlbLargePages = null } };
+                return;
+            }
+
+            if (tokens.Length == 1)
+            {
+                Error(at, $"{keyword}: expected at least one of entries=N, ways=N, policy={Policies}");
+                return;
+            }
+
+            CacheGeometry current = CurrentGeometry(keyword);
+            int? entries = null;
+            int? ways = null;
+            ReplacementPolicy? policy = null;
+            for (int i = 1; i < tokens.Length; i++)
+            {
+                string token = tokens[i];
+                int equals = token.IndexOf('=', StringComparison.Ordinal);
+                string key = equals > 0 ? token[..equals] : token;
+                string value = equals > 0 ? token[(equals + 1)..] : string.Empty;
+                bool duplicate = (key == "entries" && entries is not null) || (key == "ways" && ways is not null)
+                    || (key == "policy" && policy is not null);
+                if (equals <= 0 || duplicate || key is not ("entries" or "ways" or "policy"))
+                {
+                    Error(at, duplicate
+                        ? $"{keyword}: '{key}' given twice"
+                        : $"{keyword}: expected entries=N, ways=N or policy={Policies}, found '{token}'");
+                    return;
+                }
+
+                if (key == "policy")
+                {
+                    policy = ParsePolicy(value);
+                    if (policy is null)
+                    {
+                        Error(at, $"{keyword} policy: expected lru, plru or random, found '{value}'");
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (!TryNumber(at, $"{keyword} {key}", value, 32, out ulong number))
+                {
+                    return;
+                }
+
+                // entries=0 disables the cache; a way count is at least 1.
+                ulong least = key == "entries" ? 0UL : 1UL;
+                if (number < least || number > MaxCacheEntries)
+                {
+                    Error(at, $"{keyword} {key}: expected {least} to {MaxCacheEntries}, found {value}");
+                    return;
+                }
+
+                if (key == "entries")
+                {
+                    entries = (int)number;
+                }
+                else
+                {
+                    ways = (int)number;
+                }
+            }
+
+            // Unnamed keys keep the model's default; a disabled cache ignores ways and policy.
+            var geometry = new CacheGeometry(entries ?? current.Entries, ways ?? current.Ways, policy ?? current.Policy);
+            if (geometry.Entries == 0)
+            {
+                geometry = CacheGeometry.Disabled;
+            }
+            else if (CheckCacheGeometry(geometry) is { } problem)
+            {
+                Error(at, $"{keyword}: {problem}");
+                return;
+            }
+
+            TranslationCacheOptions caches = _setup.Caches;
+            _setup = _setup with
+            {
+                Caches = keyword switch
+                {
+                    "iotlb" => caches with { Iotlb = geometry },
+                    "iotlb-large" => caches with { IotlbLargePages = geometry },
+                    "context-cache" => caches with { ContextCache = geometry },
+                    "pasid-cache" => caches with { PasidCache = geometry },
+                    _ => caches with { PagingStructureCache = geometry },
+                },
+            };
+        }
+
+        private CacheGeometry CurrentGeometry(string keyword) => keyword switch
+        {
+            "iotlb" => _setup.Caches.Iotlb,
+            "iotlb-large" => _setup.Caches.IotlbLargePages ?? _setup.Caches.Iotlb,
+            "context-cache" => _setup.Caches.ContextCache,
+            "pasid-cache" => _setup.Caches.PasidCache,
+            _ => _setup.Caches.PagingStructureCache,
+        };
+
+        private bool TryBdf(SourceLocation at, string what, string token, out Bdf bdf)
+        {
+            if (Bdf.TryParse(token, out bdf))
+            {
+                return true;
+            }
+
+            Error(at, $"{what}: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '{token}'");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace VtdEmu.Workloads.Scenarios;
+
+/// <summary>
+/// Executes a scenario against a platform, writing one result line per read and per DMA —
+/// <c>&lt;command&gt; &lt;address&gt; = &lt;value&gt;</c> — and checking every assertion. A failed
+/// assertion does not stop the run: all of them are collected with their file and line.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>Builds the platform with <paramref name="factory"/>, then runs the scenario on it.</summary>
+    public static ScenarioRunResult Run(Scenario scenario, IScenarioTargetFactory factory, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (!factory.TryCreate(scenario.Setup, out IScenarioTarget? target, out ScenarioError? error))
+        {
+            return new ScenarioRunResult(0, 0, [error]);
+        }
+
+        return Run(scenario, target, output);
+    }
+
+    /// <summary>Runs the scenario's commands, in order, on <paramref name="target"/>.</summary>
+    public static ScenarioRunResult Run(Scenario scenario, IScenarioTarget target, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(output);
+        ImmutableArray<ScenarioError>.Builder failures = ImmutableArray.CreateBuilder<ScenarioError>();
+        int assertions = 0;
+        foreach (ScenarioCommand command in scenario.Commands)
+        {
+            string? failure = Execute(command, target, output);
+            assertions += command.Expectation is null ? 0 : 1;
+            if (failure is not null)
+            {
+                failures.Add(new ScenarioError(command.Location, failure));
+            }
+        }
+
+        return new ScenarioRunResult(scenario.Commands.Length, assertions, failures.ToImmutable());
+    }
+
+    /// <summary>Runs one command; returns the failure message, or null.</summary>
+    private static string? Execute(ScenarioCommand command, IScenarioTarget target, TextWriter output)
+    {
+        ulong address = command.Address;
+        switch (command.Kind)
+        {
+            case ScenarioCommandKind.MmioRead32:
+                return Report(command, output, target.Mmio.Read(address, 4), 32);
+            case ScenarioCommandKind.MmioRead64:
+                return Report(command, output, target.Mmio.Read(address, 8), 64);
+            case ScenarioCommandKind.MmioWrite32:
+                target.Mmio.Write(address, 4, command.Value);
+                return null;
+            case ScenarioCommandKind.MmioWrite64:
+                target.Mmio.Write(address, 8, command.Value);
+                return null;
+            case ScenarioCommandKind.MemRead32:
+                return target.Memory.TryRead32(address, out uint value32)
+                    ? Report(command, output, value32, 32)
+                    : NotRam(command, 4);
+            case ScenarioCommandKind.MemRead64:
+                return target.Memory.TryRead64(address, out ulong value64)
+                    ? Report(command, output, value64, 64)
+                    : NotRam(command, 8);
+            case ScenarioCommandKind.MemRead:
+                return ReadBytes(command, target, output);
+            case ScenarioCommandKind.MemWrite32:
+                return target.Memory.TryWrite32(address, (uint)command.Value) ? null : NotRam(command, 4);
+            case ScenarioCommandKind.MemWrite64:
+                return target.Memory.TryWrite64(address, command.Value) ? null : NotRam(command, 8);
+            case ScenarioCommandKind.MemFill:
+                return target.Memory.TryFill(address, command.Length, (byte)command.Value) ? null : NotRam(command, command.Length);
+            default:
+                return Dma(command, target, output);
+        }
+    }
+
+    private static string? Report(ScenarioCommand command, TextWriter output, ulong actual, int bits)
+    {
+        string text = FormatValue(actual, bits);
+        output.WriteLine($"{command.Name} {ScenarioNumber.FormatAddress(command.Address)} = {text}");
+        if (command.Expectation is not { } expected || (actual & expected.Mask) == expected.Value)
+        {
+            return null;
+        }
+
+        return expected.IsMasked
+            ? $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: expected {FormatValue(expected.Value, bits)} under mask {FormatValue(expected.Mask & WidthMask(bits), bits)}, actual {text} (masked {FormatValue(actual & expected.Mask, bits)})"
+            : $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: expected {FormatValue(expected.Value, bits)}, actual {text}";
+    }
+
+    private static string? ReadBytes(ScenarioCommand command, IScenarioTarget target, TextWriter output)
+    {
+        byte[] buffer = new byte[command.Length];
+        if (!target.Memory.TryRead(command.Address, buffer))
+        {
+            return NotRam(command, command.Length);
+        }
+
+        string text = Convert.ToHexStringLower(buffer);
+        output.WriteLine($"{command.Name} {ScenarioNumber.FormatAddress(command.Address)} = {text}");
+        if (command.Expectation is not { } expected || expected.Bytes.AsSpan().SequenceEqual(buffer))
+        {
+            return null;
+        }
+
+        return $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: expected {Convert.ToHexStringLower(expected.Bytes.AsSpan())}, actual {text}";
+    }
+
+    private static string? Dma(ScenarioCommand command, IScenarioTarget target, TextWriter output)
+    {
+        byte[] buffer = new byte[command.Length];
+        DmaOutcome outcome;
+        if (command.Kind == ScenarioCommandKind.DmaRead)
+        {
+            outcome = target.DmaRead(command.Device.SourceId, command.Address, buffer);
+        }
+        else
+        {
+            buffer.AsSpan().Fill((byte)command.Value);
+            outcome = target.DmaWrite(command.Device.SourceId, command.Address, buffer);
+        }
+
+        string prefix = $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(command.Address)}";
+        output.WriteLine($"{prefix} = {outcome}");
+        if (command.Expectation?.Outcome is not { } expected || expected == outcome)
+        {
+            return null;
+        }
+
+        return $"{prefix}: expected {expected}, actual {outcome}";
+    }
+
+    private static string NotRam(ScenarioCommand command, ulong length) =>
+        $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: {length.ToString(CultureInfo.InvariantCulture)} bytes at {ScenarioNumber.FormatAddress(command.Address)} are not all guest RAM";
+
+    private static ulong WidthMask(int bits) => bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+
+    /// <summary>Fixed-width lower-case hex without 0x: 8 digits for 32 bits, 16 for 64.</summary>
+    private static string FormatValue(ulong value, int bits) =>
+        bits == 32 ? ((uint)value).ToString("x8", CultureInfo.InvariantCulture) : value.ToString("x16", CultureInfo.InvariantCulture);
+}

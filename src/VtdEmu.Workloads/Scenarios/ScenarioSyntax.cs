@@ -1,0 +1,56 @@
+namespace VtdEmu.Workloads.Scenarios;
+
+/// <summary>The keywords of the scenario format, in one place for the parser and the runner.</summary>
+internal static class ScenarioSyntax
+{
+    public const char Comment = '#';
+    public const string EqualsToken = "==";
+    public const string AndToken = "&";
+
+    private static readonly (string Name, ScenarioCommandKind Kind)[] s_commands =
+    [
+        ("mmio-read32", ScenarioCommandKind.MmioRead32),
+        ("mmio-read64", ScenarioCommandKind.MmioRead64),
+        ("mmio-write32", ScenarioCommandKind.MmioWrite32),
+        ("mmio-write64", ScenarioCommandKind.MmioWrite64),
+        ("mem-read32", ScenarioCommandKind.MemRead32),
+        ("mem-read64", ScenarioCommandKind.MemRead64),
+        ("mem-read", ScenarioCommandKind.MemRead),
+        ("mem-write32", ScenarioCommandKind.MemWrite32),
+        ("mem-write64", ScenarioCommandKind.MemWrite64),
+        ("mem-fill", ScenarioCommandKind.MemFill),
+        ("dma-read", ScenarioCommandKind.DmaRead),
+        ("dma-write", ScenarioCommandKind.DmaWrite),
+    ];
+
+    public static string NameOf(ScenarioCommandKind kind) => s_commands[(int)kind].Name;
+
+    public static bool TryGetCommand(string name, out ScenarioCommandKind kind)
+    {
+        foreach ((string candidate, ScenarioCommandKind k) in s_commands)
+        {
+            if (candidate == name)
+            {
+                kind = k;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
+
+    /// <summary>The operand names of each command, for usage messages.</summary>
+    public static string UsageOf(ScenarioCommandKind kind) => kind switch
+    {
+        ScenarioCommandKind.MmioRead32 or ScenarioCommandKind.MmioRead64 => "OFF",
+        ScenarioCommandKind.MmioWrite32 or ScenarioCommandKind.MmioWrite64 => "OFF VALUE",
+        ScenarioCommandKind.MemRead32 or ScenarioCommandKind.MemRead64 => "ADDR",
+        ScenarioCommandKind.MemRead => "ADDR LEN",
+        ScenarioCommandKind.MemWrite32 or ScenarioCommandKind.MemWrite64 => "ADDR VALUE",
+        ScenarioCommandKind.MemFill => "ADDR LEN BYTE",
+        ScenarioCommandKind.DmaRead => "BDF IOVA LEN",
+        ScenarioCommandKind.DmaWrite => "BDF IOVA LEN BYTE",
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,80 @@
+using System.Buffers.Binary;
+using VtdEmu.Faults;
+using VtdEmu.Memory;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces;
+
+namespace VtdEmu.Workloads.Tests.Scenarios;
+
+/// <summary>
+/// A stand-in platform for runner tests: a 4 KiB register block that stores what is written,
+/// guest RAM from the setup, and a DMA path that completes for pages added with
+/// <see cref="Allow"/> (IOVA = physical address) and blocks everything else with
+/// <see cref="BlockedReason"/>.
+/// </summary>
+internal sealed class FakeScenarioTarget : IScenarioTarget, IMmio
+{
+    private readonly byte[] _registers = new byte[0x1000];
+    private readonly Dictionary<(ushort SourceId, ulong Page), bool> _writable = [];
+
+    public FakeScenarioTarget(ScenarioSetup setup)
+    {
+        Memory = new GuestMemory([.. setup.Ram]);
+        Write(0x08, 8, setup.Cap ?? 0x00D2_008C_2226_0206);
+        Write(0x10, 8, setup.Ecap ?? 0x0000_0000_00F0_0F4A);
+    }
+
+    public IMmio Mmio => this;
+
+    public GuestMemory Memory { get; }
+
+    public int Length => _registers.Length;
+
+    public FaultReason BlockedReason { get; set; } = FaultReason.ContextEntryNotPresent;
+
+    public List<(ushort SourceId, ulong Iova, int Length, DmaDirection Direction)> DmaLog { get; } = [];
+
+    public void Allow(ushort sourceId, ulong page, bool writable) => _writable[(sourceId, page)] = writable;
+
+    public ulong Read(ulong offset, int size) => offset + (ulong)size > (ulong)_registers.Length
+        ? ulong.MaxValue
+        : size == 4
+            ? BinaryPrimitives.ReadUInt32LittleEndian(_registers.AsSpan((int)offset))
+            : BinaryPrimitives.ReadUInt64LittleEndian(_registers.AsSpan((int)offset));
+
+    public void Write(ulong offset, int size, ulong value)
+    {
+        if (offset + (ulong)size > (ulong)_registers.Length)
+        {
+            return;
+        }
+
+        if (size == 4)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(_registers.AsSpan((int)offset), (uint)value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(_registers.AsSpan((int)offset), value);
+        }
+    }
+
+    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination)
+    {
+        DmaLog.Add((sourceId, iova, destination.Length, DmaDirection.Read));
+        return _writable.ContainsKey((sourceId, iova >> 12)) && Memory.TryRead(iova, destination)
+            ? DmaOutcome.Ok
+            : new DmaOutcome(BlockedReason);
+    }
+
+    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source)
+    {
+        DmaLog.Add((sourceId, iova, source.Length, DmaDirection.Write));
+        if (!_writable.TryGetValue((sourceId, iova >> 12), out bool writable))
+        {
+            return new DmaOutcome(BlockedReason);
+        }
+
+        return writable && Memory.TryWrite(iova, source) ? DmaOutcome.Ok : new DmaOutcome(FaultReason.WriteDenied);
+    }
+}
