@@ -22,6 +22,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     private readonly IntelDriverOptions _options;
     private readonly GuestPageAllocator _pages;
     private readonly DomainIdAllocator _domainIds;
+    private readonly HashSet<ushort> _probedRids = [];
     private ulong _rootTable;
 
     private IntelIommuDriver(IMmio mmio, GuestMemory memory, MemoryRange driverPages, IntelDriverOptions options)
@@ -146,10 +147,22 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// <c>intel_iommu_probe_device</c>. A second device with a requester ID already probed on this unit would share
+    /// (and overwrite) the first one's context entry: refused with EEXIST, as Linux's per-unit device tree does
+    /// (spec-notes/iommu-core.md).
+    /// </summary>
     public LinuxError ProbeDevice(IommuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        lock (_lock)
+        {
+            if (!_probedRids.Add(device.Bdf.Rid))
+            {
+                return LinuxError.EEXIST;
+            }
+        }
+
         bool ats = Caps.DT && QueuedInvalidation && (_options.AtsCapable?.Invoke(device.Bdf) ?? false);
         device.DriverData = new IntelDeviceInfo(device.Bdf, device.Node.DmaAliases, ats);
         return LinuxError.Success;
@@ -159,6 +172,11 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     public void ReleaseDevice(IommuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        lock (_lock)
+        {
+            _probedRids.Remove(device.Bdf.Rid);
+        }
+
         device.DriverData = null;
     }
 
