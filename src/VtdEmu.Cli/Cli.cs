@@ -63,6 +63,7 @@ internal static class Cli
             RegsCommand.Create(context),
             DumpCommand.Create(context),
             X86Command.Create(context),
+            PlatformCommand.Create(context),
         };
         root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;

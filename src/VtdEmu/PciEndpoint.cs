@@ -1,3 +1,7 @@
+using VtdEmu.Caches;
+using VtdEmu.Devices;
+using VtdEmu.Faults;
+using VtdEmu.Interrupts;
 using VtdEmu.Translation;
 
 namespace VtdEmu;
@@ -5,7 +9,9 @@ namespace VtdEmu;
 /// <summary>
 /// A DMA-capable PCI endpoint behind a remapping unit. Each transfer is split at 4 KiB boundaries of
 /// the IOVA (the largest unit a PCIe request may not cross is 4 KiB), each piece is translated by the
-/// unit, and the bytes move to or from guest RAM at the translated address.
+/// unit, and the bytes move to or from guest RAM at the translated address. With ATS enabled the
+/// endpoint can also translate through its own device-TLB and send translated requests
+/// (spec-notes/device-tlb.md).
 /// </summary>
 public sealed class PciEndpoint
 {
@@ -25,21 +31,56 @@ public sealed class PciEndpoint
     /// <summary>The address as <c>bb:dd.f</c>.</summary>
     public string Bdf => $"{SourceId >> 8:x2}:{(SourceId >> 3) & 0x1F:x2}.{SourceId & 7}";
 
-    /// <summary>Reads <c>destination.Length</c> bytes at <paramref name="iova"/> (a device-to-memory read of host memory).</summary>
-    public DmaResult Read(ulong iova, Span<byte> destination, uint? pasid = null)
+    /// <summary>The device-TLB, when ATS is enabled (<see cref="EnableAts"/>); null otherwise.</summary>
+    public DeviceTlb? DeviceTlb { get; private set; }
+
+    /// <summary>The remapping unit this endpoint's requests go through.</summary>
+    public RemappingUnit Unit => _platform.UnitFor(SourceId);
+
+    /// <summary>
+    /// Enables ATS with a device-TLB of <paramref name="geometry"/> (default <see cref="DeviceTlb.DefaultGeometry"/>)
+    /// and connects it to the unit so device-TLB invalidations for this requester reach it.
+    /// </summary>
+    public DeviceTlb EnableAts(CacheGeometry? geometry = null)
+    {
+        DeviceTlb ??= new DeviceTlb(geometry ?? DeviceTlb.DefaultGeometry);
+        Unit.AttachDeviceTlb(SourceId, DeviceTlb);
+        return DeviceTlb;
+    }
+
+    /// <summary>
+    /// Sends an ATS translation request for <paramref name="iova"/> and caches a completion that grants
+    /// access in the device-TLB (ATS must be enabled; without it the completion is returned uncached).
+    /// </summary>
+    public AtsCompletion AtsTranslate(ulong iova, uint? pasid = null, bool write = false)
+    {
+        AtsCompletion completion = Unit.TranslateForDevice(SourceId, iova, pasid, write);
+        if (completion.GrantsAccess)
+        {
+            DeviceTlb?.Fill(new DeviceTlbEntry(pasid.HasValue, pasid.GetValueOrDefault(), completion.InputPage, completion.OutputPage, completion.PageShift, completion.Read, completion.Write));
+        }
+
+        return completion;
+    }
+
+    /// <summary>
+    /// Reads <c>destination.Length</c> bytes at <paramref name="iova"/> (a device-to-memory read of host
+    /// memory). With <paramref name="translated"/> the device translates through its device-TLB (a
+    /// translation request on a miss) and sends translated requests (AT = 10b).
+    /// </summary>
+    public DmaResult Read(ulong iova, Span<byte> destination, uint? pasid = null, bool translated = false)
     {
         ulong done = 0;
         while (done < (ulong)destination.Length)
         {
             ulong address = unchecked(iova + done);
             int chunk = (int)Math.Min((ulong)destination.Length - done, ChunkSize - (address & (ChunkSize - 1)));
-            TranslationResult translation = _platform.Unit.Translate(new DmaRequest(SourceId, address, DmaAccess.Read, pasid: pasid));
-            if (!translation.IsSuccess)
+            if (!TryTranslate(address, DmaAccess.Read, pasid, translated, out ulong target, out DmaResult blocked))
             {
-                return Blocked(translation, done, address);
+                return blocked with { BytesTransferred = done };
             }
 
-            if (!_platform.Memory.TryRead(translation.OutputAddress, destination.Slice((int)done, chunk)))
+            if (!_platform.Memory.TryRead(target, destination.Slice((int)done, chunk)))
             {
                 return new DmaResult(DmaStatus.UnsupportedRequest, done, default, address);
             }
@@ -50,21 +91,20 @@ public sealed class PciEndpoint
         return new DmaResult(DmaStatus.Completed, done, default, unchecked(iova + done));
     }
 
-    /// <summary>Writes <paramref name="source"/> at <paramref name="iova"/> (a device-to-memory write).</summary>
-    public DmaResult Write(ulong iova, ReadOnlySpan<byte> source, uint? pasid = null)
+    /// <summary>Writes <paramref name="source"/> at <paramref name="iova"/> (a device-to-memory write); <paramref name="translated"/> as for <see cref="Read"/>.</summary>
+    public DmaResult Write(ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool translated = false)
     {
         ulong done = 0;
         while (done < (ulong)source.Length)
         {
             ulong address = unchecked(iova + done);
             int chunk = (int)Math.Min((ulong)source.Length - done, ChunkSize - (address & (ChunkSize - 1)));
-            TranslationResult translation = _platform.Unit.Translate(new DmaRequest(SourceId, address, DmaAccess.Write, pasid: pasid));
-            if (!translation.IsSuccess)
+            if (!TryTranslate(address, DmaAccess.Write, pasid, translated, out ulong target, out DmaResult blocked))
             {
-                return Blocked(translation, done, address);
+                return blocked with { BytesTransferred = done };
             }
 
-            if (!_platform.Memory.TryWrite(translation.OutputAddress, source.Slice((int)done, chunk)))
+            if (!_platform.Memory.TryWrite(target, source.Slice((int)done, chunk)))
             {
                 return new DmaResult(DmaStatus.UnsupportedRequest, done, default, address);
             }
@@ -75,10 +115,53 @@ public sealed class PciEndpoint
         return new DmaResult(DmaStatus.Completed, done, default, unchecked(iova + done));
     }
 
+    /// <summary>
+    /// Raises an MSI: a DWORD write of <paramref name="data"/> to <paramref name="address"/> (0xFEEx_xxxx),
+    /// which the unit remaps, posts, passes through or blocks (VT-d spec ch. 5).
+    /// </summary>
+    public InterruptRemapResult SignalMsi(ulong address, uint data) => Unit.SignalInterrupt(SourceId, address, data);
+
     public override string ToString() => $"PCI {Bdf}";
 
-    private static DmaResult Blocked(in TranslationResult translation, ulong done, ulong address) =>
-        translation.Aborted
-            ? new DmaResult(DmaStatus.Aborted, done, default, address)
-            : new DmaResult(DmaStatus.Faulted, done, translation.Fault, address);
+    // One 4 KiB piece: untranslated through the unit, or translated through the device-TLB and then
+    // checked by the unit as a translated request.
+    private bool TryTranslate(ulong address, DmaAccess access, uint? pasid, bool translated, out ulong target, out DmaResult blocked)
+    {
+        blocked = default;
+        target = 0;
+        RemappingUnit unit = Unit;
+        if (!translated)
+        {
+            TranslationResult result = unit.Translate(new DmaRequest(SourceId, address, access, pasid: pasid));
+            target = result.OutputAddress;
+            return result.IsSuccess || Blocked(result, address, out blocked);
+        }
+
+        bool write = access == DmaAccess.Write;
+        if (DeviceTlb is not { } tlb || !tlb.TryLookup(address, pasid, out DeviceTlbEntry entry) || (write && !entry.Write))
+        {
+            AtsCompletion completion = AtsTranslate(address, pasid, write);
+            if (!completion.Success || !(write ? completion.Write : completion.Read))
+            {
+                // No usable translation: the device does not issue the request (it may send a page request).
+                blocked = new DmaResult(DmaStatus.Faulted, 0, completion.Fault == FaultReason.None ? (write ? FaultReason.WriteDenied : FaultReason.ReadDenied) : completion.Fault, address);
+                return false;
+            }
+
+            entry = new DeviceTlbEntry(pasid.HasValue, pasid.GetValueOrDefault(), completion.InputPage, completion.OutputPage, completion.PageShift, completion.Read, completion.Write);
+        }
+
+        ulong physical = entry.OutputPage + (address - entry.InputPage);
+        TranslationResult checkedResult = unit.Translate(new DmaRequest(SourceId, physical, access, AddressType.Translated, pasid));
+        target = physical;
+        return checkedResult.IsSuccess || Blocked(checkedResult, address, out blocked);
+    }
+
+    private static bool Blocked(in TranslationResult translation, ulong address, out DmaResult blocked)
+    {
+        blocked = translation.Aborted
+            ? new DmaResult(DmaStatus.Aborted, 0, default, address)
+            : new DmaResult(DmaStatus.Faulted, 0, translation.Fault, address);
+        return false;
+    }
 }

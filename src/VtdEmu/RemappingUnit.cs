@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches;
+using VtdEmu.Devices;
 using VtdEmu.Faults;
+using VtdEmu.Interrupts;
 using VtdEmu.Invalidation;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
@@ -15,7 +17,8 @@ namespace VtdEmu;
 /// the <see cref="GlobalCommandEngine"/> (GCMD/GSTS), the <see cref="FaultRecorder"/> (FSTS/FRCD, fault
 /// event), register-based and queued invalidation (<see cref="RegisterInvalidation"/>,
 /// <see cref="InvalidationQueue"/>, <see cref="DeviceTlbInvalidator"/> over one
-/// <see cref="InvalidationEngine"/>) and the <see cref="DmaPath"/>. Side effects complete before a
+/// <see cref="InvalidationEngine"/>), the <see cref="DmaPath"/>, <see cref="InterruptRemapping"/>
+/// (interrupt requests and the IEC) and <see cref="TranslationRequests"/> (ATS). Side effects complete before a
 /// write returns (synchronous model: GSTS shows a command's completion as soon as the GCMD write returns).
 /// </summary>
 /// <remarks>
@@ -41,6 +44,8 @@ public sealed class RemappingUnit : IMmio
     private readonly InvalidationQueue _queue;
     private readonly DeviceTlbInvalidator _deviceTlbs;
     private readonly DmaPath _dma;
+    private readonly InterruptRemapping _interrupts;
+    private readonly TranslationRequests _translationRequests;
     private long _guestErrors;
 
     /// <summary>Creates a unit in its reset state.</summary>
@@ -67,6 +72,8 @@ public sealed class RemappingUnit : IMmio
         _queue = new InvalidationQueue(_registers, _dispatch, configuration, memory, _commands, _faults, _invalidation, interruptSink);
         _deviceTlbs = new DeviceTlbInvalidator(_queue, _invalidation, _faults);
         _dma = new DmaPath(memory, configuration, Caches, _commands, _faults, _stateLock);
+        _interrupts = new InterruptRemapping(memory, configuration, _commands, _faults, _queue, _invalidation, _stateLock);
+        _translationRequests = new TranslationRequests(_dma, _commands);
     }
 
     /// <summary>The unit's translation caches (context, PASID, IOTLB, paging-structure) and their statistics.</summary>
@@ -97,6 +104,16 @@ public sealed class RemappingUnit : IMmio
                 return _invalidation.Snapshot();
             }
         }
+    }
+
+    /// <summary>The interrupt entry cache (IEC); its geometry is set by <see cref="ConfigureInterruptEntryCache"/>.</summary>
+    public InterruptEntryCache InterruptEntryCache => _interrupts.Cache;
+
+    /// <summary>Where delivered interrupts go (remapped, passed through, posting notifications); null drops them.</summary>
+    public IApicBus? ApicBus
+    {
+        get => _interrupts.ApicBus;
+        set => _interrupts.ApicBus = value;
     }
 
     internal GuestMemory Memory { get; }
@@ -198,6 +215,35 @@ public sealed class RemappingUnit : IMmio
     /// </summary>
     public TranslationResult Translate(in DmaRequest request) => _dma.Translate(request);
 
+    /// <summary>
+    /// Processes one interrupt request (a DWORD write of <paramref name="data"/> to <paramref name="address"/>
+    /// in 0xFEEx_xxxx by <paramref name="sourceId"/>): delivers it to <see cref="ApicBus"/>, posts it, or
+    /// blocks it and records the fault (spec-notes/interrupt-remapping.md). Never throws on guest input.
+    /// </summary>
+    public InterruptRemapResult SignalInterrupt(ushort sourceId, ulong address, uint data) => _interrupts.Signal(sourceId, address, data);
+
+    /// <summary>Replaces the IEC with an empty one of <paramref name="geometry"/> (host configuration).</summary>
+    public void ConfigureInterruptEntryCache(CacheGeometry geometry)
+    {
+        lock (_stateLock)
+        {
+            _interrupts.ConfigureLocked(geometry);
+        }
+    }
+
+    /// <summary>Answers one ATS translation request (spec-notes/device-tlb.md §2).</summary>
+    public AtsCompletion TranslateForDevice(ushort sourceId, ulong address, uint? pasid = null, bool write = false) =>
+        _translationRequests.Translate(sourceId, address, pasid, write);
+
+    /// <summary>Connects <paramref name="tlb"/> as the device-TLB of <paramref name="sourceId"/>: device-TLB invalidations for that SID reach it.</summary>
+    internal void AttachDeviceTlb(ushort sourceId, DeviceTlb tlb)
+    {
+        lock (_stateLock)
+        {
+            _deviceTlbs.Attach(sourceId, tlb);
+        }
+    }
+
     /// <summary>Zeroes <see cref="Statistics"/> and every cache's counters; cached entries stay.</summary>
     public void ResetStatistics() => _dma.Translator.ResetStatistics();
 
@@ -293,10 +339,6 @@ public sealed class RemappingUnit : IMmio
             _invalidation.RootTablePointerLatched();
         }
 
-        if (outcome.Performed(GlobalCommand.SIRTP, GlobalStatus.IRTPS) && Capability.ESIRTPS)
-        {
-            // The interrupt entry cache is not modelled: the implicit invalidation is only counted.
-            _invalidation.Counted(InvalidationSource.TablePointer, InvalidationRequest.InterruptEntryGlobal);
-        }
+        // SIRTP with CAP.ESIRTPS: the interrupt-remapping component empties its IEC.
     }
 }

@@ -50,7 +50,8 @@ internal sealed class DmaPath
         return result;
     }
 
-    private void Record(in DmaRequest request, FaultReason reason)
+    /// <summary>Records the fault of <paramref name="request"/> (takes the state lock).</summary>
+    public void Record(in DmaRequest request, FaultReason reason)
     {
         FaultRequestType type = request.Access switch
         {
