@@ -40,7 +40,7 @@ public sealed class TableLayoutDocumentTests
         var structures = Rows().Select(row => (string)row[0]).ToHashSet();
 
         Assert.Equal(
-            new[] { nameof(ContextEntry), nameof(PasidDirectoryEntry), nameof(PasidEntry), nameof(RootEntry), nameof(ScalableContextEntry), nameof(ScalableRootEntry), nameof(SecondLevelPageTableEntry) }.Order(),
+            new[] { nameof(ContextEntry), nameof(FirstLevelPagingEntry), nameof(PasidDirectoryEntry), nameof(PasidEntry), nameof(RootEntry), nameof(ScalableContextEntry), nameof(ScalableRootEntry), nameof(SecondLevelPageTableEntry) }.Order(),
             structures.Order());
     }
 
