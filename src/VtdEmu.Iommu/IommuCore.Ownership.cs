@@ -271,6 +271,15 @@ public sealed partial class IommuCore
                 DeviceUnuseDefaultDomain(device);
             }
 
+            // The driver that attached the group's domain is gone; the domain stays (reference §2.2).
+            if (device.Group is { } group)
+            {
+                lock (group.SyncRoot)
+                {
+                    group.RemoveAttacher(device);
+                }
+            }
+
             device.SetBound(bound: false, driverManagedDma: false);
         }
     }

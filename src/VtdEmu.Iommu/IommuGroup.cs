@@ -47,7 +47,8 @@ public sealed class IommuGroup
 
     /// <summary>
     /// The devices whose <see cref="IommuCore.AttachDevice"/> put the group on its current domain (empty when the
-    /// domain was set any other way: default, blocking, group attach, replace). Cleared on every domain change.
+    /// domain was set any other way: default, blocking, group attach, replace). Cleared on every domain change; a
+    /// device leaves it when its driver unbinds.
     /// </summary>
     public IReadOnlyList<IommuDevice> DomainAttachedBy => _attachers;
 

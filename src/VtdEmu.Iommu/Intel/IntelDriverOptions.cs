@@ -19,4 +19,11 @@ public sealed class IntelDriverOptions
     /// ATS is enabled only when the unit has ECAP.DT and queued invalidation is in use. Null = none.
     /// </summary>
     public Func<PciBdf, bool>? AtsCapable { get; init; }
+
+    /// <summary>
+    /// A deliberately buggy driver for experiments: strict unmap skips its IOTLB (and device-TLB) invalidation, so
+    /// the hardware keeps serving the unmapped translation until something else flushes it — the forgotten
+    /// invalidation the isolation checks and the scenario examples catch as a stale DMA. Never set by default.
+    /// </summary>
+    public bool SkipUnmapFlush { get; init; }
 }

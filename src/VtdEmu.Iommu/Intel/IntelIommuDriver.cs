@@ -54,6 +54,9 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     /// <inheritdoc/>
     public IIommuDomainOps? IdentityDomain { get; }
 
+    /// <summary>The options the driver was created with.</summary>
+    internal IntelDriverOptions Options => _options;
+
     /// <summary>The AGAW paging domains use (page-table levels = AGAW + 2).</summary>
     public int Agaw { get; }
 

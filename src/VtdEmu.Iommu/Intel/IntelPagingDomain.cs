@@ -196,7 +196,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (!gather.IsEmpty && _did != 0)
+            if (!gather.IsEmpty && _did != 0 && !_driver.Options.SkipUnmapFlush)
             {
                 bool ih = _pendingFree.Count == 0;
                 ulong address = IntelInvalidator.PsiRange(gather.Start, gather.End, out int mask);
