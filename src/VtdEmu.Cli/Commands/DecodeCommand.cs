@@ -8,7 +8,7 @@ using VtdEmu.Workloads.Traces;
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
-/// <c>vtdemu decode cap|ecap|slpte VALUE...</c> and <c>vtdemu decode context LO HI...</c>: a register
+/// <c>vtdemu decode cap|ecap|slpte|flpte VALUE...</c> and <c>vtdemu decode context LO HI...</c>: a register
 /// value or a table entry, field by field.
 /// </summary>
 internal static class DecodeCommand
@@ -17,16 +17,16 @@ internal static class DecodeCommand
     {
         var register = new Argument<string>("register")
         {
-            Description = "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64) or slpte (second-level paging entry).",
+            Description = "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64) slpte (second-level paging entry) or flpte (first-level paging entry).",
         };
-        register.AcceptOnlyFromAmong("cap", "ecap", "context", "slpte");
+        register.AcceptOnlyFromAmong("cap", "ecap", "context", "slpte", "flpte");
         var values = new Argument<ulong[]>("value")
         {
             Description = "Register values, 0x-prefixed hex or decimal.",
             Arity = ArgumentArity.OneOrMore,
             CustomParser = ParseValues,
         };
-        var command = new Command("decode", "Decode CAP, ECAP, context-entry or SLPTE values field by field, with the spec's mnemonics and bit ranges.")
+        var command = new Command("decode", "Decode CAP, ECAP, context-entry, SLPTE or FLPTE values field by field, with the spec's mnemonics and bit ranges.")
         {
             register,
             values,
@@ -60,6 +60,7 @@ internal static class DecodeCommand
             {
                 "cap" => CapabilityDecoder.Decode(value),
                 "ecap" => ExtendedCapabilityDecoder.Decode(value),
+                "flpte" => FirstLevelEntryDecoder.Decode(value),
                 _ => SecondLevelEntryDecoder.Decode(value),
             };
             console.Write(Render($"{which.ToUpperInvariant()} 0x{value:x16}", rows));

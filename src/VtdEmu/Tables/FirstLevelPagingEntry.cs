@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using VtdEmu.Internal;
 
@@ -50,6 +51,12 @@ public readonly struct FirstLevelPagingEntry(ulong value)
 
     /// <summary>XD, 63, Execute Disable.</summary>
     public bool XD => Bits.IsSet(value, 63);
+
+    /// <summary>Reads an entry from its 8 little-endian bytes.</summary>
+    public static FirstLevelPagingEntry ReadFrom(ReadOnlySpan<byte> source) => new(BinaryPrimitives.ReadUInt64LittleEndian(source));
+
+    /// <summary>Writes the entry as 8 little-endian bytes.</summary>
+    public void WriteTo(Span<byte> destination) => BinaryPrimitives.WriteUInt64LittleEndian(destination, value);
 
     public override string ToString() =>
         $"FLPTE P={B(Present)} R/W={B(ReadWrite)} U/S={B(User)} PWT={B(PWT)} PCD={B(PCD)} A={B(Accessed)} D={B(Dirty)} PS={B(PS)} XD={B(XD)} ADDR=0x{ADDR:X}";

@@ -79,6 +79,20 @@ public sealed class DecodeCommandTests : IDisposable
         Assert.Matches(new Regex(@"│ ADDR\s+│\s+51:12 │\s+0x600 │ next table or page at 0x600000"), _cli.Out);
     }
 
+    [Fact]
+    public void Decode_Flpte_DriverLeafForAWritablePage()
+    {
+        // What the Intel driver writes for a writable 4 KiB first-level leaf: P | R/W | U/S | A | D | XD.
+        Assert.Equal(ExitCode.Success, _cli.Run("decode", "flpte", "0x8000000000123067"));
+
+        Assert.Matches(new Regex(@"│ P\s+│\s+0 │\s+1 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ U/S\s+│\s+2 │\s+1 │ user-mode requests allowed"), _cli.Out);
+        Assert.Matches(new Regex(@"│ D\s+│\s+6 │\s+1 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ PS\s+│\s+7 │\s+0 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ ADDR\s+│\s+51:12 │\s+0x123 │ next table or page at 0x123000"), _cli.Out);
+        Assert.Matches(new Regex(@"│ XD\s+│\s+63 │\s+1 │"), _cli.Out);
+    }
+
     [Theory]
     [InlineData("decode", "cap", "zz")]
     [InlineData("decode", "gcmd", "0")]

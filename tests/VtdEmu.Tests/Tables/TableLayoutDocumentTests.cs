@@ -40,7 +40,7 @@ public sealed class TableLayoutDocumentTests
         var structures = Rows().Select(row => (string)row[0]).ToHashSet();
 
         Assert.Equal(
-            new[] { nameof(ContextEntry), nameof(InterruptRemapEntry), nameof(PasidDirectoryEntry), nameof(PasidEntry), nameof(PostedInterruptDescriptor), nameof(PostedInterruptRemapEntry), nameof(RootEntry), nameof(ScalableContextEntry), nameof(ScalableRootEntry), nameof(SecondLevelPageTableEntry) }.Order(),
+            new[] { nameof(ContextEntry), nameof(FirstLevelPagingEntry), nameof(InterruptRemapEntry), nameof(PasidDirectoryEntry), nameof(PasidEntry), nameof(PostedInterruptDescriptor), nameof(PostedInterruptRemapEntry), nameof(RootEntry), nameof(ScalableContextEntry), nameof(ScalableRootEntry), nameof(SecondLevelPageTableEntry) }.Order(),
             structures.Order());
     }
 
