@@ -62,6 +62,7 @@ internal static class Cli
             RegsCommand.Create(context),
             DumpCommand.Create(context),
             X86Command.Create(context),
+            SweepCommand.Create(context),
         };
         root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;
