@@ -56,6 +56,7 @@ internal static class Cli
         {
             DemoCommand.Create(context),
             RunCommand.Create(context),
+            CompareCommand.Create(context),
             ReplayCommand.Create(context),
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),

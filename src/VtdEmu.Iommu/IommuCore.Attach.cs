@@ -5,13 +5,13 @@ public sealed partial class IommuCore
 {
     /// <summary>
     /// <c>iommu_paging_domain_alloc_flags</c> (§2.17): an UNMANAGED paging domain for <paramref name="device"/>'s
-    /// unit. No IOMMU → ENODEV; driver errors (EOPNOTSUPP for unsupported flags, ENOMEM) propagate.
+    /// unit. No IOMMU or a device of another core → ENODEV; driver errors (EOPNOTSUPP for unsupported flags, ENOMEM) propagate.
     /// </summary>
     public LinuxError PagingDomainAlloc(IommuDevice device, IommuAllocFlags flags, out IommuDomain? domain)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
         domain = null;
-        if (device.Driver is not { } driver)
+        if (device.Core != this || device.Driver is not { } driver)
         {
             return LinuxError.ENODEV;
         }
@@ -21,13 +21,13 @@ public sealed partial class IommuCore
 
     /// <summary>
     /// <c>iommu_domain_free</c>: refused with EBUSY (and a WARN, as VT-d does) while attached; EINVAL for domains the
-    /// core owns (default, blocking, static) — our choice, the kernel would corrupt itself.
+    /// core owns (default, blocking, static) or another core allocated — our choice, the kernel would corrupt itself.
     /// </summary>
     public LinuxError DomainFree(IommuDomain domain)
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         domain.ThrowIfFreed();
-        if (domain.IsCoreOwned)
+        if (domain.IsCoreOwned || domain.Core != this)
         {
             return LinuxError.EINVAL;
         }
@@ -44,73 +44,73 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_attach_device</c> (§2.8): no group → ENODEV; group with ≠ 1 device → EINVAL; else AttachGroup.
-    /// No ownership check: a driver bound to a singleton group may replace its default domain.
+    /// <c>iommu_attach_device</c>: the rules of <see cref="AttachPolicy"/> (mainline §2.8: no group → ENODEV; group
+    /// with ≠ 1 device → EINVAL; else AttachGroup, with no ownership check). A domain of another core → EINVAL, a
+    /// device of another core → ENODEV.
     /// </summary>
     public LinuxError AttachDevice(IommuDomain domain, IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         ThrowHelper.ThrowIfNull(device, nameof(device));
-        if (device.Group is not { } group)
+        domain.ThrowIfFreed();
+        if (device.Core != this)
         {
             return LinuxError.ENODEV;
         }
 
-        lock (group.SyncRoot)
-        {
-            return group.DeviceList.Count != 1 ? LinuxError.EINVAL : AttachGroupLocked(domain, group);
-        }
+        return domain.Core != this ? LinuxError.EINVAL : AttachPolicy.AttachDevice(this, domain, device);
     }
 
     /// <summary>
-    /// <c>iommu_detach_device</c> (§2.9): WARN and no change if <paramref name="domain"/> is not the group's domain or
-    /// the group has ≠ 1 device; else back to the core domain.
+    /// <c>iommu_detach_device</c>: the rules of <see cref="AttachPolicy"/> (mainline §2.9: WARN and no change if
+    /// <paramref name="domain"/> is not the group's domain or the group has ≠ 1 device; else back to the core domain).
+    /// Objects of another core: WARN, no change.
     /// </summary>
     public void DetachDevice(IommuDomain domain, IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         ThrowHelper.ThrowIfNull(device, nameof(device));
-        if (device.Group is not { } group)
+        if (device.Core != this || domain.Core != this)
         {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
             return;
         }
 
-        lock (group.SyncRoot)
-        {
-            if (domain != group.Domain)
-            {
-                Diagnostics.Warn(IommuWarning.DetachDeviceNotAttached, group);
-                return;
-            }
-
-            if (group.DeviceList.Count != 1)
-            {
-                Diagnostics.Warn(IommuWarning.DetachDeviceMultiDeviceGroup, group);
-                return;
-            }
-
-            _ = SetCoreDomainLocked(group);
-        }
+        AttachPolicy.DetachDevice(this, domain, device);
     }
 
     /// <summary>
     /// <c>iommu_attach_group</c> (§2.10): AttachGroup under the lock; no device-count or ownership check. An empty
-    /// group → ENODEV (the kernel leaves this unchecked).
+    /// group → ENODEV (the kernel leaves this unchecked); a group or domain of another core → EINVAL.
     /// </summary>
     public LinuxError AttachGroup(IommuDomain domain, IommuGroup group)
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (group.Core != this)
+        {
+            return LinuxError.EINVAL;
+        }
+
         lock (group.SyncRoot)
         {
             return group.DeviceList.Count == 0 ? LinuxError.ENODEV : AttachGroupLocked(domain, group);
         }
     }
 
-    /// <summary><c>iommu_detach_group</c> (§2.11): ignores <paramref name="domain"/>; back to the core domain.</summary>
+    /// <summary>
+    /// <c>iommu_detach_group</c> (§2.11): ignores <paramref name="domain"/>; back to the core domain. A group of
+    /// another core: WARN, no change.
+    /// </summary>
     public void DetachGroup(IommuDomain? domain, IommuGroup group)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (group.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         lock (group.SyncRoot)
         {
             if (group.DeviceList.Count != 0)
@@ -121,13 +121,14 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_group_replace_domain</c> (§2.12): null → EINVAL; else SetGroupDomain without the EBUSY or
-    /// compatibility checks (the driver's attach decides); failure leaves the old domain.
+    /// <c>iommu_group_replace_domain</c> (§2.12): null → EINVAL; else SetGroupDomain without the EBUSY check;
+    /// failure leaves the old domain. A group or domain of another core, or a domain of another unit → EINVAL (each
+    /// device's attach checks the unit, spec-notes/iommu-core.md).
     /// </summary>
     public LinuxError GroupReplaceDomain(IommuGroup group, IommuDomain? newDomain)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
-        if (newDomain is null)
+        if (newDomain is null || group.Core != this || newDomain.Core != this)
         {
             return LinuxError.EINVAL;
         }
@@ -145,6 +146,11 @@ public sealed partial class IommuCore
     public LinuxError DeferredAttach(IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            return LinuxError.ENODEV;
+        }
+
         if (device.Group is not { } group)
         {
             return LinuxError.Success;

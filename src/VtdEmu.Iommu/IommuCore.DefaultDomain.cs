@@ -5,13 +5,13 @@ public sealed partial class IommuCore
 {
     /// <summary>
     /// The sysfs <c>type</c> store: <paramref name="type"/> null = "auto", else IDENTITY, DMA or DMA_FQ. No default
-    /// domain or another type → EINVAL; DMA → DMA_FQ is done live (flush queue added); anything else needs a
+    /// domain, another type or a group of another core → EINVAL; DMA → DMA_FQ is done live (flush queue added); anything else needs a
     /// non-empty group with owner_cnt == 0 (EPERM) and re-runs default-domain setup.
     /// </summary>
     public LinuxError GroupStoreType(IommuGroup group, IommuDomainType? type)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
-        if (type is not (null or IommuDomainType.Identity or IommuDomainType.Dma or IommuDomainType.DmaFq))
+        if (group.Core != this || type is not (null or IommuDomainType.Identity or IommuDomainType.Dma or IommuDomainType.DmaFq))
         {
             return LinuxError.EINVAL;
         }

@@ -10,7 +10,7 @@ namespace VtdEmu.Iommu;
 public sealed partial class IommuCore
 {
     /// <summary>
-    /// <c>iommu_map</c>: non-paging domain → EINVAL; no page sizes → WARN, ENODEV; iova, paddr or size not a multiple
+    /// <c>iommu_map</c>: non-paging domain or a domain of another core → EINVAL; no page sizes → WARN, ENODEV; iova, paddr or size not a multiple
     /// of the smallest page → EINVAL; iova + size beyond 2^64 → ERANGE (our choice, the ≥ v6.19 driver outcome). The
     /// range is split with <see cref="PgSize"/>; on a driver error everything this call mapped is unmapped again
     /// and the error returned; then <c>iotlb_sync_map</c> (failure also unmaps everything).
@@ -19,7 +19,7 @@ public sealed partial class IommuCore
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         domain.ThrowIfFreed();
-        if (!domain.Type.IsPaging())
+        if (!domain.Type.IsPaging() || domain.Core != this)
         {
             return LinuxError.EINVAL;
         }
@@ -95,13 +95,18 @@ public sealed partial class IommuCore
     /// <summary>
     /// <c>iommu_unmap</c>: returns the bytes unmapped — possibly fewer than <paramref name="size"/> (a hole, or a
     /// start inside a larger leaf) or more (the last leaf was larger). Non-paging or unaligned → 0, nothing
-    /// touched. Strict domains sync the IOTLB now; a DMA_FQ domain (only the DMA API uses those) queues the range on
+    /// touched; a domain of another core → 0. Strict domains sync the IOTLB now; a DMA_FQ domain (only the DMA API uses those) queues the range on
     /// its flush queue instead.
     /// </summary>
     public ulong Unmap(IommuDomain domain, ulong iova, ulong size)
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         domain.ThrowIfFreed();
+        if (domain.Core != this)
+        {
+            return 0;
+        }
+
         return UnmapCore(domain, iova, size, queued: domain.FlushQueue is not null && domain.Type == IommuDomainType.DmaFq);
     }
 

@@ -11,6 +11,11 @@ public sealed partial class IommuCore
     public LinuxError DeviceUseDefaultDomain(IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            return LinuxError.ENODEV;
+        }
+
         if (device.Group is not { } group)
         {
             return LinuxError.Success;
@@ -41,6 +46,12 @@ public sealed partial class IommuCore
     public void DeviceUnuseDefaultDomain(IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         if (device.Group is not { } group)
         {
             return;
@@ -65,6 +76,11 @@ public sealed partial class IommuCore
     public LinuxError GroupClaimDmaOwner(IommuGroup group, object? owner)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (group.Core != this)
+        {
+            return LinuxError.EINVAL;
+        }
+
         if (owner is null)
         {
             Diagnostics.Warn(IommuWarning.NullOwnerToken, group);
@@ -84,16 +100,27 @@ public sealed partial class IommuCore
     public void GroupReleaseDmaOwner(IommuGroup group)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (group.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         lock (group.SyncRoot)
         {
             ReleaseOwnershipLocked(group);
         }
     }
 
-    /// <summary><c>iommu_group_dma_owner_claimed</c> (§2.5): owner_cnt ≠ 0 (DMA-API users count too).</summary>
+    /// <summary><c>iommu_group_dma_owner_claimed</c> (§2.5): owner_cnt ≠ 0 (DMA-API users count too); false for a group of another core.</summary>
     public bool GroupDmaOwnerClaimed(IommuGroup group)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (group.Core != this)
+        {
+            return false;
+        }
+
         lock (group.SyncRoot)
         {
             return group.OwnerCnt != 0;
@@ -107,6 +134,11 @@ public sealed partial class IommuCore
     public LinuxError DeviceClaimDmaOwner(IommuDevice device, object? owner)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            return LinuxError.ENODEV;
+        }
+
         if (owner is null)
         {
             Diagnostics.Warn(IommuWarning.NullOwnerToken, device.Group);
@@ -142,6 +174,12 @@ public sealed partial class IommuCore
     public void DeviceReleaseDmaOwner(IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         if (device.Group is not { } group)
         {
             Diagnostics.Warn(IommuWarning.ReleaseNotOwned, null);
@@ -164,11 +202,19 @@ public sealed partial class IommuCore
     /// Driver bind as the driver core and bus <c>dma_configure</c> do it (§2.19): unless the driver sets
     /// <paramref name="driverManagedDma"/>, <see cref="DeviceUseDefaultDomain"/> runs first and its error fails the
     /// bind (no cleanup). <paramref name="probeResult"/> stands for the driver's own probe; when it fails,
-    /// <c>dma_cleanup</c> runs and that error is returned. Binding an already bound device → EBUSY (our choice).
+    /// <c>dma_cleanup</c> runs and that error is returned, with owner_cnt back where it was even when a PASID or a
+    /// group handle is attached (where <c>unuse_default_domain</c> would WARN and keep the count: our choice, every
+    /// error path restores what it touched). Binding an already bound device → EBUSY (our choice); a device of another
+    /// core → ENODEV.
     /// </summary>
     public LinuxError BindDriver(IommuDevice device, bool driverManagedDma, LinuxError probeResult = LinuxError.Success)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            return LinuxError.ENODEV;
+        }
+
         lock (device.BindLock)
         {
             if (device.IsDriverBound)
@@ -189,7 +235,7 @@ public sealed partial class IommuCore
             {
                 if (!driverManagedDma)
                 {
-                    DeviceUnuseDefaultDomain(device);
+                    UndoUseDefaultDomain(device);
                 }
 
                 return probeResult;
@@ -200,10 +246,19 @@ public sealed partial class IommuCore
         }
     }
 
-    /// <summary>Driver unbind: after the driver's remove, <c>dma_cleanup</c> (unuse_default_domain unless driver_managed_dma). No-op when unbound.</summary>
+    /// <summary>
+    /// Driver unbind: after the driver's remove, <c>dma_cleanup</c> (unuse_default_domain unless driver_managed_dma).
+    /// No-op when unbound; a device of another core: WARN, no change.
+    /// </summary>
     public void UnbindDriver(IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         lock (device.BindLock)
         {
             if (!device.IsDriverBound)
@@ -216,7 +271,30 @@ public sealed partial class IommuCore
                 DeviceUnuseDefaultDomain(device);
             }
 
+            // The driver that attached the group's domain is gone; the domain stays (reference §2.2).
+            if (device.Group is { } group)
+            {
+                lock (group.SyncRoot)
+                {
+                    group.RemoveAttacher(device);
+                }
+            }
+
             device.SetBound(bound: false, driverManagedDma: false);
+        }
+    }
+
+    /// <summary>Takes back the owner_cnt increment of a <see cref="DeviceUseDefaultDomain"/> that just succeeded.</summary>
+    private static void UndoUseDefaultDomain(IommuDevice device)
+    {
+        if (device.Group is not { } group)
+        {
+            return;
+        }
+
+        lock (group.SyncRoot)
+        {
+            group.OwnerCnt--;
         }
     }
 }

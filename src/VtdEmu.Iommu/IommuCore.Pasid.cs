@@ -9,7 +9,8 @@ public sealed partial class IommuCore
     private const uint NoPasid = 0;
 
     /// <summary>
-    /// <c>iommu_attach_device_pasid</c>: no group → ENODEV; no set_dev_pasid on the domain or the driver's blocked
+    /// <c>iommu_attach_device_pasid</c>: no group or a device of another core → ENODEV; a domain of another core →
+    /// EINVAL; no set_dev_pasid on the domain or the driver's blocked
     /// domain → EOPNOTSUPP; other driver's domain or PASID 0 → EINVAL; PASID beyond a member's max → EINVAL;
     /// already attached → EBUSY; driver errors roll back. Needs no ownership.
     /// </summary>
@@ -102,6 +103,12 @@ public sealed partial class IommuCore
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         ThrowHelper.ThrowIfNull(device, nameof(device));
+        if (device.Core != this || domain.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         if (device.Group is not { } group || device.Driver is not { } driver || pasid == NoPasid)
         {
             return;
@@ -133,7 +140,7 @@ public sealed partial class IommuCore
     {
         ThrowHelper.ThrowIfNull(domain, nameof(domain));
         ThrowHelper.ThrowIfNull(group, nameof(group));
-        if (handle is null)
+        if (handle is null || group.Core != this || domain.Core != this)
         {
             return LinuxError.EINVAL;
         }
@@ -162,6 +169,12 @@ public sealed partial class IommuCore
     public void DetachGroupHandle(IommuDomain? domain, IommuGroup group)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
+        if (group.Core != this)
+        {
+            Diagnostics.Warn(IommuWarning.ForeignObject, null);
+            return;
+        }
+
         lock (group.SyncRoot)
         {
             if (group.DeviceList.Count != 0)
@@ -173,13 +186,19 @@ public sealed partial class IommuCore
         }
     }
 
-    private static LinuxError CheckPasidCall(IommuDomain domain, IommuDevice device, uint pasid, out IommuGroup? group)
+    private LinuxError CheckPasidCall(IommuDomain domain, IommuDevice device, uint pasid, out IommuGroup? group)
     {
         domain.ThrowIfFreed();
         group = device.Group;
-        if (group is null || device.Driver is not { } driver)
+        if (device.Core != this || group is null || device.Driver is not { } driver)
         {
+            group = null;
             return LinuxError.ENODEV;
+        }
+
+        if (domain.Core != this)
+        {
+            return LinuxError.EINVAL;
         }
 
         if (!domain.Ops.SupportsSetDevPasid || driver.BlockedDomain is not { SupportsSetDevPasid: true })

@@ -64,11 +64,17 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>__iommu_device_set_domain</c>: one device. Refuses blocking for require_direct devices; keeps a deferred
+    /// <c>__iommu_device_set_domain</c>: one device. Refuses a domain of another core or unit (EINVAL) and blocking for require_direct devices; keeps a deferred
     /// default attach deferred; on a must-succeed failure parks the device on the blocking domain (best effort).
     /// </summary>
     internal static LinuxError SetDeviceDomainLocked(IommuGroup group, IommuDevice device, IommuDomain newDomain, IommuDomain? old, bool mustSucceed)
     {
+        // A domain serves only the core and unit it was allocated for (spec-notes/iommu-core.md, "other instances").
+        if (newDomain.Core != group.Core || newDomain.Driver != device.Driver)
+        {
+            return LinuxError.EINVAL;
+        }
+
         if (device.RequireDirect && (newDomain.Type == IommuDomainType.Blocked || newDomain == group.BlockingDomain))
         {
             return LinuxError.EINVAL;
@@ -110,6 +116,7 @@ public sealed partial class IommuCore
         newDomain?.AddUser();
         old?.RemoveUser();
         group.Domain = newDomain;
+        group.ClearAttachers();
     }
 
     /// <summary><c>__iommu_group_set_core_domain</c>: blocking when owned, default otherwise; must succeed.</summary>
@@ -118,7 +125,7 @@ public sealed partial class IommuCore
 
     /// <summary>
     /// <c>__iommu_attach_group</c>: -EBUSY while a caller domain is attached (even the same one), -EINVAL for a
-    /// domain from another driver, else SetGroupDomain.
+    /// domain from another driver or core, else SetGroupDomain.
     /// </summary>
     internal LinuxError AttachGroupLocked(IommuDomain domain, IommuGroup group)
     {
@@ -128,7 +135,7 @@ public sealed partial class IommuCore
             return LinuxError.EBUSY;
         }
 
-        if (group.DeviceList.Count == 0 || group.DeviceList[0].Driver is not { } driver || domain.Driver != driver)
+        if (group.DeviceList.Count == 0 || group.DeviceList[0].Driver is not { } driver || domain.Driver != driver || domain.Core != this)
         {
             return LinuxError.EINVAL;
         }
@@ -206,7 +213,7 @@ public sealed partial class IommuCore
         return r;
     }
 
-    private static LinuxError AllocPagingLocked(IommuDevice device, IIommuDriver driver, IommuAllocFlags flags, IommuDomainType type, bool coreOwned, out IommuDomain? domain)
+    private LinuxError AllocPagingLocked(IommuDevice device, IIommuDriver driver, IommuAllocFlags flags, IommuDomainType type, bool coreOwned, out IommuDomain? domain)
     {
         domain = null;
         LinuxError r = driver.DomainAllocPaging(device, flags, out IIommuDomainOps? ops);
@@ -220,7 +227,7 @@ public sealed partial class IommuCore
             return LinuxError.ENOMEM;
         }
 
-        domain = new IommuDomain(driver, ops, type, isStatic: false, isCoreOwned: coreOwned);
+        domain = new IommuDomain(this, driver, ops, type, isStatic: false, isCoreOwned: coreOwned);
         return LinuxError.Success;
     }
 

@@ -20,11 +20,25 @@ public sealed partial class IommuCore
     private readonly List<IommuGroup> _groups = [];
     private int _nextGroupId;
 
-    /// <summary>Creates a core with boot policy <paramref name="policy"/> over the given IOMMU units (index = node Unit).</summary>
+    /// <summary>
+    /// Creates a core with boot policy <paramref name="policy"/> and the mainline attach rules over the given IOMMU
+    /// units (index = node Unit).
+    /// </summary>
     public IommuCore(IommuDmaPolicy policy, params IIommuDriver[] units)
+        : this(policy, IommuAttachPolicy.Mainline, units)
     {
+    }
+
+    /// <summary>
+    /// Creates a core with boot policy <paramref name="policy"/> and the attach_device/detach_device rules of
+    /// <paramref name="attachPolicy"/> over the given IOMMU units (index = node Unit).
+    /// </summary>
+    public IommuCore(IommuDmaPolicy policy, IommuAttachPolicy attachPolicy, params IIommuDriver[] units)
+    {
+        ThrowHelper.ThrowIfNull(attachPolicy, nameof(attachPolicy));
         ThrowHelper.ThrowIfNull(units, nameof(units));
         Policy = policy;
+        AttachPolicy = attachPolicy;
         _units = [.. units];
         foreach (IIommuDriver unit in _units)
         {
@@ -34,14 +48,17 @@ public sealed partial class IommuCore
                 continue;
             }
 
-            IommuDomain? blocked = unit.BlockedDomain is { } b ? new IommuDomain(unit, b, IommuDomainType.Blocked, isStatic: true, isCoreOwned: true) : null;
-            IommuDomain? identity = unit.IdentityDomain is { } i ? new IommuDomain(unit, i, IommuDomainType.Identity, isStatic: true, isCoreOwned: true) : null;
+            IommuDomain? blocked = unit.BlockedDomain is { } b ? new IommuDomain(this, unit, b, IommuDomainType.Blocked, isStatic: true, isCoreOwned: true) : null;
+            IommuDomain? identity = unit.IdentityDomain is { } i ? new IommuDomain(this, unit, i, IommuDomainType.Identity, isStatic: true, isCoreOwned: true) : null;
             _staticDomains.Add(unit, new StaticDomains(blocked, identity));
         }
     }
 
     /// <summary>The boot policy (passthrough / strict / lazy).</summary>
     public IommuDmaPolicy Policy { get; }
+
+    /// <summary>The attach_device/detach_device rules (spec-notes/ownership-policies.md).</summary>
+    public IommuAttachPolicy AttachPolicy { get; }
 
     /// <summary>The global default domain type the policy selects (reference §2.18).</summary>
     public IommuDomainType GlobalDefaultType => Policy switch
@@ -128,17 +145,23 @@ public sealed partial class IommuCore
     /// <summary>
     /// Hot-removal (reference §2.20): the driver's release domain (blocked; identity for require_direct devices) is
     /// attached, the driver releases the device, and a group that becomes empty frees its core domains (WARN if it
-    /// was still owned or not on its default domain).
+    /// was still owned or not on its default domain). A device of another core, or one already removed → ENODEV,
+    /// nothing changed.
     /// </summary>
-    public void RemoveDevice(IommuDevice device)
+    public LinuxError RemoveDevice(IommuDevice device)
     {
         ThrowHelper.ThrowIfNull(device, nameof(device));
         lock (_topologyLock)
         {
+            if (device.Core != this || !_devices.TryGetValue(device.Node, out IommuDevice? known) || known != device)
+            {
+                return LinuxError.ENODEV;
+            }
+
             _devices.Remove(device.Node);
             if (device.Group is not { } group || device.Driver is not { } driver)
             {
-                return;
+                return LinuxError.Success;
             }
 
             lock (group.SyncRoot)
@@ -151,12 +174,15 @@ public sealed partial class IommuCore
 
                 driver.ReleaseDevice(device);
                 group.DeviceList.Remove(device);
+                group.RemoveAttacher(device);
                 device.Group = null;
                 if (group.DeviceList.Count == 0)
                 {
                     EmptyGroupLocked(group);
                 }
             }
+
+            return LinuxError.Success;
         }
     }
 
@@ -172,7 +198,7 @@ public sealed partial class IommuCore
             }
 
             IIommuDriver? driver = node.Unit >= 0 && node.Unit < _units.Length ? _units[node.Unit] : null;
-            IommuDevice dev = new(node, driver);
+            IommuDevice dev = new(this, node, driver);
             _devices.Add(node, dev);
             device = dev;
             if (driver is null)
@@ -244,7 +270,7 @@ public sealed partial class IommuCore
 
     private IommuGroup NewGroupLocked(PciTopologyNode node)
     {
-        IommuGroup group = new(_nextGroupId++);
+        IommuGroup group = new(this, _nextGroupId++);
         _groups.Add(group);
         if (node.ExplicitGroup is int key)
         {

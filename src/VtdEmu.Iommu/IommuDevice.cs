@@ -8,8 +8,9 @@ namespace VtdEmu.Iommu;
 /// </summary>
 public sealed class IommuDevice
 {
-    internal IommuDevice(PciTopologyNode node, IIommuDriver? driver)
+    internal IommuDevice(IommuCore core, PciTopologyNode node, IIommuDriver? driver)
     {
+        Core = core;
         Node = node;
         Driver = driver;
         AttachDeferred = node.AttachDeferred && driver is not null;
@@ -50,6 +51,8 @@ public sealed class IommuDevice
 
     /// <summary>The bound driver's <c>driver_managed_dma</c> flag (meaningful while bound).</summary>
     public bool BoundDriverManagedDma { get; private set; }
+
+    internal IommuCore Core { get; }
 
     internal Lock BindLock { get; } = new();
 

@@ -9,8 +9,9 @@ public sealed class IommuDomain
     private const int FreedMarker = -1;
     private int _users;
 
-    internal IommuDomain(IIommuDriver driver, IIommuDomainOps ops, IommuDomainType type, bool isStatic, bool isCoreOwned)
+    internal IommuDomain(IommuCore core, IIommuDriver driver, IIommuDomainOps ops, IommuDomainType type, bool isStatic, bool isCoreOwned)
     {
+        Core = core;
         Driver = driver;
         Ops = ops;
         Type = type;
@@ -51,6 +52,9 @@ public sealed class IommuDomain
 
     /// <summary>True once the domain was freed.</summary>
     public bool IsFreed => Volatile.Read(ref _users) == FreedMarker;
+
+    /// <summary>The core that allocated the domain; objects of another core are refused (EINVAL).</summary>
+    internal IommuCore Core { get; }
 
     /// <summary>Turns a strict DMA domain into DMA_FQ (sysfs "DMA-FQ", reference §2.18).</summary>
     internal void UpgradeToFlushQueue()

@@ -7,7 +7,13 @@ namespace VtdEmu.Iommu;
 /// </summary>
 public sealed class IommuGroup
 {
-    internal IommuGroup(int id) => Id = id;
+    private readonly List<IommuDevice> _attachers = [];
+
+    internal IommuGroup(IommuCore core, int id)
+    {
+        Core = core;
+        Id = id;
+    }
 
     /// <summary>The group number.</summary>
     public int Id { get; }
@@ -33,11 +39,26 @@ public sealed class IommuGroup
     /// </summary>
     public uint OwnerCnt { get; internal set; }
 
+    /// <summary>
+    /// <c>attach_cnt</c> of the attach-count policy (<see cref="IommuAttachPolicy.AttachCount"/>): how many
+    /// attach_device calls hold the current domain. Always 0 under the other policies.
+    /// </summary>
+    public uint AttachCnt { get; internal set; }
+
+    /// <summary>
+    /// The devices whose <see cref="IommuCore.AttachDevice"/> put the group on its current domain (empty when the
+    /// domain was set any other way: default, blocking, group attach, replace). Cleared on every domain change; a
+    /// device leaves it when its driver unbinds.
+    /// </summary>
+    public IReadOnlyList<IommuDevice> DomainAttachedBy => _attachers;
+
     /// <summary>Number of entries in <c>pasid_array</c> (PASID attachments and the group handle at PASID 0).</summary>
     public int PasidCount => PasidArray.Count;
 
     /// <summary>True once the last device left; the group is then dead.</summary>
     public bool IsEmpty => DeviceList.Count == 0;
+
+    internal IommuCore Core { get; }
 
     internal Lock SyncRoot { get; } = new();
 
@@ -51,6 +72,18 @@ public sealed class IommuGroup
 
     /// <inheritdoc/>
     public override string ToString() => $"iommu group {Id}";
+
+    internal void AddAttacher(IommuDevice device)
+    {
+        if (!_attachers.Contains(device))
+        {
+            _attachers.Add(device);
+        }
+    }
+
+    internal void RemoveAttacher(IommuDevice device) => _attachers.Remove(device);
+
+    internal void ClearAttachers() => _attachers.Clear();
 
     /// <summary>One <c>pasid_array</c> slot: the domain (null while reserved) and the caller's handle.</summary>
     internal readonly record struct PasidEntry(IommuDomain? Domain, object? Handle);

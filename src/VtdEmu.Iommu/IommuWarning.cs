@@ -38,4 +38,10 @@ public enum IommuWarning
 
     /// <summary>replace_device_pasid with the handle already installed (§2.13): -EINVAL.</summary>
     PasidReplaceSameHandle,
+
+    /// <summary>
+    /// A void call (detach, release, unuse) was handed a device, group or domain of another <see cref="IommuCore"/>:
+    /// no change (the calls that return an errno say EINVAL, or ENODEV for a device, instead).
+    /// </summary>
+    ForeignObject,
 }

@@ -1,16 +1,22 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches;
-using VtdEmu.Internal;
+using VtdEmu.Faults;
+using VtdEmu.Invalidation;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
+using VtdEmu.Translation;
 
 namespace VtdEmu;
 
 /// <summary>
-/// One DMA-remapping hardware unit (one DRHD) as seen through its register block: the register file
-/// of VT-d spec chapter 11 (rev 4.x), global command processing, primary fault logging and the
-/// fault / invalidation-completion event interrupts. Side effects complete before a write returns
-/// (synchronous model: GSTS shows a command's completion as soon as the GCMD write returns).
+/// One DMA-remapping hardware unit (one DRHD) as seen through its register block (VT-d spec chapter 11,
+/// rev 4.x) and its DMA port. A thin facade over components with one job each
+/// (spec-notes/architecture.md): the <see cref="RegisterFile"/> and its <see cref="RegisterDispatch"/>,
+/// the <see cref="GlobalCommandEngine"/> (GCMD/GSTS), the <see cref="FaultRecorder"/> (FSTS/FRCD, fault
+/// event), register-based and queued invalidation (<see cref="RegisterInvalidation"/>,
+/// <see cref="InvalidationQueue"/>, <see cref="DeviceTlbInvalidator"/> over one
+/// <see cref="InvalidationEngine"/>) and the <see cref="DmaPath"/>. Side effects complete before a
+/// write returns (synchronous model: GSTS shows a command's completion as soon as the GCMD write returns).
 /// </summary>
 /// <remarks>
 /// Access rules (spec-notes/registers.md): naturally aligned 4- and 8-byte accesses inside the
@@ -19,20 +25,22 @@ namespace VtdEmu;
 /// write is dropped, <see cref="GuestErrorCount"/> increments and the observer sees it. Offsets inside
 /// the block with no register read 0 and ignore writes.
 /// </remarks>
-public sealed partial class RemappingUnit : IMmio
+public sealed class RemappingUnit : IMmio
 {
     private const string InvalidName = "invalid";
 
     private readonly RegisterFile _registers;
+    private readonly RegisterDispatch _dispatch;
 
     // Serialises every change of register state: guest MMIO writes, resets and fault recording by
     // DMA threads. Register reads stay lock-free (aligned 32/64-bit loads of the value array).
     private readonly Lock _stateLock = new();
-    private readonly IInterruptSink? _interruptSink;
-    private ulong _latchedRootTable;
-    private ulong _latchedInterruptTable;
-    private ulong _latchedFaultLog;
-    private int _nextFaultRecord;
+    private readonly GlobalCommandEngine _commands;
+    private readonly FaultRecorder _faults;
+    private readonly InvalidationEngine _invalidation;
+    private readonly InvalidationQueue _queue;
+    private readonly DeviceTlbInvalidator _deviceTlbs;
+    private readonly DmaPath _dma;
     private long _guestErrors;
 
     /// <summary>Creates a unit in its reset state.</summary>
@@ -46,9 +54,19 @@ public sealed partial class RemappingUnit : IMmio
         ArgumentNullException.ThrowIfNull(configuration);
         Memory = memory;
         Configuration = configuration;
-        _interruptSink = interruptSink;
-        _registers = new RegisterFile(RegisterLayout.Build(configuration), RegisterLayout.BlockLength(configuration));
         Caches = new TranslationCaches((caches ?? new TranslationCacheOptions()) with { CachingMode = configuration.Capability.CM });
+        _registers = new RegisterFile(RegisterLayout.Build(configuration), RegisterLayout.BlockLength(configuration));
+        _dispatch = new RegisterDispatch(_registers);
+        _commands = new GlobalCommandEngine(_registers, _dispatch, configuration);
+        _faults = new FaultRecorder(_registers, _dispatch, configuration, interruptSink);
+        _invalidation = new InvalidationEngine(Caches, configuration.Capability);
+        _ = new RegisterInvalidation(_registers, _dispatch, configuration, _commands, _invalidation);
+
+        // Implicit invalidations of SRTP / SIRTP (CAP.ESRTPS / ESIRTPS) run before queue fetching starts.
+        _commands.Completed += OnGlobalCommand;
+        _queue = new InvalidationQueue(_registers, _dispatch, configuration, memory, _commands, _faults, _invalidation, interruptSink);
+        _deviceTlbs = new DeviceTlbInvalidator(_queue, _invalidation, _faults);
+        _dma = new DmaPath(memory, configuration, Caches, _commands, _faults, _stateLock);
     }
 
     /// <summary>The unit's translation caches (context, PASID, IOTLB, paging-structure) and their statistics.</summary>
@@ -66,6 +84,21 @@ public sealed partial class RemappingUnit : IMmio
     /// <summary>Sees every register access; null (the default) costs one check per access.</summary>
     public IRegisterObserver? Observer { get; set; }
 
+    /// <summary>Translate-path counters: translations, cache hits and misses, walks, guest-memory table reads, faults.</summary>
+    public TranslationStatistics Statistics => _dma.Translator.Statistics;
+
+    /// <summary>A consistent snapshot of the invalidation counters (by interface, request and performed granularity).</summary>
+    public InvalidationStatistics InvalidationStatistics
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _invalidation.Snapshot();
+            }
+        }
+    }
+
     internal GuestMemory Memory { get; }
 
     internal CapabilityRegister Capability => Configuration.Capability;
@@ -74,10 +107,10 @@ public sealed partial class RemappingUnit : IMmio
 
     internal int HostAddressWidth => Configuration.HostAddressWidth;
 
-    internal GlobalStatus Status => (GlobalStatus)_registers.Get32((int)VtdRegister.GSTS);
+    internal GlobalStatus Status => _commands.Status;
 
     /// <summary>GSTS.TES: DMA remapping is enabled.</summary>
-    public bool TranslationEnabled => (Status & GlobalStatus.TES) != 0;
+    public bool TranslationEnabled => _commands.TranslationEnabled;
 
     /// <summary>GSTS.QIES: queued invalidation is enabled.</summary>
     internal bool QueuedInvalidationEnabled => (Status & GlobalStatus.QIES) != 0;
@@ -86,16 +119,21 @@ public sealed partial class RemappingUnit : IMmio
     internal bool InterruptRemappingEnabled => (Status & GlobalStatus.IRES) != 0;
 
     /// <summary>Root table address latched by the last SRTP (RTADDR bits 63:12).</summary>
-    public ulong RootTableAddress => _latchedRootTable & Bits.Range(63, 12);
+    public ulong RootTableAddress => _commands.RootTableAddress;
 
     /// <summary>Translation table mode latched by the last SRTP (RTADDR.TTM).</summary>
-    public TranslationTableMode RootTableMode => (TranslationTableMode)Bits.Get(_latchedRootTable, 11, 10);
+    public TranslationTableMode RootTableMode => _commands.RootTableMode;
 
     /// <summary>IRTA value latched by the last SIRTP (address 63:12, EIME 11, S 3:0).</summary>
-    internal ulong InterruptRemapTable => _latchedInterruptTable;
+    internal ulong InterruptRemapTable => _commands.InterruptRemapTable;
 
     /// <summary>AFLOG value latched by the last SFL (AFL only).</summary>
-    internal ulong FaultLog => _latchedFaultLog;
+    internal ulong FaultLog => _commands.FaultLog;
+
+    internal FaultStatus FaultStatusBits => _faults.Status;
+
+    /// <summary>The translate path for this unit's capabilities, through <see cref="Caches"/>.</summary>
+    internal CachedTranslator Translator => _dma.Translator;
 
     /// <inheritdoc />
     public ulong Read(ulong offset, int size)
@@ -138,16 +176,7 @@ public sealed partial class RemappingUnit : IMmio
         lock (_stateLock)
         {
             _registers.GuestWrite(at, size, value);
-            int first = _registers.RowAt(at);
-            if (first >= 0)
-            {
-                RunWriteEffect(first, at, size);
-            }
-
-            if (size == 8 && _registers.RowAt(at + 4) is int second && second != first && second >= 0)
-            {
-                RunWriteEffect(second, at, size);
-            }
+            _dispatch.Run(at, size);
         }
     }
 
@@ -157,10 +186,75 @@ public sealed partial class RemappingUnit : IMmio
         lock (_stateLock)
         {
             _registers.Reset();
-            _latchedRootTable = 0;
-            _latchedInterruptTable = 0;
-            _latchedFaultLog = 0;
-            _nextFaultRecord = 0;
+            _commands.Reset();
+            _faults.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Translates one DMA request as the hardware would at this moment, recording its fault when the
+    /// spec says it is recorded. Thread-safe: devices may call it concurrently with each other and with
+    /// MMIO accesses. Allocates nothing.
+    /// </summary>
+    public TranslationResult Translate(in DmaRequest request) => _dma.Translate(request);
+
+    /// <summary>Zeroes <see cref="Statistics"/> and every cache's counters; cached entries stay.</summary>
+    public void ResetStatistics() => _dma.Translator.ResetStatistics();
+
+    /// <summary>
+    /// Device model for device-TLB invalidations (descriptor types 3 and 8): how the device with
+    /// <paramref name="sourceId"/> answers an ATS invalidate request. Every device completes by default.
+    /// </summary>
+    public void SetDeviceTlbBehaviour(ushort sourceId, DeviceTlbBehaviour behaviour)
+    {
+        lock (_stateLock)
+        {
+            _deviceTlbs.SetBehaviour(sourceId, behaviour);
+        }
+    }
+
+    /// <summary>Logs one reportable primary fault (see <see cref="FaultRecorder.Record"/>). The caller holds no lock.</summary>
+    internal void RecordFault(in FaultRecord record)
+    {
+        lock (_stateLock)
+        {
+            _faults.Record(record);
+        }
+    }
+
+    /// <inheritdoc cref="InvalidationQueue.SignalWaitCompletion"/>
+    internal void SignalInvalidationWaitCompletion()
+    {
+        lock (_stateLock)
+        {
+            _queue.SignalWaitCompletion();
+        }
+    }
+
+    /// <inheritdoc cref="FaultRecorder.ReportInvalidationQueueError"/>
+    internal void ReportInvalidationQueueError(byte iqei)
+    {
+        lock (_stateLock)
+        {
+            _faults.ReportInvalidationQueueError(iqei);
+        }
+    }
+
+    /// <inheritdoc cref="FaultRecorder.ReportInvalidationTimeout"/>
+    internal void ReportInvalidationTimeout(ushort sourceId)
+    {
+        lock (_stateLock)
+        {
+            _faults.ReportInvalidationTimeout(sourceId);
+        }
+    }
+
+    /// <inheritdoc cref="FaultRecorder.ReportInvalidationCompletionError"/>
+    internal void ReportInvalidationCompletionError(ushort sourceId)
+    {
+        lock (_stateLock)
+        {
+            _faults.ReportInvalidationCompletionError(sourceId);
         }
     }
 
@@ -192,76 +286,17 @@ public sealed partial class RemappingUnit : IMmio
         Observer?.OnAccess(new RegisterAccess(offset, size, value, kind, InvalidName));
     }
 
-    // Runs the side effect of one register row touched by a write [at, at + size).
-    private void RunWriteEffect(int rowIndex, int at, int size)
+    private void OnGlobalCommand(GlobalCommandOutcome outcome)
     {
-        RegisterRow row = _registers.Rows[rowIndex];
-        bool coversLowDword = at <= row.Offset;
-        bool coversTopByte = at + size >= row.Offset + row.Width;
-        switch (row.Effect)
+        if (outcome.Performed(GlobalCommand.SRTP, GlobalStatus.RTPS) && Capability.ESRTPS)
         {
-            case WriteEffect.Gcmd:
-                ProcessGlobalCommand((GlobalCommand)_registers.Get32(row.Offset));
-                break;
-            case WriteEffect.Ccmd when coversTopByte && Bits.IsSet(_registers.Get64(row.Offset), 63):
-                // CCMD.ICC fires on the write that covers bits 63:56 (registers.md §7).
-                OnContextCommandWritten();
-                break;
-            case WriteEffect.Iotlb when coversTopByte && Bits.IsSet(_registers.Get64(row.Offset), 63):
-                // IOTLB_REG.IVT fires on the write that covers bits 63:56 (registers.md §15).
-                OnIotlbCommandWritten();
-                break;
-            case WriteEffect.Iqt when coversLowDword:
-                // IQT.QT lives in bits 18:4: the low-dword (or full) write moves the tail.
-                OnInvalidationQueueTailWritten();
-                break;
-            case WriteEffect.Fsts:
-                UpdatePendingFaults();
-                OnFaultStatusWritten();
-                break;
-            case WriteEffect.Frcd:
-                UpdatePendingFaults();
-                break;
-            case WriteEffect.Fectl:
-                UnmaskEvent(VtdRegister.FECTL, VtdRegister.FEDATA, VtdRegister.FEADDR, VtdRegister.FEUADDR);
-                break;
-            case WriteEffect.Iectl:
-                UnmaskEvent(VtdRegister.IECTL, VtdRegister.IEDATA, VtdRegister.IEADDR, VtdRegister.IEUADDR);
-                break;
-            case WriteEffect.Ics:
-                ServiceInvalidationEvent();
-                break;
-            case WriteEffect.Pmen:
-                // PMEN.PRS (bit 0) reflects EPM (bit 31) once the change is in effect: immediately here.
-                uint pmen = _registers.Get32(row.Offset);
-                _registers.Set32(row.Offset, (pmen & ~1u) | (pmen >> 31));
-                break;
-            default:
-                break;
+            _invalidation.RootTablePointerLatched();
+        }
+
+        if (outcome.Performed(GlobalCommand.SIRTP, GlobalStatus.IRTPS) && Capability.ESIRTPS)
+        {
+            // The interrupt entry cache is not modelled: the implicit invalidation is only counted.
+            _invalidation.Counted(InvalidationSource.TablePointer, InvalidationRequest.InterruptEntryGlobal);
         }
     }
-
-    // Hooks for issue 4 (src/VtdEmu/Invalidation/): each register-side effect of an invalidation is
-    // one partial method. Until implemented the calls compile away and the command bits stay set.
-
-    /// <summary>CCMD written with ICC = 1 (register-based context-cache invalidation).</summary>
-    partial void OnContextCommandWritten();
-
-    /// <summary>IOTLB_REG written with IVT = 1 (register-based IOTLB invalidation, IVA holds the address).</summary>
-    partial void OnIotlbCommandWritten();
-
-    /// <summary>IQT.QT written: fetch descriptors from IQH up to the new tail when QIES = 1.</summary>
-    partial void OnInvalidationQueueTailWritten();
-
-    /// <summary>GCMD.QIE took QIES 0→1 (IQH is 0): start fetching.</summary>
-    partial void OnQueuedInvalidationEnabled();
-
-    /// <summary>FSTS written (after the RW1C update): clearing IQE or ITE lets queue fetching resume.</summary>
-    partial void OnFaultStatusWritten();
-
-    /// <summary>SRTP latched RTADDR on a unit with CAP.ESRTPS: globally invalidate DMA-remapping caches.</summary>
-    partial void OnRootTablePointerLatched();
-
-    /// <summary>SIRTP latched IRTA on a unit with CAP.ESIRTPS: globally invalidate the interrupt-entry cache.</summary>
-    partial void OnInterruptRemapTablePointerLatched();
 }

@@ -58,7 +58,9 @@ internal static class DemoCommand
     {
         IntelIommuDriver driver = workload.Driver;
         string invalidation = driver.QueuedInvalidation ? "queued" : "register-based";
-        var table = new Table { Title = new TableTitle($"What the Intel driver programmed, read back (AGAW {driver.Agaw}, {invalidation} invalidation)") };
+        string mode = !driver.ScalableMode ? "legacy mode, second-level tables"
+            : driver.FirstLevelTables ? "scalable mode, first-level tables" : "scalable mode, second-level tables";
+        var table = new Table { Title = new TableTitle($"What the Intel driver programmed, read back ({mode}, AGAW {driver.Agaw}, {invalidation} invalidation)") };
         table.AddColumn("Structure");
         table.AddColumn("Value");
         foreach ((string structure, string detail) in ProgrammedStateReader.Read(workload.Platform.Unit, workload.Platform.Memory))

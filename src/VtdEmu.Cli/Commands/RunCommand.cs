@@ -1,12 +1,15 @@
 using System.CommandLine;
+using VtdEmu.Iommu;
 using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Scenarios.Iommu;
 using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
-/// <c>vtdemu run FILE|DIR...</c>: runs scenarios (tests/vectors/README.md). Result lines go to
-/// stdout; every parse error and failed assertion goes to stderr as <c>file:line: message</c>.
+/// <c>vtdemu run FILE|DIR...</c>: runs scenarios of either language (tests/vectors/README.md). Result lines go to
+/// stdout (each file's under a <c># FILE</c> label when there are several); every parse error and failed assertion
+/// goes to stderr as <c>file:line: message</c>.
 /// </summary>
 internal static class RunCommand
 {
@@ -28,17 +31,22 @@ internal static class RunCommand
         {
             Description = "After each scenario, print the translation structures reachable from the latched root pointer.",
         };
-        var command = new Command("run", "Run scenario files: print one line per read and per DMA, check every assertion.")
+        Option<IommuAttachPolicy> policy = PolicyOption.Create();
+        var command = new Command("run", "Run scenario files (register-level *.scenario, IOMMU-level *.iommu): print one line per read, DMA and call, check every assertion.")
         {
             paths,
             parseOnly,
             dump,
+            policy,
         };
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(paths), parse.GetValue(parseOnly), parse.GetValue(dump)));
+        command.SetAction(parse => Run(context, parse.GetRequiredValue(paths), parse.GetValue(parseOnly), parse.GetValue(dump), parse.GetRequiredValue(policy)));
         return command;
     }
 
-    public static int Run(CliContext context, IReadOnlyList<string> paths, bool parseOnly, bool dump)
+    public static int Run(CliContext context, IReadOnlyList<string> paths, bool parseOnly, bool dump) =>
+        Run(context, paths, parseOnly, dump, IommuAttachPolicy.Mainline);
+
+    public static int Run(CliContext context, IReadOnlyList<string> paths, bool parseOnly, bool dump, IommuAttachPolicy policy)
     {
         List<string>? files = ExpandPaths(context, paths);
         if (files is null)
@@ -46,63 +54,112 @@ internal static class RunCommand
             return ExitCode.BadInput;
         }
 
-        List<Scenario> scenarios = [];
+        List<object> scenarios = [];
         int parseErrors = 0;
         foreach (string file in files)
         {
-            ScenarioParseResult result = ScenarioParser.ParseFile(file);
-            foreach (ScenarioError error in result.Errors)
+            (object? scenario, IReadOnlyList<ScenarioError> errors) = ParseAny(file);
+            foreach (ScenarioError error in errors)
             {
                 context.Error.WriteLine(error);
                 parseErrors++;
             }
 
-            if (result.Succeeded)
+            if (scenario is not null)
             {
-                scenarios.Add(result.Scenario);
+                scenarios.Add(scenario);
             }
         }
 
         if (parseErrors > 0)
         {
-            context.Error.WriteLine($"run: {parseErrors} parse error{(parseErrors == 1 ? string.Empty : "s")}; nothing was run");
+            context.Error.WriteLine($"vtdemu: error: {Plural(parseErrors, "parse error")}; nothing was run. Fix the lines above and run again.");
             return ExitCode.BadInput;
         }
 
-        int commands = scenarios.Sum(s => s.Commands.Length);
-        int assertions = scenarios.Sum(s => s.AssertionCount);
+        int commands = scenarios.Sum(s => s is Scenario r ? r.Commands.Length : ((IommuScenario)s).Steps.Length);
+        int assertions = scenarios.Sum(s => s is Scenario r ? r.AssertionCount : ((IommuScenario)s).AssertionCount);
         if (parseOnly)
         {
-            context.Error.WriteLine($"run: {scenarios.Count} scenario(s) parsed: {commands} commands, {assertions} assertions");
+            context.Error.WriteLine($"run: {Plural(scenarios.Count, "scenario")} parsed: {Plural(commands, "command")}, {Plural(assertions, "assertion")}");
             return ExitCode.Success;
         }
 
         int failures = 0;
-        foreach (Scenario scenario in scenarios)
+        foreach (object scenario in scenarios)
         {
-            if (!context.Platform.TryCreate(scenario.Setup, out IScenarioTarget? target, out ScenarioError? setupError))
+            if (scenarios.Count > 1)
             {
-                context.Error.WriteLine(setupError);
-                failures++;
-                continue;
+                context.Out.WriteLine($"# {(scenario is Scenario r ? r.File : ((IommuScenario)scenario).File)}");
             }
 
-            ScenarioRunResult result = ScenarioRunner.Run(scenario, target, context.Out);
-            foreach (ScenarioError failure in result.Failures)
-            {
-                context.Error.WriteLine(failure);
-            }
-
-            failures += result.Failures.Length;
-            if (dump)
-            {
-                Dump(context, scenario, target);
-            }
+            failures += scenario is Scenario registerLevel
+                ? RunRegisterLevel(context, registerLevel, dump)
+                : RunIommuLevel(context, (IommuScenario)scenario, policy);
         }
 
-        context.Error.WriteLine($"run: {scenarios.Count} scenario(s), {commands} commands, {assertions} assertions, {failures} failure(s)");
+        context.Error.WriteLine($"run: {Plural(scenarios.Count, "scenario")}, {Plural(commands, "command")}, {Plural(assertions, "assertion")}, {Plural(failures, "failure")}");
         return failures == 0 ? ExitCode.Success : ExitCode.Failed;
     }
+
+    /// <summary>Parses either language, chosen by <see cref="IommuScenarioParser.IsIommuScenario"/>.</summary>
+    internal static (object? Scenario, IReadOnlyList<ScenarioError> Errors) ParseAny(string file)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return (null, [new ScenarioError(new SourceLocation(file, 0), $"cannot read the scenario: {e.Message}")]);
+        }
+
+        if (IommuScenarioParser.IsIommuScenario(file, text))
+        {
+            IommuScenarioParseResult iommu = IommuScenarioParser.Parse(file, text);
+            return (iommu.Scenario, iommu.Errors);
+        }
+
+        ScenarioParseResult result = ScenarioParser.Parse(file, text);
+        return (result.Scenario, result.Errors);
+    }
+
+    private static int RunRegisterLevel(CliContext context, Scenario scenario, bool dump)
+    {
+        if (!context.Platform.TryCreate(scenario.Setup, out IScenarioTarget? target, out ScenarioError? setupError))
+        {
+            context.Error.WriteLine(setupError);
+            return 1;
+        }
+
+        ScenarioRunResult result = ScenarioRunner.Run(scenario, target, context.Out);
+        foreach (ScenarioError failure in result.Failures)
+        {
+            context.Error.WriteLine(failure);
+        }
+
+        if (dump)
+        {
+            Dump(context, scenario, target);
+        }
+
+        return result.Failures.Length;
+    }
+
+    private static int RunIommuLevel(CliContext context, IommuScenario scenario, IommuAttachPolicy policy)
+    {
+        IommuScenarioRunResult result = IommuScenarioRunner.Run(scenario, policy, context.Out);
+        foreach (ScenarioError failure in result.Failures)
+        {
+            context.Error.WriteLine(failure);
+        }
+
+        return result.Failures.Length;
+    }
+
+    internal static string Plural(int count, string noun) =>
+        count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
 
     private static void Dump(CliContext context, Scenario scenario, IScenarioTarget target)
     {
@@ -126,11 +183,15 @@ internal static class RunCommand
         {
             if (Directory.Exists(path))
             {
-                string[] found = Directory.GetFiles(path, "*" + Extension, SearchOption.AllDirectories);
+                string[] found =
+                [
+                    .. Directory.GetFiles(path, "*" + Extension, SearchOption.AllDirectories),
+                    .. Directory.GetFiles(path, "*" + IommuScenarioParser.Extension, SearchOption.AllDirectories),
+                ];
                 Array.Sort(found, StringComparer.Ordinal);
                 if (found.Length == 0)
                 {
-                    context.Error.WriteLine($"{path}: no *{Extension} files in this directory");
+                    context.Error.WriteLine($"vtdemu: error: {path}: no *{Extension} or *{IommuScenarioParser.Extension} files in this directory. Name a file, or a directory that holds scenarios.");
                     ok = false;
                 }
 
@@ -142,7 +203,7 @@ internal static class RunCommand
             }
             else
             {
-                context.Error.WriteLine($"{path}: no such file or directory");
+                context.Error.WriteLine($"vtdemu: error: {path}: no such file or directory. Check the path.");
                 ok = false;
             }
         }

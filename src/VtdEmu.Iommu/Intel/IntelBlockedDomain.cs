@@ -10,11 +10,11 @@ internal sealed class IntelBlockedDomain(IntelIommuDriver driver) : IIommuDomain
 
     public IommuGeometry Geometry => default;
 
-    public bool SupportsSetDevPasid => false;
+    public bool SupportsSetDevPasid => true;
 
     public LinuxError AttachDevice(IommuDevice device, IommuDomain? old) => driver.AttachBlocked(device);
 
-    public LinuxError SetDevPasid(IommuDevice device, uint pasid, IommuDomain? old) => LinuxError.EOPNOTSUPP;
+    public LinuxError SetDevPasid(IommuDevice device, uint pasid, IommuDomain? old) => driver.BlockPasid(device, pasid);
 
     public LinuxError MapPages(ulong iova, ulong paddr, ulong pgsize, ulong pgcount, IommuProt prot, out ulong mapped)
     {

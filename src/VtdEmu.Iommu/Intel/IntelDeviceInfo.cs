@@ -6,7 +6,7 @@ namespace VtdEmu.Iommu.Intel;
 /// The driver's per-device state (Linux <c>device_domain_info</c>), kept in <see cref="IommuDevice.DriverData"/>.
 /// Guarded by the driver's lock.
 /// </summary>
-internal sealed class IntelDeviceInfo(PciBdf bdf, IReadOnlyList<PciBdf> aliases, bool atsSupported)
+internal sealed class IntelDeviceInfo(PciBdf bdf, IReadOnlyList<PciBdf> aliases, bool atsSupported, bool pasidSupported = false)
 {
     /// <summary>The device's own requester ID.</summary>
     public ushort Sid { get; } = bdf.Rid;
@@ -16,6 +16,15 @@ internal sealed class IntelDeviceInfo(PciBdf bdf, IReadOnlyList<PciBdf> aliases,
 
     /// <summary>ATS capable and the unit can invalidate device-TLBs (ECAP.DT with queued invalidation).</summary>
     public bool AtsSupported { get; } = atsSupported;
+
+    /// <summary>The device has a PASID capability and the unit reports ECAP.PASID in scalable mode.</summary>
+    public bool PasidSupported { get; } = pasidSupported;
+
+    /// <summary>Scalable mode: the device's PASID directory (its context entries point at it).</summary>
+    public IntelPasidTable? PasidTable { get; set; }
+
+    /// <summary>Scalable mode: the paging domain behind each PASID other than 0 (set_dev_pasid).</summary>
+    public Dictionary<uint, IntelPagingDomain> PasidDomains { get; } = [];
 
     /// <summary>ATS enabled (after a device-TLB context entry was written).</summary>
     public bool AtsEnabled { get; set; }

@@ -63,6 +63,35 @@ internal sealed class IntelInvalidator
         ? Submit(QiDescriptor.ContextCache(QiDescriptor.Selective, did, sid, 0))
         : ContextRegister(IntelRegisters.ICC | (3UL << 61) | ((ulong)sid << 16) | did);
 
+    /// <summary>Global PASID-cache invalidation (queued only; scalable mode requires queued invalidation).</summary>
+    public LinuxError PasidCacheGlobal() => QueuedOnly(QiDescriptor.PasidCache(QiDescriptor.PasidGlobal, 0, 0));
+
+    /// <summary>PASID-selective-within-domain PASID-cache invalidation (Linux <c>pasid_cache_invalidation_with_pasid</c>).</summary>
+    public LinuxError PasidCachePasid(ushort did, uint pasid) => QueuedOnly(QiDescriptor.PasidCache(QiDescriptor.PasidSelective, did, pasid));
+
+    /// <summary>PASID-based IOTLB invalidation of every address of (<paramref name="did"/>, <paramref name="pasid"/>).</summary>
+    public LinuxError PasidIotlbAll(ushort did, uint pasid) => QueuedOnly(QiDescriptor.PasidIotlb(QiDescriptor.PasidAllAddresses, did, pasid, 0, ih: false, am: 0));
+
+    /// <summary>
+    /// PASID-based IOTLB invalidation covering [<paramref name="start"/>, <paramref name="end"/>] (Linux
+    /// <c>qi_flush_piotlb</c>): the aligned block of <see cref="PsiRange"/>; a mask beyond the address width
+    /// becomes the all-addresses granularity.
+    /// </summary>
+    public LinuxError PasidIotlbRange(ushort did, uint pasid, ulong start, ulong end, bool ih)
+    {
+        ulong address = PsiRange(start, end, out int mask);
+        return mask >= MaxAgawPfnWidth
+            ? PasidIotlbAll(did, pasid)
+            : QueuedOnly(QiDescriptor.PasidIotlb(QiDescriptor.PasidPages, did, pasid, address, ih, mask));
+    }
+
+    /// <summary>
+    /// Linux <c>devtlb_invalidation_with_pasid</c>: PASID 0 (RID_PASID) → device-TLB invalidation of everything;
+    /// otherwise a PASID-based device-TLB invalidation of every address of the PASID.
+    /// </summary>
+    public LinuxError DeviceTlbPasidAll(ushort sid, uint pasid) =>
+        pasid == 0 ? DeviceTlbAll(sid) : QueuedOnly(QiDescriptor.PasidDeviceTlbAll(sid, sid, pasid));
+
     /// <summary>Global IOTLB invalidation.</summary>
     public LinuxError IotlbGlobal() => Iotlb(QiDescriptor.Global, 0, 0, ih: false, am: 0);
 
@@ -122,6 +151,8 @@ internal sealed class IntelInvalidator
         ulong iva = granularity == QiDescriptor.Selective ? (address & ~0xFFFUL) | (ih ? 1UL << 6 : 0) | (uint)am : 0;
         return IotlbRegister(iva, command, granularity == QiDescriptor.Selective);
     }
+
+    private LinuxError QueuedOnly(QiDescriptor descriptor) => Queued ? Submit(descriptor) : LinuxError.EOPNOTSUPP;
 
     private LinuxError ContextRegister(ulong command)
     {

@@ -3,8 +3,8 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Attach paths: legacy context entries and the invalidations around them (reference §4.3, §4.4; spec-facts
-/// caching.md §2, §3).
+/// Attach paths: legacy context entries and the invalidations around them (reference §4.3, §4.4); in scalable mode
+/// the RID_PASID entry instead (IntelIommuDriver.Scalable.cs).
 /// </summary>
 public sealed partial class IntelIommuDriver
 {
@@ -34,6 +34,11 @@ public sealed partial class IntelIommuDriver
             }
 
             BlockTranslation(info);
+            if (ScalableMode)
+            {
+                return ProgramPasidEntry(info, RidPasid, PassThroughEntry());
+            }
+
             foreach (PciBdf alias in info.Aliases)
             {
                 // ASR is ignored for pass-through; AW must be the largest supported AGAW (spec-facts tables.md §1.2).
@@ -62,10 +67,24 @@ public sealed partial class IntelIommuDriver
             }
 
             BlockTranslation(info);
-            LinuxError r = domain.AddDevice(info, _domainIds, out ushort did);
+            LinuxError r = domain.AddAttachment(info, RidPasid, _domainIds, out ushort did);
             if (r != LinuxError.Success)
             {
                 return r;
+            }
+
+            info.Domain = domain;
+            if (ScalableMode)
+            {
+                r = ProgramPasidEntry(info, RidPasid, domain.PasidEntry(did));
+                if (r != LinuxError.Success)
+                {
+                    BlockTranslation(info);
+                    return r;
+                }
+
+                info.AtsEnabled = info.AtsSupported;
+                return LinuxError.Success;
             }
 
             int tt = info.AtsSupported ? LegacyEntries.TranslationDeviceTlb : LegacyEntries.TranslationMultiLevel;
@@ -91,6 +110,25 @@ public sealed partial class IntelIommuDriver
     /// </summary>
     private void BlockTranslation(IntelDeviceInfo info)
     {
+        if (ScalableMode)
+        {
+            TearDownPasidEntry(info, RidPasid);
+        }
+        else
+        {
+            ClearLegacyContexts(info);
+        }
+
+        info.AtsEnabled = false;
+        if (info.Domain is { } old)
+        {
+            old.RemoveAttachment(info, RidPasid, _domainIds);
+            info.Domain = null;
+        }
+    }
+
+    private void ClearLegacyContexts(IntelDeviceInfo info)
+    {
         foreach (PciBdf alias in info.Aliases)
         {
             ulong entry = ContextEntryAddress(alias, allocate: false);
@@ -111,12 +149,6 @@ public sealed partial class IntelIommuDriver
             {
                 _ = Invalidator.DeviceTlbAll(info.Sid);
             }
-        }
-
-        info.AtsEnabled = false;
-        if (info.Domain is { } old)
-        {
-            old.RemoveDevice(info, _domainIds);
         }
     }
 
@@ -149,10 +181,16 @@ public sealed partial class IntelIommuDriver
         return LinuxError.Success;
     }
 
-    /// <summary>The context entry's address for <paramref name="bdf"/>; allocates the bus's context table on demand. 0 = none.</summary>
+    /// <summary>
+    /// The context entry's address for <paramref name="bdf"/>; allocates the bus's context table on demand. Legacy: one
+    /// table per bus (16-byte entries). Scalable: the root entry's low word covers devfn 0–127 and its high word
+    /// devfn 128–255, each with its own table of 32-byte entries (spec §9.2, §9.4). 0 = none.
+    /// </summary>
     private ulong ContextEntryAddress(PciBdf bdf, bool allocate)
     {
-        ulong rootEntry = _rootTable + ((ulong)bdf.Bus * LegacyEntries.EntrySize);
+        int devfn = bdf.Rid & 0xFF;
+        bool upper = ScalableMode && devfn >= 128;
+        ulong rootEntry = _rootTable + ((ulong)bdf.Bus * LegacyEntries.EntrySize) + (upper ? 8UL : 0);
         if (!_memory.TryRead64(rootEntry, out ulong root))
         {
             return 0;
@@ -165,12 +203,17 @@ public sealed partial class IntelIommuDriver
                 return 0;
             }
 
-            _ = _memory.TryWrite64(rootEntry + 8, 0);
-            _ = _memory.TryWrite64(rootEntry, LegacyEntries.RootLo(table));
             root = LegacyEntries.RootLo(table);
+            if (!ScalableMode)
+            {
+                _ = _memory.TryWrite64(rootEntry + 8, 0);
+            }
+
+            _ = _memory.TryWrite64(rootEntry, root);
         }
 
-        int devfn = bdf.Rid & 0xFF;
-        return (root & LegacyEntries.AddressMask) + ((ulong)devfn * LegacyEntries.EntrySize);
+        ulong size = (ulong)(ScalableMode ? ScalableEntries.ContextEntrySize : LegacyEntries.EntrySize);
+        ulong index = ScalableMode ? (ulong)(devfn & 0x7F) : (ulong)devfn;
+        return (root & LegacyEntries.AddressMask) + (index * size);
     }
 }

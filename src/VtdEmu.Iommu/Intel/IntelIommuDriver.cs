@@ -6,7 +6,9 @@ namespace VtdEmu.Iommu.Intel;
 /// The Intel VT-d driver under <see cref="IommuCore"/> (Linux <c>drivers/iommu/intel</c>, reference
 /// linux-iommu-core.md §4): one instance per remapping unit. It sees the hardware only as a real driver does —
 /// the unit's registers through <see cref="IMmio"/> and its in-memory structures in <see cref="GuestMemory"/> —
-/// and programs legacy-mode root/context tables, second-level page tables and invalidations. Waits for the
+/// and programs root/context tables, page tables and invalidations: legacy mode, or scalable mode when the unit
+/// reports ECAP.SMTS (with queued invalidation and FLTS or SLTS) — PASID directories per device, PASID-table
+/// entries per attachment, first-level tables for paging domains when ECAP.FLTS is reported. Waits for the
 /// hardware are bounded (<see cref="IntelDriverOptions.PollLimit"/>); what Linux would hang or panic on is
 /// reported in <see cref="Diagnostics"/>. Sequences and choices: spec-notes/intel-driver.md.
 /// </summary>
@@ -22,6 +24,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     private readonly IntelDriverOptions _options;
     private readonly GuestPageAllocator _pages;
     private readonly DomainIdAllocator _domainIds;
+    private readonly HashSet<ushort> _probedRids = [];
     private ulong _rootTable;
 
     private IntelIommuDriver(IMmio mmio, GuestMemory memory, MemoryRange driverPages, IntelDriverOptions options)
@@ -35,20 +38,14 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         Invalidator = new IntelInvalidator(mmio, memory, Caps, options.PollLimit, Report);
         BlockedDomain = new IntelBlockedDomain(this);
         IdentityDomain = Caps.PT ? new IntelIdentityDomain(this) : null;
-        ulong bitmap = GuestPageAllocator.PageSize;
-        if (!options.SuperpagesOff)
-        {
-            // fls(SLLPS) superpage levels: 2 MiB, then 1 GiB (reference §4.5).
-            int levels = 32 - int.LeadingZeroCount(Caps.SLLPS);
-            for (int level = 2; level <= Math.Min(levels + 1, 3); level++)
-            {
-                bitmap |= SecondLevelPte.LevelSize(level);
-            }
-        }
 
-        PgsizeBitmap = bitmap;
-        Agaw = Caps.Agaw;
+        // Linux sm_supported(): intel_iommu=sm_on (default) and ECAP.SMTS; this driver also needs QI (the PASID-cache
+        // and PASID-based IOTLB invalidations exist only as descriptors) and one of FLTS / SLTS.
+        ScalableMode = !options.ScalableModeOff && Caps.SMTS && Caps.QI && (Caps.FLTS || Caps.SLTS);
+        FirstLevelTables = ScalableMode && Caps.FLTS;
+        Agaw = ScalableMode ? Caps.ScalableAgaw : Caps.Agaw;
         AddressWidth = Math.Min(IntelUnitCaps.AgawToWidth(Math.Max(Agaw, 0)), Caps.MGAW);
+        PgsizeBitmap = PgsizeBitmapFor(FirstLevelTables);
     }
 
     /// <inheritdoc/>
@@ -57,14 +54,26 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     /// <inheritdoc/>
     public IIommuDomainOps? IdentityDomain { get; }
 
+    /// <summary>The options the driver was created with.</summary>
+    internal IntelDriverOptions Options => _options;
+
     /// <summary>The AGAW paging domains use (page-table levels = AGAW + 2).</summary>
     public int Agaw { get; }
 
     /// <summary>Domain address width: min(width of <see cref="Agaw"/>, MGAW).</summary>
     public int AddressWidth { get; }
 
-    /// <summary>Leaf sizes of paging domains: 4 KiB, plus 2 MiB / 1 GiB from CAP.SLLPS.</summary>
+    /// <summary>
+    /// Leaf sizes of default paging domains: 4 KiB, plus 2 MiB / 1 GiB from CAP.SLLPS (second level) or 2 MiB and
+    /// 1 GiB with CAP.FL1GP (first level).
+    /// </summary>
     public ulong PgsizeBitmap { get; }
+
+    /// <summary>True when the driver programs the unit in scalable mode (RTADDR.TTM = 01, PASID tables).</summary>
+    public bool ScalableMode { get; }
+
+    /// <summary>True when paging domains get first-level tables (scalable mode with ECAP.FLTS), as Linux prefers.</summary>
+    public bool FirstLevelTables { get; }
 
     /// <summary>True when queued invalidation is in use (ECAP.QI).</summary>
     public bool QueuedInvalidation => Invalidator.Queued;
@@ -146,32 +155,84 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// <c>intel_iommu_probe_device</c>. A second device with a requester ID already probed on this unit would share
+    /// (and overwrite) the first one's context entry: refused with EEXIST, as Linux's per-unit device tree does
+    /// (spec-notes/iommu-core.md). In scalable mode also allocates the device's PASID directory and writes the
+    /// scalable context entry of every DMA alias (Linux <c>intel_pasid_setup_sm_context</c>).
+    /// </summary>
     public LinuxError ProbeDevice(IommuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        lock (_lock)
+        {
+            if (!_probedRids.Add(device.Bdf.Rid))
+            {
+                return LinuxError.EEXIST;
+            }
+        }
+
         bool ats = Caps.DT && QueuedInvalidation && (_options.AtsCapable?.Invoke(device.Bdf) ?? false);
-        device.DriverData = new IntelDeviceInfo(device.Bdf, device.Node.DmaAliases, ats);
+        bool pasid = ScalableMode && Caps.PASID && device.MaxPasids > 0;
+        IntelDeviceInfo info = new(device.Bdf, device.Node.DmaAliases, ats, pasid);
+        if (ScalableMode)
+        {
+            LinuxError r = SetupScalableContext(info, device.MaxPasids);
+            if (r != LinuxError.Success)
+            {
+                lock (_lock)
+                {
+                    _probedRids.Remove(device.Bdf.Rid);
+                }
+
+                return r;
+            }
+        }
+
+        device.DriverData = info;
         return LinuxError.Success;
     }
 
-    /// <inheritdoc/>
+    /// <summary><c>release_device</c>: in scalable mode clears the context entries and frees the PASID directory.</summary>
     public void ReleaseDevice(IommuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        if (ScalableMode && device.DriverData is IntelDeviceInfo info)
+        {
+            TeardownScalableContext(info);
+        }
+
+        lock (_lock)
+        {
+            _probedRids.Remove(device.Bdf.Rid);
+        }
+
         device.DriverData = null;
     }
 
     /// <inheritdoc/>
     public IommuDomainType? DefDomainType(IommuDevice device) => Caps.PT ? null : IommuDomainType.Dma;
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// <c>domain_alloc_paging_flags</c> (reference §2.17): NEST_PARENT needs scalable mode with ECAP.NEST and SLTS,
+    /// DIRTY_TRACKING scalable mode with SLADS and SLTS (EOPNOTSUPP otherwise); both force second-level tables.
+    /// Otherwise first-level tables whenever the unit has FLTS in scalable mode.
+    /// </summary>
     public LinuxError DomainAllocPaging(IommuDevice device, IommuAllocFlags flags, out IIommuDomainOps? domain)
     {
         domain = null;
+        const IommuAllocFlags known = IommuAllocFlags.Pasid | IommuAllocFlags.NestParent | IommuAllocFlags.DirtyTracking;
+        bool nestParent = (flags & IommuAllocFlags.NestParent) != 0;
+        bool dirty = (flags & IommuAllocFlags.DirtyTracking) != 0;
+        if ((flags & ~known) != 0
+            || (nestParent && !(ScalableMode && Caps.NEST && Caps.SLTS))
+            || (dirty && !(ScalableMode && Caps.SLADS && Caps.SLTS)))
+        {
+            return LinuxError.EOPNOTSUPP;
+        }
 
-        // Nesting parents and dirty tracking need a scalable-mode second stage; this driver programs legacy mode.
-        if ((flags & ~IommuAllocFlags.Pasid) != 0)
+        bool firstLevel = FirstLevelTables && !nestParent && !dirty;
+        if (ScalableMode && !firstLevel && !Caps.SLTS)
         {
             return LinuxError.EOPNOTSUPP;
         }
@@ -181,8 +242,26 @@ public sealed partial class IntelIommuDriver : IIommuDriver
             return LinuxError.ENOMEM;
         }
 
-        domain = new IntelPagingDomain(this, root);
+        domain = new IntelPagingDomain(this, root, firstLevel, dirty);
         return LinuxError.Success;
+    }
+
+    /// <summary>Leaf sizes for second-level (fls(SLLPS) superpage levels) or first-level (2 MiB, 1 GiB with FL1GP) tables.</summary>
+    internal ulong PgsizeBitmapFor(bool firstLevel)
+    {
+        ulong bitmap = GuestPageAllocator.PageSize;
+        if (_options.SuperpagesOff)
+        {
+            return bitmap;
+        }
+
+        int superpageLevels = firstLevel ? (Caps.FL1GP ? 2 : 1) : 32 - int.LeadingZeroCount(Caps.SLLPS);
+        for (int level = 2; level <= Math.Min(superpageLevels + 1, 3); level++)
+        {
+            bitmap |= SecondLevelPte.LevelSize(level);
+        }
+
+        return bitmap;
     }
 
     internal void Report(IntelDriverDiagnostic diagnostic)
@@ -226,17 +305,19 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         }
 
         FlushWriteBuffer();
-        _mmio.Write(IntelRegisters.RTADDR, 8, _rootTable);
+        _mmio.Write(IntelRegisters.RTADDR, 8, _rootTable | (ScalableMode ? ScalableEntries.RtaddrScalable : 0));
         result = UpdateCommand(IntelRegisters.RootTablePointer, enable: true);
         if (result != LinuxError.Success || Caps.ESRTPS)
         {
             return result;
         }
 
-        // Spec §6.5 / reference §4.4: SRTP does not flush; the old root's cached entries are dropped here.
+        // Spec §6.5 / reference §4.4: SRTP does not flush; the old root's cached entries are dropped here:
+        // context cache, PASID cache (scalable), IOTLB.
         result = Invalidator.ContextGlobal();
+        LinuxError pasid = ScalableMode ? Invalidator.PasidCacheGlobal() : LinuxError.Success;
         LinuxError iotlb = Invalidator.IotlbGlobal();
-        return result != LinuxError.Success ? result : iotlb;
+        return result != LinuxError.Success ? result : pasid != LinuxError.Success ? pasid : iotlb;
     }
 
     // Linux __dmar_enable_qi: IQT = 0, IQA (DW = 1 and QS = 1 when the unit has SMTS), GCMD.QIE, wait QIES.

@@ -3,12 +3,14 @@ using System.Diagnostics;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// A paging domain of the Intel driver (reference §4.5, §4.6): second-level page tables in guest memory with the
-/// unit's AGAW, leaves of 4 KiB / 2 MiB / 1 GiB, and the IOTLB / device-TLB invalidations of strict unmap, lazy
-/// (flush-queue) drain and caching-mode map. Map/unmap outcomes follow the ≥ v6.19 generic page table: overlap →
-/// EADDRINUSE, beyond the width → ERANGE, start inside a larger leaf → nothing unmapped, end inside a larger leaf →
-/// the whole leaf unmapped. Table pages that become empty are unlinked at once but freed only after the IOTLB
-/// flush that follows (strict sync or flush-queue drain).
+/// A paging domain of the Intel driver (reference §4.5, §4.6): second-level or (scalable mode with FLTS)
+/// first-level page tables in guest memory with the unit's AGAW, leaves of 4 KiB / 2 MiB / 1 GiB, and the IOTLB /
+/// device-TLB invalidations of strict unmap, lazy (flush-queue) drain and caching-mode map. The domain is attached
+/// to (device, PASID) pairs — PASID 0 is the device's RID (legacy context entry or scalable RID_PASID entry); it
+/// holds one DID on its unit while any pair is attached. Map/unmap outcomes follow the ≥ v6.19 generic page table:
+/// overlap → EADDRINUSE, beyond the width → ERANGE, start inside a larger leaf → nothing unmapped, end inside a
+/// larger leaf → the whole leaf unmapped. Table pages that become empty are unlinked at once but freed only after
+/// the IOTLB flush that follows (strict sync or flush-queue drain). Sequences: spec-notes/intel-driver.md.
 /// </summary>
 internal sealed class IntelPagingDomain : IIommuDomainOps
 {
@@ -18,21 +20,36 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     private readonly IntelIommuDriver _driver;
     private readonly int _levels;
     private readonly ulong _maxAddress;
-    private readonly List<IntelDeviceInfo> _devices = [];
+    private readonly List<(IntelDeviceInfo Device, uint Pasid)> _attachments = [];
     private readonly List<ulong> _pendingFree = [];
     private ushort _did;
 
-    public IntelPagingDomain(IntelIommuDriver driver, ulong root)
+    public IntelPagingDomain(IntelIommuDriver driver, ulong root, bool firstLevel, bool dirtyTracking)
     {
         _driver = driver;
         Root = root;
+        FirstLevel = firstLevel;
+        DirtyTracking = dirtyTracking;
         _levels = driver.Agaw + 2;
-        _maxAddress = (1UL << driver.AddressWidth) - 1;
+
+        // First-level tables take canonical addresses: the top bit of the width is the sign bit (reference §4.5).
+        int width = firstLevel ? driver.AddressWidth - 1 : driver.AddressWidth;
+        _maxAddress = (1UL << width) - 1;
         Geometry = new IommuGeometry(0, _maxAddress, ForceAperture: true);
+        PgsizeBitmap = driver.PgsizeBitmapFor(firstLevel);
     }
 
-    /// <summary>Top-level table (the context entry's SLPTPTR).</summary>
+    /// <summary>Top-level table (SLPTPTR or FLPTPTR).</summary>
     public ulong Root { get; }
+
+    /// <summary>True for first-level tables (PGTT 001), false for second-level (legacy, PGTT 010).</summary>
+    public bool FirstLevel { get; }
+
+    /// <summary>Allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING: PASID entries set SLADE.</summary>
+    public bool DirtyTracking { get; }
+
+    /// <summary>Levels of the page table (4 or 5 for first level).</summary>
+    public int Levels => _levels;
 
     /// <summary>The domain's DID on its unit while attached, else 0.</summary>
     public ushort Did
@@ -46,15 +63,15 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
         }
     }
 
-    public ulong PgsizeBitmap => _driver.PgsizeBitmap;
+    public ulong PgsizeBitmap { get; }
 
     public IommuGeometry Geometry { get; }
 
-    public bool SupportsSetDevPasid => false;
+    public bool SupportsSetDevPasid => true;
 
     public LinuxError AttachDevice(IommuDevice device, IommuDomain? old) => _driver.AttachPaging(device, this);
 
-    public LinuxError SetDevPasid(IommuDevice device, uint pasid, IommuDomain? old) => LinuxError.EOPNOTSUPP;
+    public LinuxError SetDevPasid(IommuDevice device, uint pasid, IommuDomain? old) => _driver.SetPasidPaging(device, pasid, this);
 
     public LinuxError MapPages(ulong iova, ulong paddr, ulong pgsize, ulong pgcount, IommuProt prot, out ulong mapped)
     {
@@ -142,9 +159,10 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     }
 
     /// <summary>
-    /// Linux <c>iotlb_sync_map</c> for a second-level domain: CM = 1 → page-selective IOTLB invalidation (IH = 0) of
-    /// the new range, because a caching-mode unit may hold the not-present entries; CM = 0 → write-buffer flush when
-    /// CAP.RWBF. Device-TLBs are never flushed on map (ATS does not cache not-present).
+    /// Linux <c>iotlb_sync_map</c>: a second-level domain on a CM = 1 unit → page-selective IOTLB invalidation
+    /// (IH = 0) of the new range, because a caching-mode unit may hold the not-present entries; otherwise (CM = 0, or
+    /// first-level tables, whose not-present entries are never cached) → write-buffer flush when CAP.RWBF.
+    /// Device-TLBs are never flushed on map (ATS does not cache not-present).
     /// </summary>
     public LinuxError IotlbSyncMap(ulong iova, ulong size)
     {
@@ -155,7 +173,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
                 return LinuxError.Success;
             }
 
-            if (_driver.Caps.CM)
+            if (_driver.Caps.CM && !FirstLevel)
             {
                 _ = _driver.Invalidator.IotlbRange(_did, iova, iova + size - 1, ih: false);
             }
@@ -169,46 +187,48 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     }
 
     /// <summary>
-    /// Strict unmap (Linux <c>intel_iommu_tlb_sync</c>): IOTLB page-selective for the gathered range, IH = 1 only if
-    /// no table page was freed, then device-TLB for the same range per ATS device; then the freed pages go back.
+    /// Strict unmap (Linux <c>cache_tag_flush_range</c>), per attachment in attach order: the first time a PASID is
+    /// seen its IOTLB invalidation (second level: page-selective by DID; first level: PASID-based page-selective for
+    /// (DID, PASID)), IH = 1 only if no table page was freed; then, for an ATS device, device-TLB invalidation of the
+    /// same range (PASID 0) or of the PASID. Then the freed pages go back.
     /// </summary>
     public void IotlbSync(in IommuIotlbGather gather)
     {
         lock (_lock)
         {
-            if (!gather.IsEmpty && _did != 0)
+            if (!gather.IsEmpty && _did != 0 && !_driver.Options.SkipUnmapFlush)
             {
                 bool ih = _pendingFree.Count == 0;
-                _ = _driver.Invalidator.IotlbRange(_did, gather.Start, gather.End, ih);
                 ulong address = IntelInvalidator.PsiRange(gather.Start, gather.End, out int mask);
-                foreach (IntelDeviceInfo device in _devices)
-                {
-                    if (device.AtsEnabled)
-                    {
-                        _ = _driver.Invalidator.DeviceTlb(device.Sid, address, mask);
-                    }
-                }
+                ulong start = gather.Start;
+                ulong end = gather.End;
+                FlushTags(
+                    pasid => FirstLevel
+                        ? _driver.Invalidator.PasidIotlbRange(_did, pasid, start, end, ih)
+                        : _driver.Invalidator.IotlbRange(_did, start, end, ih),
+                    (device, pasid) => pasid == 0
+                        ? _driver.Invalidator.DeviceTlb(device.Sid, address, mask)
+                        : _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
             }
 
             ReleasePending();
         }
     }
 
-    /// <summary>Flush-queue drain (Linux <c>intel_flush_iotlb_all</c>): IOTLB domain-selective, device-TLB all, then free pages.</summary>
+    /// <summary>
+    /// Flush-queue drain (Linux <c>intel_flush_iotlb_all</c>), per attachment as in <see cref="IotlbSync"/>: IOTLB
+    /// domain-selective (second level) or PASID-based for every address (first level), device-TLB all; then free
+    /// pages.
+    /// </summary>
     public void FlushIotlbAll()
     {
         lock (_lock)
         {
             if (_did != 0)
             {
-                _ = _driver.Invalidator.IotlbDomain(_did);
-                foreach (IntelDeviceInfo device in _devices)
-                {
-                    if (device.AtsEnabled)
-                    {
-                        _ = _driver.Invalidator.DeviceTlbAll(device.Sid);
-                    }
-                }
+                FlushTags(
+                    pasid => FirstLevel ? _driver.Invalidator.PasidIotlbAll(_did, pasid) : _driver.Invalidator.IotlbDomain(_did),
+                    (device, pasid) => _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
             }
 
             ReleasePending();
@@ -219,14 +239,25 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            Debug.Assert(_devices.Count == 0, "the core never frees an attached domain");
+            Debug.Assert(_attachments.Count == 0, "the core never frees an attached domain");
             FreeTable(Root, _levels);
             ReleasePending();
         }
     }
 
-    /// <summary>Joins <paramref name="device"/>; the first device on the unit takes a DID (ENOSPC when exhausted).</summary>
-    internal LinuxError AddDevice(IntelDeviceInfo device, DomainIdAllocator ids, out ushort did)
+    /// <summary>
+    /// The PASID-table entry that points at this domain (scalable mode; Linux <c>intel_pasid_setup_first_level</c> /
+    /// <c>intel_pasid_setup_second_level</c>).
+    /// </summary>
+    public PasidEntryWords PasidEntry(ushort did) => FirstLevel
+        ? PasidEntryWords.FirstLevel(Root, _levels == 5, _driver.Agaw, did, _driver.Caps.SMPWCS)
+        : PasidEntryWords.SecondLevel(Root, _driver.Agaw, did, _driver.Caps.SMPWCS, DirtyTracking);
+
+    /// <summary>
+    /// Joins (<paramref name="device"/>, <paramref name="pasid"/>); the first pair on the unit takes a DID (ENOSPC
+    /// when exhausted).
+    /// </summary>
+    internal LinuxError AddAttachment(IntelDeviceInfo device, uint pasid, DomainIdAllocator ids, out ushort did)
     {
         lock (_lock)
         {
@@ -242,24 +273,40 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
                 _did = fresh;
             }
 
-            _devices.Add(device);
-            device.Domain = this;
+            _attachments.Add((device, pasid));
             did = _did;
             return LinuxError.Success;
         }
     }
 
-    /// <summary>Leaves; the last device returns the DID.</summary>
-    internal void RemoveDevice(IntelDeviceInfo device, DomainIdAllocator ids)
+    /// <summary>Leaves; the last pair returns the DID.</summary>
+    internal void RemoveAttachment(IntelDeviceInfo device, uint pasid, DomainIdAllocator ids)
     {
         lock (_lock)
         {
-            _devices.Remove(device);
-            device.Domain = null;
-            if (_devices.Count == 0 && _did != 0)
+            _ = _attachments.Remove((device, pasid));
+            if (_attachments.Count == 0 && _did != 0)
             {
                 ids.Free(_did);
                 _did = 0;
+            }
+        }
+    }
+
+    // One IOTLB flush per PASID tag (first attachment with that PASID), then the ATS device's device-TLB flush.
+    private void FlushTags(Func<uint, LinuxError> iotlb, Func<IntelDeviceInfo, uint, LinuxError> deviceTlb)
+    {
+        for (int i = 0; i < _attachments.Count; i++)
+        {
+            (IntelDeviceInfo device, uint pasid) = _attachments[i];
+            if (_attachments.FindIndex(a => a.Pasid == pasid) == i)
+            {
+                _ = iotlb(pasid);
+            }
+
+            if (device.AtsEnabled)
+            {
+                _ = deviceTlb(device, pasid);
             }
         }
     }
@@ -281,7 +328,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
                     return LinuxError.ENOMEM;
                 }
 
-                pte = SecondLevelPte.Table(next);
+                pte = FirstLevel ? FirstLevelPte.Table(next) : SecondLevelPte.Table(next);
                 Write(slot, pte);
             }
             else if (SecondLevelPte.IsLeaf(pte, level))
@@ -298,7 +345,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
             return LinuxError.EADDRINUSE;
         }
 
-        Write(leafSlot, SecondLevelPte.Leaf(paddr, leafLevel, prot));
+        Write(leafSlot, FirstLevel ? FirstLevelPte.Leaf(paddr, leafLevel, prot) : SecondLevelPte.Leaf(paddr, leafLevel, prot));
         return LinuxError.Success;
     }
 

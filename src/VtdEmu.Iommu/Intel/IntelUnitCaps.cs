@@ -40,6 +40,12 @@ internal readonly record struct IntelUnitCaps(ulong Cap, ulong Ecap)
     /// <summary>CAP.DRD 55: read draining.</summary>
     public bool DRD => IsSet(Cap, 55);
 
+    /// <summary>CAP.FL1GP 56: first-level 1 GiB pages.</summary>
+    public bool FL1GP => IsSet(Cap, 56);
+
+    /// <summary>CAP.FL5LP 60: first-level 5-level paging.</summary>
+    public bool FL5LP => IsSet(Cap, 60);
+
     /// <summary>CAP.ESRTPS 63: SRTP also invalidates the context cache, PASID cache and IOTLB.</summary>
     public bool ESRTPS => IsSet(Cap, 63);
 
@@ -55,31 +61,66 @@ internal readonly record struct IntelUnitCaps(ulong Cap, ulong Ecap)
     /// <summary>ECAP.IRO 17:8: IOTLB register offset in 16-byte units.</summary>
     public ulong IotlbRegisterOffset => ((Ecap >> 8) & 0x3FF) * 16;
 
+    /// <summary>ECAP.NEST 26: nested translation.</summary>
+    public bool NEST => IsSet(Ecap, 26);
+
+    /// <summary>ECAP.PSS 39:35: supported PASID width minus one.</summary>
+    public int PSS => (int)((Ecap >> 35) & 0x1F);
+
+    /// <summary>ECAP.PASID 40: requests with PASID.</summary>
+    public bool PASID => IsSet(Ecap, 40);
+
     /// <summary>ECAP.SMTS 43: scalable-mode translation.</summary>
     public bool SMTS => IsSet(Ecap, 43);
 
+    /// <summary>ECAP.SLADS 45: second-level accessed/dirty support.</summary>
+    public bool SLADS => IsSet(Ecap, 45);
+
+    /// <summary>ECAP.SLTS 46: second-level translation in scalable mode.</summary>
+    public bool SLTS => IsSet(Ecap, 46);
+
+    /// <summary>ECAP.FLTS 47: first-level translation in scalable mode.</summary>
+    public bool FLTS => IsSet(Ecap, 47);
+
+    /// <summary>ECAP.SMPWCS 48: scalable-mode page walks are coherent (Linux sets PASID-entry PWSNP from it).</summary>
+    public bool SMPWCS => IsSet(Ecap, 48);
+
     /// <summary>
-    /// The unit's AGAW (Linux <c>iommu_calculate_agaw</c>): the largest SAGAW bit not above width_to_agaw(57);
-    /// -1 when SAGAW offers none.
+    /// The unit's AGAW in legacy mode (Linux <c>iommu_calculate_agaw</c>): the largest SAGAW bit not above
+    /// width_to_agaw(57); -1 when SAGAW offers none.
     /// </summary>
-    public int Agaw => LargestAgaw(WidthToAgaw(57));
+    public int Agaw => LargestAgaw(SAGAW, WidthToAgaw(57));
 
     /// <summary>
     /// The largest AGAW the hardware supports (Linux <c>msagaw</c>, width_to_agaw(64)), programmed in pass-through
     /// context entries.
     /// </summary>
-    public int MaxAgaw => LargestAgaw(WidthToAgaw(64));
+    public int MaxAgaw => LargestAgaw(SAGAW, WidthToAgaw(64));
+
+    /// <summary>
+    /// The unit's AGAW in scalable mode (Linux <c>__iommu_calculate_sagaw</c>): with FLTS the usable widths are the
+    /// first-level ones (4-level, plus 5-level with FL5LP), intersected with SAGAW when SLTS is also reported.
+    /// </summary>
+    public int ScalableAgaw
+    {
+        get
+        {
+            int first = 0b0100 | (FL5LP ? 0b1000 : 0);
+            int widths = !FLTS ? SAGAW : SLTS ? first & SAGAW : first;
+            return LargestAgaw(widths, WidthToAgaw(57));
+        }
+    }
 
     /// <summary>Address width of an AGAW: 30 + 9·agaw.</summary>
     public static int AgawToWidth(int agaw) => 30 + (9 * agaw);
 
     private static int WidthToAgaw(int width) => (width - 30 + 8) / 9;
 
-    private int LargestAgaw(int limit)
+    private static int LargestAgaw(int widths, int limit)
     {
         for (int agaw = limit; agaw >= 0; agaw--)
         {
-            if (((SAGAW >> agaw) & 1) != 0)
+            if (((widths >> agaw) & 1) != 0)
             {
                 return agaw;
             }

@@ -44,6 +44,43 @@ internal readonly record struct QiDescriptor(ulong Qw0, ulong Qw1)
         return new(qw0, ((addr | ones) & ~0xFFFUL) | 1UL);
     }
 
+    /// <summary>PASID-cache granularity (5:4): PASID-selective-within-domain.</summary>
+    public const int PasidSelective = 1;
+
+    /// <summary>PASID-cache granularity (5:4): global (Linux's boot writes QW0 = 0x37).</summary>
+    public const int PasidGlobal = 3;
+
+    /// <summary>PASID-based IOTLB granularity (5:4): every address of one (DID, PASID).</summary>
+    public const int PasidAllAddresses = 2;
+
+    /// <summary>PASID-based IOTLB granularity (5:4): page-selective-within-PASID.</summary>
+    public const int PasidPages = 3;
+
+    /// <summary>
+    /// Type 7, pc_inv_dsc (spec §6.5.2.3): G (5:4: 00 domain, 01 PASID-selective, 11 global), DID (31:16),
+    /// PASID (51:32).
+    /// </summary>
+    public static QiDescriptor PasidCache(int granularity, ushort did, uint pasid) =>
+        new(7UL | ((ulong)granularity << 4) | ((ulong)did << 16) | ((ulong)(pasid & 0xF_FFFF) << 32), 0);
+
+    /// <summary>
+    /// Type 6, p_iotlb_inv_dsc (spec §6.5.2.4): G (5:4), DID (31:16), PASID (51:32); QW1 ADDR (63:12), IH (6),
+    /// AM (5:0) for the page-selective granularity.
+    /// </summary>
+    public static QiDescriptor PasidIotlb(int granularity, ushort did, uint pasid, ulong address, bool ih, int am) =>
+        new(
+            6UL | ((ulong)granularity << 4) | ((ulong)did << 16) | ((ulong)(pasid & 0xF_FFFF) << 32),
+            granularity == PasidPages ? (address & ~0xFFFUL) | (ih ? 1UL << 6 : 0) | ((ulong)am & 0x3F) : 0);
+
+    /// <summary>
+    /// Type 8, p_dev_tlb_inv_dsc (spec §6.5.2.7): MIP (8:4), PFSID (15:12 and 63:52), SID (31:16), PASID (51:32);
+    /// QW1 S (11) with the all-ones address above bit 12 except bit 63: every address of the PASID.
+    /// </summary>
+    public static QiDescriptor PasidDeviceTlbAll(ushort sid, ushort pfsid, uint pasid) =>
+        new(
+            8UL | ((ulong)(pfsid & 0xF) << 12) | ((ulong)sid << 16) | ((ulong)(pasid & 0xF_FFFF) << 32) | ((ulong)(pfsid >> 4) << 52),
+            0x7FFF_FFFF_FFFF_F000UL | (1UL << 11));
+
     /// <summary>Type 5, inv_wait_dsc with SW = 1: StatusData (63:32) written to StatusAddress (QW1 63:2).</summary>
     public static QiDescriptor Wait(uint statusData, ulong statusAddress) =>
         new(5UL | (1UL << 5) | ((ulong)statusData << 32), statusAddress & ~0x3UL);

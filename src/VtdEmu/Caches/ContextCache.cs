@@ -100,6 +100,7 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
     /// <summary>Global invalidation (CIRG/G = 01).</summary>
     public int InvalidateAll()
     {
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.ClearLocked();
@@ -113,6 +114,7 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
     public int InvalidateDomain(ushort did)
     {
         var match = new DomainMatch(did);
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);
@@ -131,6 +133,7 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
         int fm = functionMask & 3;
         ushort keep = (ushort)(0xFFFF ^ (((1 << fm) - 1) << (3 - fm)));
         var match = new DeviceMatch((ushort)(sourceId & keep), keep);
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);

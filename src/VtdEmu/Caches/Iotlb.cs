@@ -55,6 +55,9 @@ public sealed class Iotlb
     /// <summary>Geometry of the large-page array (equal to <see cref="Geometry"/> when shared).</summary>
     public CacheGeometry LargePageGeometry => _large.Geometry;
 
+    /// <summary>The epoch every invalidation of this cache runs under (shared by the unit's caches, see <see cref="TranslationCaches"/>).</summary>
+    internal InvalidationEpoch Epoch { get; init; } = new();
+
     /// <summary>Whether large pages have their own array.</summary>
     public bool HasSeparateLargePageArray => !ReferenceEquals(_small, _large);
 
@@ -227,6 +230,7 @@ public sealed class Iotlb
     /// <summary>Global invalidation (IOTLB_REG / iotlb_inv_dsc G=01): every entry of every kind. Returns entries removed.</summary>
     public int InvalidateAll()
     {
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _small.ClearLocked() + (HasSeparateLargePageArray ? _large.ClearLocked() : 0);
@@ -301,6 +305,7 @@ public sealed class Iotlb
 
     private int InvalidateAllSets(ref Match match)
     {
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             int removed = _small.InvalidateLocked(ref match);
@@ -312,6 +317,7 @@ public sealed class Iotlb
     // of the size-aligned page number, so a range of n pages of a size touches at most n sets.
     private int InvalidateRange(ref Match match)
     {
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             int removed = 0;

@@ -81,6 +81,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     /// <summary>Removes everything (global IOTLB invalidation). Returns entries removed.</summary>
     public int InvalidateAll()
     {
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.ClearLocked();
@@ -91,6 +92,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     public int InvalidateDomain(ushort did)
     {
         var match = new Match(did, 0, RegionMask + 1);
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);
@@ -105,6 +107,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     {
         (ulong first, ulong end) = Iotlb.PageRange(address, am);
         var match = new Match(did, first, end);
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);

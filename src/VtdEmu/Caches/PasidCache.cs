@@ -65,6 +65,7 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
     /// <summary>Global invalidation (G = 11).</summary>
     public int InvalidateAll()
     {
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.ClearLocked();
@@ -75,6 +76,7 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
     public int InvalidateDomain(ushort did)
     {
         var match = new Match(did, null);
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);
@@ -85,6 +87,7 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
     public int InvalidatePasid(ushort did, uint pasid)
     {
         var match = new Match(did, pasid & Iotlb.PasidMask);
+        using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);

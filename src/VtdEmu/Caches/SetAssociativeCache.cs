@@ -22,6 +22,9 @@ public abstract class SetAssociativeCache<TPayload>
     /// <summary>Counter snapshot.</summary>
     public CacheStatistics Statistics => new(_lookups.Hits, _lookups.Misses, _store.Fills, _store.Evictions, _store.Invalidated);
 
+    /// <summary>The epoch every invalidation of this cache runs under (shared by the unit's caches, see <see cref="TranslationCaches"/>).</summary>
+    internal InvalidationEpoch Epoch { get; init; } = new();
+
 #pragma warning disable CA1051 // Fields shared with the three derived caches; nothing outside the assembly sees them.
     private protected readonly SetAssociativeStore<TPayload> _store;
     private protected readonly Lock _lock = new();

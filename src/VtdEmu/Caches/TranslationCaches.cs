@@ -6,24 +6,23 @@ namespace VtdEmu.Caches;
 /// p_iotlb_inv_dsc, pc_inv_dsc), so the register and queued-invalidation engines call one method per
 /// request. Each method returns the number of entries it removed (for statistics and tests).
 /// <para>
-/// Invalidate through these methods, not the individual caches': they are serialised and bump the
-/// <see cref="Epoch"/> that stops a walk which began before them from filling stale results after
-/// them (spec-notes/caching.md, the epoch/fill rule).
+/// Every invalidation — these methods and each cache's own public <c>Invalidate…</c> methods — runs in
+/// one <see cref="InvalidationScope"/> of the shared <see cref="Epoch"/>: invalidations are serialised
+/// and a walk that began before one cannot fill stale results after it (spec-notes/caching.md, the
+/// epoch/fill rule). A request that clears two caches holds one scope over both.
 /// </para>
 /// </summary>
 public sealed class TranslationCaches
 {
-    private readonly Lock _invalidationLock = new();
-
     /// <summary>Builds the caches from <paramref name="options"/>.</summary>
     public TranslationCaches(TranslationCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        ContextCache = new ContextCache(options.ContextCache, options.CachingMode);
-        PasidCache = new PasidCache(options.PasidCache, options.CachingMode);
-        Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode);
-        PagingStructureCache = new PagingStructureCache(options.PagingStructureCache);
+        ContextCache = new ContextCache(options.ContextCache, options.CachingMode) { Epoch = Epoch };
+        PasidCache = new PasidCache(options.PasidCache, options.CachingMode) { Epoch = Epoch };
+        Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode) { Epoch = Epoch };
+        PagingStructureCache = new PagingStructureCache(options.PagingStructureCache) { Epoch = Epoch };
     }
 
     /// <summary>Invalidation epoch quoted by translate-path fills.</summary>
@@ -47,35 +46,17 @@ public sealed class TranslationCaches
     /// <summary>IOTLB global invalidation (IIRG/G = 01): IOTLB and paging-structure caches, every DID and kind.</summary>
     public int InvalidateIotlbGlobal()
     {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return Iotlb.InvalidateAll() + PagingStructureCache.InvalidateAll();
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
+        // One scope over both removals: no walk may fill either cache between them.
+        using InvalidationScope scope = Epoch.Enter();
+        return Iotlb.InvalidateAll() + PagingStructureCache.InvalidateAll();
     }
 
     /// <summary>IOTLB domain-selective invalidation (IIRG/G = 10): second-level and pass-through IOTLB entries and paging-structure entries of <paramref name="did"/>.</summary>
     public int InvalidateIotlbDomain(ushort did)
     {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return Iotlb.InvalidateDomain(did) + PagingStructureCache.InvalidateDomain(did);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
+        // One scope over both removals: no walk may fill either cache between them.
+        using InvalidationScope scope = Epoch.Enter();
+        return Iotlb.InvalidateDomain(did) + PagingStructureCache.InvalidateDomain(did);
     }
 
     /// <summary>
@@ -85,37 +66,14 @@ public sealed class TranslationCaches
     /// </summary>
     public int InvalidateIotlbPages(ushort did, ulong address, int am, bool invalidationHint)
     {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                int removed = Iotlb.InvalidatePages(did, address, am);
-                return invalidationHint ? removed : removed + PagingStructureCache.InvalidatePages(did, address, am);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
+        // One scope over both removals: no walk may fill either cache between them.
+        using InvalidationScope scope = Epoch.Enter();
+        int removed = Iotlb.InvalidatePages(did, address, am);
+        return invalidationHint ? removed : removed + PagingStructureCache.InvalidatePages(did, address, am);
     }
 
     /// <summary>p_iotlb_inv_dsc G=10: non-global first-level / nested IOTLB entries of (DID, PASID).</summary>
-    public int InvalidatePasidIotlb(ushort did, uint pasid)
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return Iotlb.InvalidatePasid(did, pasid);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidatePasidIotlb(ushort did, uint pasid) => Iotlb.InvalidatePasid(did, pasid);
 
     /// <summary>
     /// p_iotlb_inv_dsc G=11: first-level / nested IOTLB entries of (DID, PASID) overlapping the range.
@@ -125,121 +83,26 @@ public sealed class TranslationCaches
     public int InvalidatePasidIotlbPages(ushort did, uint pasid, ulong address, int am, bool invalidationHint)
     {
         _ = invalidationHint;
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return Iotlb.InvalidatePasidPages(did, pasid, address, am);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
+        return Iotlb.InvalidatePasidPages(did, pasid, address, am);
     }
 
     /// <summary>Context-cache global invalidation. Does not touch the PASID cache or IOTLB.</summary>
-    public int InvalidateContextGlobal()
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return ContextCache.InvalidateAll();
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidateContextGlobal() => ContextCache.InvalidateAll();
 
     /// <summary>Context-cache domain-selective invalidation.</summary>
-    public int InvalidateContextDomain(ushort did)
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return ContextCache.InvalidateDomain(did);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidateContextDomain(ushort did) => ContextCache.InvalidateDomain(did);
 
     /// <summary>Context-cache device-selective invalidation (SID, FM, DID).</summary>
-    public int InvalidateContextDevice(ushort sourceId, int functionMask, ushort did)
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return ContextCache.InvalidateDevice(sourceId, functionMask, did);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidateContextDevice(ushort sourceId, int functionMask, ushort did) => ContextCache.InvalidateDevice(sourceId, functionMask, did);
 
     /// <summary>PASID-cache global invalidation (pc_inv_dsc G=11).</summary>
-    public int InvalidatePasidCacheGlobal()
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return PasidCache.InvalidateAll();
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidatePasidCacheGlobal() => PasidCache.InvalidateAll();
 
     /// <summary>PASID-cache domain-selective invalidation (pc_inv_dsc G=00).</summary>
-    public int InvalidatePasidCacheDomain(ushort did)
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return PasidCache.InvalidateDomain(did);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidatePasidCacheDomain(ushort did) => PasidCache.InvalidateDomain(did);
 
     /// <summary>PASID-cache PASID-selective invalidation (pc_inv_dsc G=01).</summary>
-    public int InvalidatePasidCachePasid(ushort did, uint pasid)
-    {
-        lock (_invalidationLock)
-        {
-            Epoch.Begin();
-            try
-            {
-                return PasidCache.InvalidatePasid(did, pasid);
-            }
-            finally
-            {
-                Epoch.End();
-            }
-        }
-    }
+    public int InvalidatePasidCachePasid(ushort did, uint pasid) => PasidCache.InvalidatePasid(did, pasid);
 
     /// <summary>Zeroes every cache's counters.</summary>
     public void ResetStatistics()

@@ -1,4 +1,5 @@
 using VtdEmu.Caches;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Invalidation;
 
@@ -8,7 +9,7 @@ namespace VtdEmu.Invalidation;
 /// the same methods, so they have the same cache effect by construction. Not thread-safe: the unit
 /// calls it under its state lock.
 /// </summary>
-internal sealed class InvalidationEngine(TranslationCaches caches)
+internal sealed class InvalidationEngine(TranslationCaches caches, CapabilityRegister cap)
 {
     private readonly long[] _performed = new long[InvalidationStatistics.SourceCount * InvalidationStatistics.RequestCount];
     private InvalidationTotals _totals;
@@ -52,6 +53,50 @@ internal sealed class InvalidationEngine(TranslationCaches caches)
 
     /// <summary>A request with no modelled cache behind it (device-TLB, interrupt entry cache): counted only.</summary>
     public void Counted(InvalidationSource source, InvalidationRequest request) => Done(source, request, 0);
+
+    /// <summary>
+    /// IOTLB invalidation shared by IOTLB_REG and iotlb_inv_dsc (IIRG / G encoding). Returns the
+    /// granularity performed: page-selective is coarsened to domain-selective without CAP.PSI, and not
+    /// performed (0) when AM &gt; CAP.MAMV or the granularity is 00.
+    /// </summary>
+    public int Iotlb(InvalidationSource source, int granularity, ushort did, ulong address, int am, bool invalidationHint)
+    {
+        switch (granularity)
+        {
+            case 1:
+                IotlbGlobal(source);
+                return 1;
+            case 2:
+                IotlbDomain(source, did);
+                return 2;
+            case 3 when !cap.PSI:
+                IotlbDomain(source, did);
+                _totals.Coarsened++;
+                return 2;
+            case 3 when am <= cap.MAMV:
+                IotlbPages(source, did, address, am, invalidationHint);
+                return 3;
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>SRTP latched RTADDR on a unit with CAP.ESRTPS: every DMA-remapping cache is invalidated globally.</summary>
+    public void RootTablePointerLatched()
+    {
+        ContextGlobal(InvalidationSource.TablePointer);
+        PasidCacheGlobal(InvalidationSource.TablePointer);
+        IotlbGlobal(InvalidationSource.TablePointer);
+    }
+
+    /// <summary>CAP.RWBF: an invalidation flushes write buffers first. Guest memory is coherent, so only counted.</summary>
+    public void FlushWriteBuffersImplicitly()
+    {
+        if (cap.RWBF)
+        {
+            _totals.WriteBufferFlushes++;
+        }
+    }
 
     private void Done(InvalidationSource source, InvalidationRequest request, int removed)
     {

@@ -123,6 +123,28 @@ public sealed class GuestMemory
         return TryWrite(address, bytes);
     }
 
+    /// <summary>
+    /// Atomically replaces the naturally aligned 64-bit value at <paramref name="address"/> with
+    /// <paramref name="value"/> if it equals <paramref name="comparand"/> (the compare-and-exchange the
+    /// hardware uses for accessed/dirty updates, so a racing CPU store is never lost). Returns false when
+    /// the address is misaligned or not RAM; otherwise <paramref name="original"/> is the value found.
+    /// </summary>
+    public bool TryCompareExchange64(ulong address, ulong value, ulong comparand, out ulong original)
+    {
+        if ((address & (sizeof(ulong) - 1)) != 0 || !IsRam(address, sizeof(ulong)))
+        {
+            original = 0;
+            return false;
+        }
+
+        byte[] frame = GetOrAddFrame(address);
+        // SAFETY: the address is 8-byte aligned (checked above), so the offset is at most PageSize - 8 and
+        // the element is naturally aligned for Interlocked (array data is 8-byte aligned on 64-bit runtimes).
+        ref long slot = ref Unsafe.As<byte, long>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(frame), (nint)(address & PageOffsetMask)));
+        original = unchecked((ulong)Interlocked.CompareExchange(ref slot, unchecked((long)value), unchecked((long)comparand)));
+        return true;
+    }
+
     /// <summary>Writes a little-endian 32-bit value. False (nothing written) when the 4 bytes are not all RAM.</summary>
     public bool TryWrite32(ulong address, uint value)
     {

@@ -30,31 +30,31 @@ internal static class RegisterLayout
             Ro("VER", VtdRegister.VER, 4, configuration.Version),
             Ro("CAP", VtdRegister.CAP, 8, cap.Value),
             Ro("ECAP", VtdRegister.ECAP, 8, ecap.Value),
-            Row("GCMD", VtdRegister.GCMD, 4, 0, rw: 0, wo: Bits.Range(31, 23), effect: WriteEffect.Gcmd),
+            Row("GCMD", VtdRegister.GCMD, 4, 0, rw: 0, wo: Bits.Range(31, 23), effect: WriteEffect.Any),
             Ro("GSTS", VtdRegister.GSTS, 4, 0),
             Row("RTADDR", VtdRegister.RTADDR, 8, 0, rw: page | Bits.Range(11, 10)),
 
             // ICC, CIRG and DID are RW; FM and SID are WO; CAIG is RO.
             Row("CCMD", VtdRegister.CCMD, 8, 0,
-                rw: Bits.Range(63, 61) | Bits.Range(15, 0), wo: Bits.Range(33, 16), effect: WriteEffect.Ccmd),
-            Row("FSTS", VtdRegister.FSTS, 4, 0, w1c: FaultStatusClearable(cap, ecap), effect: WriteEffect.Fsts),
-            Row("FECTL", VtdRegister.FECTL, 4, (ulong)EventControl.IM, rw: (ulong)EventControl.IM, effect: WriteEffect.Fectl),
+                rw: Bits.Range(63, 61) | Bits.Range(15, 0), wo: Bits.Range(33, 16), effect: WriteEffect.HighDword),
+            Row("FSTS", VtdRegister.FSTS, 4, 0, w1c: FaultStatusClearable(cap, ecap), effect: WriteEffect.Any),
+            Row("FECTL", VtdRegister.FECTL, 4, (ulong)EventControl.IM, rw: (ulong)EventControl.IM, effect: WriteEffect.Any),
             Row("FEDATA", VtdRegister.FEDATA, 4, 0, rw: 0xFFFF),
             Row("FEADDR", VtdRegister.FEADDR, 4, 0, rw: Bits.Range(31, 2)),
             Row("FEUADDR", VtdRegister.FEUADDR, 4, 0, rw: ecap.EIM ? Dword : 0),
             Row("AFLOG", VtdRegister.AFLOG, 8, 0, rw: cap.AFL ? page | Bits.Range(11, 9) : 0),
-            Row("PMEN", VtdRegister.PMEN, 4, 0, rw: cap.PLMR || cap.PHMR ? 1UL << 31 : 0, effect: WriteEffect.Pmen),
+            Row("PMEN", VtdRegister.PMEN, 4, 0, rw: cap.PLMR || cap.PHMR ? 1UL << 31 : 0, effect: WriteEffect.Any),
             Row("PLMBASE", VtdRegister.PLMBASE, 4, 0, rw: cap.PLMR ? Bits.Range(31, ProtectedRegionShift) : 0),
             Row("PLMLIMIT", VtdRegister.PLMLIMIT, 4, 0, rw: cap.PLMR ? Bits.Range(31, ProtectedRegionShift) : 0),
             Row("PHMBASE", VtdRegister.PHMBASE, 8, 0, rw: cap.PHMR ? Bits.Range(configuration.HostAddressWidth - 1, ProtectedRegionShift) : 0),
             Row("PHMLIMIT", VtdRegister.PHMLIMIT, 8, 0, rw: cap.PHMR ? Bits.Range(configuration.HostAddressWidth - 1, ProtectedRegionShift) : 0),
             Ro("IQH", VtdRegister.IQH, 8, 0),
-            Row("IQT", VtdRegister.IQT, 8, 0, rw: qi ? Bits.Range(18, 4) : 0, effect: WriteEffect.Iqt),
+            Row("IQT", VtdRegister.IQT, 8, 0, rw: qi ? Bits.Range(18, 4) : 0, effect: WriteEffect.LowDword),
 
             // DW (bit 11) is writable whenever QI is: the queue code reports IQEI 5 for DW=1 without SMTS/ADMS.
             Row("IQA", VtdRegister.IQA, 8, 0, rw: qi ? page | (1UL << 11) | Bits.Range(2, 0) : 0),
-            Row("ICS", VtdRegister.ICS, 4, 0, w1c: qi ? 1UL : 0UL, effect: WriteEffect.Ics),
-            Row("IECTL", VtdRegister.IECTL, 4, (ulong)EventControl.IM, rw: qi ? (ulong)EventControl.IM : 0, effect: WriteEffect.Iectl),
+            Row("ICS", VtdRegister.ICS, 4, 0, w1c: qi ? 1UL : 0UL, effect: WriteEffect.Any),
+            Row("IECTL", VtdRegister.IECTL, 4, (ulong)EventControl.IM, rw: qi ? (ulong)EventControl.IM : 0, effect: WriteEffect.Any),
             Row("IEDATA", VtdRegister.IEDATA, 4, 0, rw: qi ? 0xFFFFUL : 0UL),
             Row("IEADDR", VtdRegister.IEADDR, 4, 0, rw: qi ? Bits.Range(31, 2) : 0),
             Row("IEUADDR", VtdRegister.IEUADDR, 4, 0, rw: qi && ecap.EIM ? Dword : 0),
@@ -80,13 +80,13 @@ internal static class RegisterLayout
         int iva = ecap.IotlbRegisterOffset;
         rows.Add(new RegisterRow("IVA", iva, 8, 0, 0, 0, Bits.Range(63, 12) | Bits.Range(6, 0), WriteEffect.None));
         rows.Add(new RegisterRow("IOTLB", iva + 8, 8, 0,
-            (1UL << 63) | Bits.Range(61, 60) | Bits.Range(49, 32), 0, 0, WriteEffect.Iotlb));
+            (1UL << 63) | Bits.Range(61, 60) | Bits.Range(49, 32), 0, 0, WriteEffect.HighDword));
 
         for (int i = 0; i < cap.FaultRecordingCount; i++)
         {
             int frcd = cap.FaultRecordingOffset + (16 * i);
             rows.Add(new RegisterRow($"FRCD{i}_LO", frcd, 8, 0, 0, 0, 0, WriteEffect.None));
-            rows.Add(new RegisterRow($"FRCD{i}_HI", frcd + 8, 8, 0, 0, 1UL << 63, 0, WriteEffect.Frcd));
+            rows.Add(new RegisterRow($"FRCD{i}_HI", frcd + 8, 8, 0, 0, 1UL << 63, 0, WriteEffect.Any));
         }
 
         rows.Sort(static (a, b) => a.Offset.CompareTo(b.Offset));

@@ -5,7 +5,7 @@ namespace VtdEmu.Registers;
 /// and the one primary-fault-logging choice the spec leaves open. Named presets model QEMU and real
 /// Intel parts; their sources are in spec-notes/registers.md.
 /// </summary>
-/// <param name="Name">Preset name (qemu, qemu-sm, broadwell, sapphire-rapids).</param>
+/// <param name="Name">Preset name (qemu, qemu-sm, qemu-sm-fl, broadwell, sapphire-rapids).</param>
 /// <param name="Version">VER_REG: major in 7:4, minor in 3:0.</param>
 /// <param name="Capability">CAP_REG.</param>
 /// <param name="ExtendedCapability">ECAP_REG.</param>
@@ -38,6 +38,25 @@ public sealed record UnitConfiguration(
         QemuCapability(),
         QemuExtendedCapability(scalable: true),
         HostAddressWidth: 39,
+        CompressSameSourceFaults: true);
+
+    /// <summary>
+    /// QEMU's scalable mode with its first-stage option (<c>x-scalable-mode=on,x-flts=on,aw-bits=48</c>, QEMU ≥ 9.2):
+    /// ECAP adds FLTS instead of SLTS, CAP adds FS1GP (FL1GP) and the 48-bit widths (SAGAW 39+48, MGAW 48).
+    /// </summary>
+    public static UnitConfiguration QemuScalableFirstLevel { get; } = new(
+        "qemu-sm-fl",
+        0x10,
+        new CapabilityBuilder
+        {
+            ND = 6, SAGAW = 0b00110, MGAW = 47, FRO = 0x22, SLLPS = 0b0011, PSI = true, NFR = 0, MAMV = 18,
+            DWD = true, DRD = true, FL1GP = true,
+        }.Build(),
+        new ExtendedCapabilityBuilder
+        {
+            QI = true, IR = true, PT = true, IRO = 0x0F, MHMV = 15, SRS = true, SMTS = true, FLTS = true,
+        }.Build(),
+        HostAddressWidth: 48,
         CompressSameSourceFaults: true);
 
     /// <summary>Xeon E5-2630 v4 (Broadwell-EP) as Linux reports it: CAP 0x08d2078c106f0466, ECAP 0x0000000000f020df, VER 1:0, HAW 46.</summary>
@@ -81,7 +100,7 @@ public sealed record UnitConfiguration(
         CompressSameSourceFaults: false);
 
     /// <summary>Every named preset.</summary>
-    public static IReadOnlyList<UnitConfiguration> Presets { get; } = [Qemu, QemuScalable, Broadwell, SapphireRapids];
+    public static IReadOnlyList<UnitConfiguration> Presets { get; } = [Qemu, QemuScalable, QemuScalableFirstLevel, Broadwell, SapphireRapids];
 
     /// <summary>The preset called <paramref name="name"/>, or null.</summary>
     public static UnitConfiguration? FindPreset(string name)

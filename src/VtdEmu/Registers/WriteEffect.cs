@@ -1,17 +1,22 @@
 namespace VtdEmu.Registers;
 
-/// <summary>Which side effect a guest write to a register row triggers after the masked store (STYLE.md 2.5).</summary>
+/// <summary>
+/// Which guest writes to a register row run its side effect after the masked store (STYLE.md 2.5):
+/// the register layout says when, the component that owns the register says what
+/// (<see cref="RegisterDispatch"/>). A 64-bit register written as two 32-bit halves acts on the half
+/// spec-notes/registers.md names for it.
+/// </summary>
 internal enum WriteEffect : byte
 {
+    /// <summary>No side effect: the masked store is all a write does.</summary>
     None,
-    Gcmd,
-    Ccmd,
-    Fsts,
-    Fectl,
-    Pmen,
-    Iqt,
-    Ics,
-    Iectl,
-    Iotlb,
-    Frcd,
+
+    /// <summary>Every write that touches the row (GCMD, FSTS, FECTL, PMEN, ICS, IECTL, FRCD).</summary>
+    Any,
+
+    /// <summary>A write that covers bits 63:56 of the row (CCMD.ICC, IOTLB_REG.IVT).</summary>
+    HighDword,
+
+    /// <summary>A write that covers bits 31:0 of the row (IQT.QT).</summary>
+    LowDword,
 }

@@ -152,6 +152,10 @@ public sealed class CachedTranslator
         {
             result = TranslationResult.Faulted(context.Fault, 0);
         }
+        else if (context.Kind == TranslationKind.FirstLevel && request.AddressType != AddressType.Translated)
+        {
+            result = TranslateFirstLevel(request, context, epoch, out walked);
+        }
         else if (request.AddressType == AddressType.Translated || context.Kind != TranslationKind.SecondLevel
             || request.Address >> _parameters.InputWidth(context.Levels) != 0)
         {
@@ -304,7 +308,7 @@ public sealed class CachedTranslator
 
         if (_pasidCache.TryLookup(sourceId, pasid, out PasidCacheEntry pasidCached))
         {
-            return CachedPasidContext(pasidCached, context.FPD, reads);
+            return CachedPasidContext(pasidCached, context.FPD, reads, pasid);
         }
 
         fault = _resolver.ReadPasidEntry(context, pasid, out PasidEntry pasidEntry, out bool directoryFpd, out int pasidReads);
@@ -333,15 +337,27 @@ public sealed class CachedTranslator
             _pasidCache.Fill(fill, _epoch, epoch);
         }
 
-        return ContextResolver.PasidContext(pasidEntry, pasidFault, fpd, reads);
+        return ContextResolver.PasidContext(pasidEntry, pasidFault, fpd, reads, pasid);
     }
 
-    private static TranslationContext CachedPasidContext(in PasidCacheEntry cached, bool contextFpd, int reads)
+    private static TranslationContext CachedPasidContext(in PasidCacheEntry cached, bool contextFpd, int reads, uint pasid)
     {
         bool fpd = contextFpd | cached.FaultProcessingDisable;
         if (cached.IsNegative)
         {
             return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = fpd, TableReads = reads };
+        }
+
+        if ((PasidGranularTranslationType)cached.PasidGranularTranslationType == PasidGranularTranslationType.FirstLevel)
+        {
+            // First-level contexts need FLPTPTR, FLPM, SRE, ERE and WPE: rebuilt from the cached words.
+            Span<ulong> words = stackalloc ulong[PasidEntry.WordCount];
+            for (int i = 0; i < words.Length; i++)
+            {
+                words[i] = cached.Word(i);
+            }
+
+            return ContextResolver.PasidContext(new PasidEntry(words), FaultReason.None, contextFpd | cached.FaultProcessingDisable, reads, pasid);
         }
 
         bool passThrough = (PasidGranularTranslationType)cached.PasidGranularTranslationType == PasidGranularTranslationType.PassThrough;
@@ -370,6 +386,33 @@ public sealed class CachedTranslator
 
         walked = true;
         return Walk(request, context, epoch);
+    }
+
+    /// <summary>
+    /// A first-level context: the IOTLB, tagged (DID, PASID, first level), answers user-mode non-execute requests
+    /// whose rights it holds — W only once the leaf's D was set, so a write to a clean page walks to set D;
+    /// everything else walks (spec-notes/first-level.md). First-level not-present entries are never cached.
+    /// </summary>
+    private TranslationResult TranslateFirstLevel(in DmaRequest request, in TranslationContext context, long epoch, out bool walked)
+    {
+        ulong address = request.Address;
+        bool plain = !request.Privileged && !request.Execute;
+        if (plain && _iotlb.TryLookupData(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, out ulong hit, out int pageShift)
+            && ((ulong)request.Access & ~hit & (ulong)AccessRights.ReadWrite) == 0)
+        {
+            walked = false;
+            return SecondLevelWalker.CheckLeaf(address, request.Access, scalable: true, hit & PageAddressMask, hit & (ulong)AccessRights.ReadWrite, pageShift, 0);
+        }
+
+        walked = true;
+        TranslationResult result = _translator.TranslateFirstLevel(request, context, out FirstLevelLeaf leaf);
+        if (result.Fault == FaultReason.None && leaf.Cacheable)
+        {
+            AccessRights rights = AccessRights.Read | (leaf.Write ? AccessRights.Write : AccessRights.None);
+            _iotlb.Fill(new IotlbEntry(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - 12) / 9), leaf.Page, rights), _epoch, epoch);
+        }
+
+        return result;
     }
 
     // An IOTLB hit's result: the negative entry's fault, or the request checked against the cached leaf.

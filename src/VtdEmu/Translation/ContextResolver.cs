@@ -84,7 +84,7 @@ public sealed class ContextResolver
         bool fpd = context.FPD | directoryFpd;
         return fault != FaultReason.None
             ? new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads + pasidReads }
-            : PasidContext(pasidEntry, CheckPasidEntry(pasidEntry, _parameters), fpd, reads + pasidReads);
+            : PasidContext(pasidEntry, CheckPasidEntry(pasidEntry, _parameters), fpd, reads + pasidReads, pasid);
     }
 
     /// <summary>
@@ -210,9 +210,27 @@ public sealed class ContextResolver
     /// The context a PASID-table entry gives; <paramref name="entryFault"/> is <see cref="CheckPasidEntry"/>'s
     /// verdict and <paramref name="fpd"/> the FPD of the context and directory entries above it.
     /// </summary>
-    internal static TranslationContext PasidContext(in PasidEntry pasidEntry, FaultReason entryFault, bool fpd, int reads)
+    internal static TranslationContext PasidContext(in PasidEntry pasidEntry, FaultReason entryFault, bool fpd, int reads, uint pasid = 0)
     {
         bool passThrough = pasidEntry.PGTT == PasidGranularTranslationType.PassThrough;
+        if (entryFault == FaultReason.None && pasidEntry.PGTT == PasidGranularTranslationType.FirstLevel)
+        {
+            return new TranslationContext
+            {
+                Scalable = true,
+                Fpd = fpd | pasidEntry.FPD,
+                TableReads = reads,
+                DomainId = pasidEntry.DID,
+                Kind = TranslationKind.FirstLevel,
+                FirstLevelRoot = pasidEntry.FLPTPTR,
+                Levels = FirstLevelWalker.LevelsForFlpm(pasidEntry.FLPM),
+                Pasid = pasid,
+                Sre = pasidEntry.SRE,
+                Ere = pasidEntry.ERE,
+                Wpe = pasidEntry.WPE,
+            };
+        }
+
         return new TranslationContext
         {
             Fault = entryFault,
@@ -345,8 +363,11 @@ public sealed class ContextResolver
             PasidGranularTranslationType.SecondLevel when ecap.SLTS =>
                 parameters.SupportsAw(entry.AW) ? FaultReason.None : FaultReason.PasidTableEntryInvalid,
             PasidGranularTranslationType.PassThrough when ecap.PT => FaultReason.None,
-            // First-level and nested translation are not modelled: reported as SPT.4 even when
-            // FLTS/NEST are advertised (spec-notes/translation.md).
+            // FLPM 00 = 4-level, 01 = 5-level (needs CAP.FL5LP); the rest is reserved (SPT.4).
+            PasidGranularTranslationType.FirstLevel when ecap.FLTS =>
+                entry.FLPM == 0 || (entry.FLPM == 1 && parameters.Capability.FL5LP) ? FaultReason.None : FaultReason.PasidTableEntryInvalid,
+            // Nested translation is not modelled yet: reported as SPT.4 even when NEST is advertised
+            // (spec-notes/translation.md).
             _ => FaultReason.PasidTableEntryInvalid,
         };
     }

@@ -24,14 +24,29 @@ public readonly struct TranslationContext
     /// <summary>DID of the context entry (legacy) or PASID-table entry (scalable).</summary>
     public ushort DomainId { get; init; }
 
-    /// <summary>Second-level walk or pass-through.</summary>
+    /// <summary>Second-level walk, first-level walk or pass-through.</summary>
     public TranslationKind Kind { get; init; }
 
     /// <summary>Root of the second-level tables (physical address), for <see cref="TranslationKind.SecondLevel"/>.</summary>
     public ulong SecondLevelRoot { get; init; }
 
-    /// <summary>Number of second-level paging levels (3, 4 or 5), for <see cref="TranslationKind.SecondLevel"/>.</summary>
+    /// <summary>Number of paging levels (second level 3, 4 or 5; first level 4 or 5).</summary>
     public int Levels { get; init; }
+
+    /// <summary>Root of the first-level tables (PASID-entry FLPTPTR), for <see cref="TranslationKind.FirstLevel"/>.</summary>
+    public ulong FirstLevelRoot { get; init; }
+
+    /// <summary>The PASID the request was translated under (its own, or the context's RID_PASID).</summary>
+    public uint Pasid { get; init; }
+
+    /// <summary>PASID-entry SRE: supervisor requests allowed (first level).</summary>
+    public bool Sre { get; init; }
+
+    /// <summary>PASID-entry ERE: execute requests allowed (first level).</summary>
+    public bool Ere { get; init; }
+
+    /// <summary>PASID-entry WPE: supervisor writes honour R/W (first level).</summary>
+    public bool Wpe { get; init; }
 
     /// <summary>How many root/context/PASID entries were read.</summary>
     public int TableReads { get; init; }

@@ -14,7 +14,7 @@ public enum TranslationKind : byte
     /// <summary>Output = input (legacy TT 10, scalable PGTT 100). IOTLB entries tagged by DID, not PASID.</summary>
     PassThrough = 1,
 
-    /// <summary>First-level only (scalable PGTT 001; not walked by this model). IOTLB entries tagged by DID and PASID.</summary>
+    /// <summary>First-level only (scalable PGTT 001). IOTLB entries tagged by DID and PASID.</summary>
     FirstLevel = 2,
 
     /// <summary>Nested first-level over second-level (scalable PGTT 011; not walked by this model). IOTLB entries tagged by DID and PASID.</summary>

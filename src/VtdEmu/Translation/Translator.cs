@@ -24,6 +24,7 @@ public sealed class Translator
         _parameters = parameters;
         Resolver = new ContextResolver(memory, parameters);
         Walker = new SecondLevelWalker(memory, parameters);
+        FirstLevel = new FirstLevelWalker(memory, parameters);
     }
 
     /// <summary>The context-resolution step (a context/PASID cache sits in front of it).</summary>
@@ -31,6 +32,9 @@ public sealed class Translator
 
     /// <summary>The second-level walk step (an IOTLB / paging-structure cache sits around it).</summary>
     public SecondLevelWalker Walker { get; }
+
+    /// <summary>The first-level walker (PGTT 001).</summary>
+    public FirstLevelWalker FirstLevel { get; }
 
     /// <summary>Translates <paramref name="request"/> under the latched root pointer <paramref name="root"/>.</summary>
     public TranslationResult Translate(in DmaRequest request, RootPointer root)
@@ -72,12 +76,37 @@ public sealed class Translator
                 : Identity(address);
         }
 
+        if (context.Kind == TranslationKind.FirstLevel)
+        {
+            return TranslateFirstLevel(request, context, out _);
+        }
+
         if (address >> _parameters.InputWidth(context.Levels) != 0)
         {
             return TranslationResult.Faulted(scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth, 0);
         }
 
         return Walker.Walk(address, request.Access, scalable, WalkStart.FromRoot(context.SecondLevelRoot, context.Levels));
+    }
+
+    /// <summary>
+    /// A first-level context (spec-notes/first-level.md): SPT.5 / SPT.6 for execute and supervisor requests the
+    /// PASID entry does not enable, then the walk.
+    /// </summary>
+    internal TranslationResult TranslateFirstLevel(in DmaRequest request, in TranslationContext context, out FirstLevelLeaf leaf)
+    {
+        leaf = default;
+        if (request.Execute && !context.Ere)
+        {
+            return TranslationResult.Faulted(FaultReason.ExecuteRequestDisabled, 0);
+        }
+
+        if (request.Privileged && !context.Sre)
+        {
+            return TranslationResult.Faulted(FaultReason.SupervisorRequestDisabled, 0);
+        }
+
+        return FirstLevel.Walk(request, context.FirstLevelRoot, context.Levels, context.Wpe, out leaf);
     }
 
     private static TranslationResult Identity(ulong address) =>

@@ -30,13 +30,15 @@ public sealed class DemoCommandTests : IDisposable
     {
         Assert.Equal(ExitCode.Success, _cli.Run("demo", "--preset", preset));
 
-        // One record: the storage controller (00:1f.2) writing its completion into the read-only command page.
-        Assert.Matches(new Regex(@"│ 0\s+│ 00:1f\.2 │ write\s+│ 0x40000000 │ 0x05 WriteDenied\s+│"), _cli.Out);
+        // One record: the storage controller (00:1f.2) writing its completion into the read-only command page; the
+        // scalable-mode code (SGN.6) on units the driver runs in scalable mode.
+        string reason = FirstLevel(preset) ? "0x85 ScalableWriteDenied" : "0x05 WriteDenied";
+        Assert.Matches(new Regex($@"│ 0\s+│ 00:1f\.2 │ write\s+│ 0x40000000 │ {reason}\s+│"), _cli.Out);
         Assert.Contains("FSTS 0x00000002 PPF=1 PFO=0 FRI=0", _cli.Out, StringComparison.Ordinal);
         // Storage: one DMA (one translation) per block each way plus the faulting write, which moves no bytes.
         const int storageDmas = (2 * DemoWorkload.StorageBlocks) + 1;
         const int storageBytes = 2 * DemoWorkload.StorageBlocks * 4096;
-        Assert.Matches(new Regex($@"│ 00:1f\.2 │ storage\s+│\s+{storageDmas} │\s+{storageBytes} │\s+{storageDmas} │ .*│ 1 \(last: WriteDenied\) │"), _cli.Out);
+        Assert.Matches(new Regex($@"│ 00:1f\.2 │ storage\s+│\s+{storageDmas} │\s+{storageBytes} │\s+{storageDmas} │ .*│ 1 \(last: {reason[5..]}\) │"), _cli.Out);
     }
 
     // The workload's distinct (DID, 4-KiB page) pairs: each NIC touches its descriptor ring (one page)
@@ -66,7 +68,8 @@ public sealed class DemoCommandTests : IDisposable
 
     // Levels of the tables the driver builds: Linux's iommu_calculate_agaw takes the largest CAP.SAGAW bit n with a
     // width (30 + 9n) not above 57 bits; the walk has n + 2 levels. qemu offers 39-bit only (3 levels), broadwell
-    // 48-bit (4), sapphire-rapids 48- and 57-bit (the driver takes 5).
+    // 48-bit (4), sapphire-rapids 48- and 57-bit (the driver takes 5; in scalable mode the first-level widths with
+    // FL5LP, 4- and 5-level, give the same).
     public static TheoryData<string> DriverPresets => ["qemu", "broadwell", "sapphire-rapids"];
 
     [Theory]
@@ -84,6 +87,14 @@ public sealed class DemoCommandTests : IDisposable
         int nic = levels + 2 + (NicPages - 2);
         int storage = levels + (StoragePages - 1);
         int reads = (2 * Devices) + (2 * nic) + storage;
+
+        // Scalable mode with first-level tables: root, context, PASID-directory and PASID-table entry once per
+        // device; first-level walks do not use the paging-structure cache, so every walk reads every level.
+        if (FirstLevel(preset))
+        {
+            reads = (4 * Devices) + (DistinctPages * levels);
+        }
+
         Assert.Matches(new Regex($@"Caches: {DemoWorkload.ExpectedDmas} translations, {DistinctPages} walks, {reads} table reads"), _cli.Out);
         Assert.Matches(new Regex($@"│ total\s+│\s+│\s+{DemoWorkload.ExpectedDmas} │\s+\d+ │\s+{DemoWorkload.ExpectedDmas} │\s+{reads} │"), _cli.Out);
         Assert.True(reads < DemoWorkload.ExpectedDmas, "with caches a translation costs well under one table read on average");
@@ -99,15 +110,23 @@ public sealed class DemoCommandTests : IDisposable
         // Every function probed (the root port included) is its own group with its own DMA domain; the driver
         // hands out DIDs from 2 (0 and 1 are reserved) in attach order, which is probe order.
         string[] probeOrder = ["00:19.0", "00:1c.0", "00:1f.2", "01:00.0"];
+        bool first = FirstLevel(preset);
         for (int i = 0; i < probeOrder.Length; i++)
         {
-            Assert.Matches(new Regex($@"│ context\[{Regex.Escape(probeOrder[i])}\]\s+│ P=1 DID={2 + i} TT=UntranslatedOnly AW={30 + (9 * (levels - 2))}-bit "), _cli.Out);
+            string bdf = Regex.Escape(probeOrder[i]);
+            Assert.Matches(
+                first
+                    ? new Regex($@"│ pasid\[{bdf}:0\]\s+│ P=1 PGTT=first-level DID={2 + i} FLPTPTR=0x[0-9a-f]+ {levels}-level")
+                    : new Regex($@"│ context\[{bdf}\]\s+│ P=1 DID={2 + i} TT=UntranslatedOnly AW={30 + (9 * (levels - 2))}-bit "),
+                _cli.Out);
         }
+
+        Assert.Contains(first ? "(scalable mode, first-level tables," : "(legacy mode, second-level tables,", _cli.Out, StringComparison.Ordinal);
 
         // The driver enables queued invalidation whenever ECAP.QI offers it.
         int qies = UnitConfiguration.FindPreset(preset)!.ExtendedCapability.QI ? 1 : 0;
         Assert.Matches(new Regex($@"│ GSTS\s+│ 0x[0-9a-f]{{8}} \(TES=1 RTPS=1 QIES={qies}\)"), _cli.Out);
-        Assert.Matches(new Regex(@"│ RTADDR\s+│ 0x[0-9a-f]+ \(TTM=0: legacy\)"), _cli.Out);
+        Assert.Matches(new Regex(first ? @"│ RTADDR\s+│ 0x[0-9a-f]+ \(TTM=1: scalable\)" : @"│ RTADDR\s+│ 0x[0-9a-f]+ \(TTM=0: legacy\)"), _cli.Out);
     }
 
     [Theory]
@@ -124,8 +143,11 @@ public sealed class DemoCommandTests : IDisposable
         // Table pages: each NIC's ring and buffers share the tables down to the level-2 table and have a level-1
         // table each (levels + 1); storage's pages share one path (levels); the root port's domain is only its root.
         int tablePages = (2 * (levels + 1)) + levels + 1;
-        Assert.Contains($"{tablePages} table pages below 4 domain root(s)", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains($"{(FirstLevel(preset) ? "first" : "second")}-level tables │ {tablePages} table pages below 4 domain root(s)", _cli.Out, StringComparison.Ordinal);
     }
+
+    // The driver runs sapphire-rapids in scalable mode with first-level tables (ECAP.SMTS, QI, FLTS).
+    private static bool FirstLevel(string preset) => UnitConfiguration.FindPreset(preset)!.ExtendedCapability is { SMTS: true, QI: true, FLTS: true };
 
     private static int DriverLevels(string preset)
     {

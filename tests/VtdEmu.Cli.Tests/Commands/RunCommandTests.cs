@@ -17,7 +17,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(ExitCode.BadInput, exit);
         Assert.Empty(_cli.Out);
-        Assert.Equal([$"{path}:3: mmio-read32: expected 'mmio-read32 OFF', found 0 operands", "run: 1 parse error; nothing was run"], _cli.ErrorLines);
+        Assert.Equal([$"{path}:3: mmio-read32: expected 'mmio-read32 OFF', found 0 operands", "vtdemu: error: 1 parse error; nothing was run. Fix the lines above and run again."], _cli.ErrorLines);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class RunCommandTests : IDisposable
         string path = Path.Combine(_cli.Scratch, "nope.scenario");
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("run", path));
-        Assert.Equal([$"{path}: no such file or directory"], _cli.ErrorLines);
+        Assert.Equal([$"vtdemu: error: {path}: no such file or directory. Check the path."], _cli.ErrorLines);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class RunCommandTests : IDisposable
         int exit = _cli.Run("run", "--parse-only", _cli.Scratch);
 
         Assert.Equal(ExitCode.Success, exit);
-        Assert.Equal(["run: 2 scenario(s) parsed: 3 commands, 2 assertions"], _cli.ErrorLines);
+        Assert.Equal(["run: 2 scenarios parsed: 3 commands, 2 assertions"], _cli.ErrorLines);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class RunCommandTests : IDisposable
         string vectors = CliHarness.VectorsDirectory;
 
         Assert.Equal(ExitCode.Success, _cli.Run("run", vectors));
-        Assert.Matches(new Regex(@"^run: \d+ scenario\(s\), \d+ commands, \d+ assertions, 0 failure\(s\)$"), _cli.ErrorLines[^1]);
+        Assert.Matches(new Regex(@"^run: \d+ scenarios, \d+ commands, \d+ assertions, 0 failures$"), _cli.ErrorLines[^1]);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class RunCommandTests : IDisposable
             [
                 $"{path}:2: mmio-read32 0x1c: expected 0000001d, actual 0000001c",
                 $"{path}:4: dma-read 00:03.0 0x20000: expected ok, actual fault 04",
-                "run: 1 scenario(s), 3 commands, 3 assertions, 2 failure(s)",
+                "run: 1 scenario, 3 commands, 3 assertions, 2 failures",
             ],
             _cli.ErrorLines);
         Assert.Equal(3, _cli.OutLines.Length);

@@ -6,19 +6,22 @@ namespace VtdEmu.Iommu.Tests.Intel;
 /// <summary>Intel driver: unit initialisation, capabilities it derives, bounded waits (reference §4.1, §4.3, §4.5).</summary>
 public sealed partial class IntelIommuDriverTests
 {
-    // preset, expected page-table levels (AGAW + 2), domain address width, pgsize bitmap — from the preset's CAP
-    // fields in spec-notes/registers.md: SAGAW bit 1 = 39-bit/3-level, bit 2 = 48/4, bit 3 = 57/5; MGAW; SLLPS.
-    public static TheoryData<string, int, int, ulong> PresetGeometry => new()
+    // preset, expected page-table levels (AGAW + 2), domain address width, pgsize bitmap, aperture bits — from the
+    // preset's CAP/ECAP fields in spec-notes/registers.md: SAGAW bit 1 = 39-bit/3-level, bit 2 = 48/4, bit 3 = 57/5;
+    // MGAW; SLLPS. Scalable mode with FLTS: first-level widths (4-level, 5-level with FL5LP) ∩ SAGAW, 2 MiB pages
+    // always and 1 GiB with FL1GP, and a canonical aperture one bit narrower (reference §4.5).
+    public static TheoryData<string, int, int, ulong, int> PresetGeometry => new()
     {
-        { "qemu", 3, 39, 0x1000 | 0x20_0000 | 0x4000_0000 },
-        { "qemu-sm", 3, 39, 0x1000 | 0x20_0000 | 0x4000_0000 },
-        { "broadwell", 4, 48, 0x1000 | 0x20_0000 | 0x4000_0000 },
-        { "sapphire-rapids", 5, 57, 0x1000 | 0x20_0000 | 0x4000_0000 },
+        { "qemu", 3, 39, 0x1000 | 0x20_0000 | 0x4000_0000, 39 },
+        { "qemu-sm", 3, 39, 0x1000 | 0x20_0000 | 0x4000_0000, 39 },
+        { "qemu-sm-fl", 4, 48, 0x1000 | 0x20_0000 | 0x4000_0000, 47 },
+        { "broadwell", 4, 48, 0x1000 | 0x20_0000 | 0x4000_0000, 48 },
+        { "sapphire-rapids", 5, 57, 0x1000 | 0x20_0000 | 0x4000_0000, 56 },
     };
 
     [Theory]
     [MemberData(nameof(PresetGeometry))]
-    public void Create_Preset_ChoosesAgawWidthAndPageSizes(string preset, int levels, int width, ulong bitmap)
+    public void Create_Preset_ChoosesAgawWidthAndPageSizes(string preset, int levels, int width, ulong bitmap, int apertureBits)
     {
         IntelRig rig = IntelRig.Boot(UnitConfiguration.FindPreset(preset)!, IntelRig.Singleton());
 
@@ -27,7 +30,7 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(bitmap, rig.Driver.PgsizeBitmap);
         IommuDomain d = rig.NewDomain("A");
         Assert.Equal(bitmap, d.PgsizeBitmap);
-        Assert.Equal(new IommuGeometry(0, (1UL << width) - 1, ForceAperture: true), d.Geometry);
+        Assert.Equal(new IommuGeometry(0, (1UL << apertureBits) - 1, ForceAperture: true), d.Geometry);
     }
 
     [Fact]
@@ -37,7 +40,7 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(0x1000UL, IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton(), options: new IntelDriverOptions { SuperpagesOff = true }).Driver.PgsizeBitmap);
     }
 
-    public static TheoryData<string> Presets => new() { "qemu", "qemu-sm", "broadwell", "sapphire-rapids" };
+    public static TheoryData<string> Presets => new() { "qemu", "qemu-sm", "qemu-sm-fl", "broadwell", "sapphire-rapids" };
 
     [Theory]
     [MemberData(nameof(Presets))]
@@ -46,7 +49,8 @@ public sealed partial class IntelIommuDriverTests
         IntelRig rig = IntelRig.Boot(UnitConfiguration.FindPreset(preset)!, IntelRig.Singleton());
         List<string> log = [.. rig.Mmio.Log];
 
-        // Linux init_dmars: QI first (IQT = 0, IQA, QIE), then RTADDR + SRTP, then global context cache → global IOTLB.
+        // Linux init_dmars: QI first (IQT = 0, IQA, QIE), then RTADDR + SRTP, then global context cache → (scalable)
+        // global PASID cache → global IOTLB.
         int iqa = log.FindIndex(e => e.StartsWith("IQA", StringComparison.Ordinal));
         int qie = log.IndexOf("GCMD +QIE");
         int rtaddr = log.FindIndex(e => e.StartsWith("RTADDR", StringComparison.Ordinal));
@@ -56,7 +60,12 @@ public sealed partial class IntelIommuDriverTests
         int te = log.IndexOf("GCMD +TE");
         Assert.True(log.IndexOf("IQT 0x0") < iqa && iqa < qie && qie < rtaddr && rtaddr < srtp && srtp < ccGlobal && ccGlobal < iotlbGlobal && iotlbGlobal < te, string.Join(" | ", log));
         Assert.True(rig.Driver.QueuedInvalidation);
-        Assert.Equal($"RTADDR 0x{rig.Driver.RootTable:x}", log[rtaddr]);
+        bool scalable = rig.Driver.ScalableMode;
+        int pcGlobal = log.IndexOf("pc global");
+        Assert.True(scalable == (ccGlobal < pcGlobal && pcGlobal < iotlbGlobal), string.Join(" | ", log));
+
+        // RTADDR.TTM (11:10) = 01 in scalable mode (spec §11.4.5).
+        Assert.Equal($"RTADDR 0x{rig.Driver.RootTable | (scalable ? 0x400UL : 0):x}", log[rtaddr]);
 
         // DW = 1 and QS = 1 (two pages of 32-byte descriptors) exactly when the unit has SMTS, as Linux does.
         ulong iqaValue = Convert.ToUInt64(log[iqa]["IQA 0x".Length..], 16);

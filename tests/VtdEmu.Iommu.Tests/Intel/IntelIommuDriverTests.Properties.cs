@@ -12,7 +12,9 @@ namespace VtdEmu.Iommu.Tests.Intel;
 /// are refused with EADDRINUSE without changing anything; unmapping what one map created returns its size; a strict
 /// unmap has issued, before returning, an IOTLB invalidation for the domain's DID covering the whole range; a map
 /// issues none unless the unit is in caching mode, and then one covering the new range; when everything is unmapped
-/// every page-table page except the top one is back in the driver's pool.
+/// every page-table page except the top one is back in the driver's pool. Runs on legacy units (with and without
+/// caching mode) and scalable ones (second-level and first-level tables, with and without caching mode); first-level
+/// leaves are always readable and are invalidated by PASID-based IOTLB descriptors, never on map.
 /// </summary>
 public sealed partial class IntelIommuDriverTests
 {
@@ -24,16 +26,22 @@ public sealed partial class IntelIommuDriverTests
         Gen<(bool Map, int Start, int Length, int PaShift, int Prot, int Pick)> step = Gen.Select(
             Gen.Bool, Gen.Int[0, WindowPages - 1], Gen.OneOf(Gen.Int[1, 40], Gen.Const(512), Gen.Int[500, 1100]),
             Gen.Int[-3, 3], Gen.Int[1, 3], Gen.Int[0, 1000]);
-        Gen.Select(Gen.Bool, step.Array[1, 30]).Sample(t => RunMapSequence(t.Item1, t.Item2), iter: 60);
+        Gen.Select(Gen.Int[0, PropertyUnits.Length - 1], step.Array[1, 30]).Sample(t => RunMapSequence(PropertyUnits[t.Item1], t.Item2), iter: 80);
     }
 
-    private static void RunMapSequence(bool cachingMode, (bool Map, int Start, int Length, int PaShift, int Prot, int Pick)[] steps)
+    private static readonly UnitConfiguration[] PropertyUnits =
+        [UnitConfiguration.Qemu, TestUnits.QemuCachingMode, UnitConfiguration.QemuScalable, TestUnits.QemuScalableCachingMode, UnitConfiguration.QemuScalableFirstLevel, TestUnits.QemuScalableFirstLevelCachingMode];
+
+    private static void RunMapSequence(UnitConfiguration unit, (bool Map, int Start, int Length, int PaShift, int Prot, int Pick)[] steps)
     {
-        IntelRig rig = IntelRig.Boot(cachingMode ? TestUnits.QemuCachingMode : UnitConfiguration.Qemu, IntelRig.Singleton());
+        IntelRig rig = IntelRig.Boot(unit, IntelRig.Singleton());
+        bool cachingMode = unit.Capability.CM;
         IommuDevice a = rig.Dev("A");
         IommuDomain d = rig.NewDomain("A");
         Assert.Equal(LinuxError.Success, rig.Core.AttachDevice(d, a));
-        ushort did = Assert.IsType<IntelPagingDomain>(d.Ops).Did;
+        IntelPagingDomain paging = Assert.IsType<IntelPagingDomain>(d.Ops);
+        ushort did = paging.Did;
+        bool firstLevel = paging.FirstLevel;
         int baseline = rig.Driver.PagesInUse;
         List<(ulong Iova, ulong Size, ulong Pa, IommuProt Prot)> live = [];
 
@@ -56,7 +64,7 @@ public sealed partial class IntelIommuDriverTests
                 if (!overlaps)
                 {
                     live.Add((iova, size, pa, prot));
-                    if (cachingMode)
+                    if (cachingMode && !firstLevel)
                     {
                         AssertIotlbCovers(rig.Mmio.Invalidations, did, iova, size);
                     }
@@ -92,12 +100,14 @@ public sealed partial class IntelIommuDriverTests
     {
         foreach (string e in invalidations)
         {
-            if (e == "iotlb global" || e == $"iotlb dsi did={did}")
+            if (e == "iotlb global" || e == $"iotlb dsi did={did}" || e == $"piotlb all did={did} pasid=0")
             {
                 return;
             }
 
             string prefix = $"iotlb psi did={did} addr=0x";
+            string pasidPrefix = $"piotlb page did={did} pasid=0 addr=0x";
+            prefix = e.StartsWith(pasidPrefix, StringComparison.Ordinal) ? pasidPrefix : prefix;
             if (e.StartsWith(prefix, StringComparison.Ordinal))
             {
                 string[] parts = e[prefix.Length..].Split(' ');
@@ -130,7 +140,7 @@ public sealed partial class IntelIommuDriverTests
             (ulong rIova, _, ulong rPa, IommuProt prot) = live[i];
             DecodedLeaf l = Assert.IsType<DecodedLeaf>(leaf);
             Assert.Equal(rPa + (iova - rIova), l.PhysicalAddress);
-            Assert.Equal((prot & IommuProt.Read) != 0, l.Read);
+            Assert.Equal((prot & IommuProt.Read) != 0 || ctx.FirstLevel, l.Read);
             Assert.Equal((prot & IommuProt.Write) != 0, l.Write);
         }
     }

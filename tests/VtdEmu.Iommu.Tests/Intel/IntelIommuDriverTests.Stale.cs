@@ -13,11 +13,18 @@ public sealed partial class IntelIommuDriverTests
 {
     public static TheoryData<string> InvalidationInterfaces => new() { "qemu", "qemu-noqi" };
 
+    /// <summary>Both invalidation interfaces in legacy mode, plus scalable mode with second- and first-level tables.</summary>
+    public static TheoryData<string> StaleUnits => new() { "qemu", "qemu-noqi", "qemu-sm", "qemu-sm-fl" };
+
+    /// <summary>The fault of a write to an unmapped IOVA: legacy permission fault, else the level's not-present reason.</summary>
+    private static FaultReason UnmappedWriteFault(IntelRig rig) => !rig.Driver.ScalableMode ? FaultReason.WriteDenied
+        : rig.Driver.FirstLevelTables ? FaultReason.FirstLevelEntryNotPresent : FaultReason.SecondLevelEntryNotPresent;
+
     [Theory]
-    [MemberData(nameof(InvalidationInterfaces))]
+    [MemberData(nameof(StaleUnits))]
     public void LazyUnmap_StaleWindowUntilDrainThenFault(string unit)
     {
-        IntelRig rig = IntelRig.Boot(unit == "qemu" ? UnitConfiguration.Qemu : TestUnits.QemuRegisterInvalidation, IntelRig.Singleton(), IommuDmaPolicy.Lazy);
+        IntelRig rig = IntelRig.Boot(Unit(unit), IntelRig.Singleton(), IommuDmaPolicy.Lazy);
         IommuDevice a = rig.Dev("A");
         Assert.Equal(LinuxError.Success, rig.Core.BindDriver(a, driverManagedDma: false));
         IommuDomain d = rig.Domain("A");
@@ -34,14 +41,14 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(1, d.FlushQueue!.Drain());
 
         DmaResult after = dev.Write(0x10_0000, [3]);
-        Assert.Equal((DmaStatus.Faulted, FaultReason.WriteDenied), (after.Status, after.Fault));
+        Assert.Equal((DmaStatus.Faulted, UnmappedWriteFault(rig)), (after.Status, after.Fault));
     }
 
     [Theory]
-    [MemberData(nameof(InvalidationInterfaces))]
+    [MemberData(nameof(StaleUnits))]
     public void BrokenDriverSkipsUnmapPsi_StaleTranslationObservable(string unit)
     {
-        IntelRig rig = IntelRig.Boot(unit == "qemu" ? UnitConfiguration.Qemu : TestUnits.QemuRegisterInvalidation, IntelRig.Singleton());
+        IntelRig rig = IntelRig.Boot(Unit(unit), IntelRig.Singleton());
         IommuDomain d = rig.Domain("A");
         PciEndpoint dev = rig.Endpoint("A");
         Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x10_0000, 0x0300_0000, 2 * Size4K, ReadWrite));
@@ -51,10 +58,11 @@ public sealed partial class IntelIommuDriverTests
 
         // Correct driver: strict unmap invalidates, the next DMA faults.
         Assert.Equal(Size4K, rig.Core.Unmap(d, 0x10_0000, Size4K));
-        Assert.Equal(FaultReason.WriteDenied, dev.Write(0x10_0000, [2]).Fault);
+        Assert.Equal(UnmappedWriteFault(rig), dev.Write(0x10_0000, [2]).Fault);
 
-        // Broken driver: the page-selective IOTLB invalidation never reaches the unit — the stale entry still translates.
-        rig.Mmio.Drop = e => e.StartsWith("iotlb psi", StringComparison.Ordinal);
+        // Broken driver: the page-selective IOTLB invalidation (PASID-based for first-level tables) never reaches the
+        // unit — the stale entry still translates.
+        rig.Mmio.Drop = e => e.StartsWith("iotlb psi", StringComparison.Ordinal) || e.StartsWith("piotlb page", StringComparison.Ordinal);
         Assert.Equal(Size4K, rig.Core.Unmap(d, 0x20_0000, Size4K));
         Assert.Single(rig.Mmio.DroppedInvalidations);
         Assert.Null(rig.Walk(rig.Dev("A").Bdf, 0x20_0000));
@@ -124,5 +132,30 @@ public sealed partial class IntelIommuDriverTests
         rig.Core.GroupReleaseDmaOwner(rig.Dev("A").Group!);
         Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(rig.Dev("A").Group!, new object()));
         Assert.Equal(FaultReason.ContextEntryNotPresent, dev.Write(0x4000, [3]).Fault);
+    }
+
+    [Theory]
+    [InlineData("qemu-sm")]
+    [InlineData("qemu-sm-fl")]
+    public void BrokenDriverSkipsPasidCacheFlushOnBlock_CachedPasidEntryKeepsTranslating(string unit)
+    {
+        IntelRig rig = IntelRig.Boot(Unit(unit), IntelRig.Singleton());
+        Assert.Equal(LinuxError.Success, rig.Core.Map(rig.Domain("A"), 0x4000, 0x0300_0000, Size4K, ReadWrite));
+        PciEndpoint dev = rig.Endpoint("A");
+        Assert.True(dev.Write(0x4000, [1]).IsCompleted); // context, PASID entry and translation cached
+
+        // Blocking clears the RID_PASID entry; without the PASID-cache invalidation the unit keeps its cached copy of
+        // the entry and walks the (still intact) tables again after the IOTLB flush.
+        rig.Mmio.Drop = e => e.StartsWith("pc pasid", StringComparison.Ordinal);
+        Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(rig.Dev("A").Group!, new object()));
+
+        Assert.Null(rig.Context(rig.Dev("A").Bdf));
+        Assert.Single(rig.Mmio.DroppedInvalidations);
+        Assert.True(dev.Write(0x4000, [2]).IsCompleted);
+
+        rig.Mmio.Drop = null;
+        rig.Core.GroupReleaseDmaOwner(rig.Dev("A").Group!);
+        Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(rig.Dev("A").Group!, new object()));
+        Assert.Equal(FaultReason.PasidTableEntryNotPresent, dev.Write(0x4000, [3]).Fault);
     }
 }

@@ -88,7 +88,9 @@ internal sealed class IntelRig
 
     public IommuDomain Domain(string name) => Dev(name).Group!.Domain!;
 
-    public DecodedContext? Context(PciBdf bdf) => ReferenceDecoder.Context(Memory, Driver.RootTable, bdf.Rid);
+    public DecodedContext? Context(PciBdf bdf) => Driver.ScalableMode
+        ? ReferenceDecoder.ScalableContext(Memory, Driver.RootTable, bdf.Rid)
+        : ReferenceDecoder.Context(Memory, Driver.RootTable, bdf.Rid);
 
     public DecodedLeaf? Walk(PciBdf bdf, ulong iova) =>
         Context(bdf) is { } ctx ? ReferenceDecoder.Walk(Memory, ctx, iova) : null;

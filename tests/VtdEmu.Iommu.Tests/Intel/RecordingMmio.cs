@@ -48,7 +48,8 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
     public IReadOnlyList<string> Log => _log;
 
     /// <summary>Only the cache invalidations (cc, iotlb, devtlb), in order.</summary>
-    public List<string> Invalidations => _log.Where(e => e.StartsWith("cc ", StringComparison.Ordinal) || e.StartsWith("iotlb ", StringComparison.Ordinal) || e.StartsWith("devtlb ", StringComparison.Ordinal)).ToList();
+    public List<string> Invalidations => _log.Where(e => e.StartsWith("cc ", StringComparison.Ordinal) || e.StartsWith("iotlb ", StringComparison.Ordinal) || e.StartsWith("devtlb ", StringComparison.Ordinal)
+        || e.StartsWith("pc ", StringComparison.Ordinal) || e.StartsWith("piotlb ", StringComparison.Ordinal) || e.StartsWith("pdevtlb ", StringComparison.Ordinal)).ToList();
 
     /// <summary>Invalidations the <see cref="Drop"/> predicate kept from the unit.</summary>
     public List<string> DroppedInvalidations => _log.Where(e => e.StartsWith("dropped ", StringComparison.Ordinal)).ToList();
@@ -150,6 +151,33 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
         _ => $"iotlb invalid g={granularity}",
     };
 
+    // Type 7 (spec §6.5.2.3): G 5:4 (0 domain, 1 PASID-selective, 3 global), DID 31:16, PASID 51:32.
+    private static string DecodePasidCache(ulong qw0)
+    {
+        ushort did = unchecked((ushort)(qw0 >> 16));
+        ulong pasid = (qw0 >> 32) & 0xF_FFFF;
+        return ((qw0 >> 4) & 3) switch
+        {
+            0 => $"pc domain did={did}",
+            1 => $"pc pasid did={did} pasid={pasid}",
+            3 => "pc global",
+            _ => "pc invalid g=2",
+        };
+    }
+
+    // Type 6 (spec §6.5.2.4): G 5:4 (2 all addresses of the PASID, 3 page-selective), DID 31:16, PASID 51:32.
+    private static string DecodePasidIotlb(ulong qw0, ulong qw1)
+    {
+        ushort did = unchecked((ushort)(qw0 >> 16));
+        ulong pasid = (qw0 >> 32) & 0xF_FFFF;
+        return ((qw0 >> 4) & 3) switch
+        {
+            2 => $"piotlb all did={did} pasid={pasid}",
+            3 => $"piotlb page did={did} pasid={pasid} addr=0x{qw1 & ~0xFFFUL:x} am={qw1 & 0x3F} ih={(qw1 >> 6) & 1}",
+            var g => $"piotlb invalid g={g}",
+        };
+    }
+
     /// <summary>The next queued cache-invalidation descriptor is given the undefined type 0xF (an IQE for the unit).</summary>
     public bool CorruptNextDescriptor { get; set; }
 
@@ -190,6 +218,15 @@ internal sealed class RecordingMmio(IMmio inner, GuestMemory memory, ulong iotlb
                     break;
                 case 5:
                     _log.Add("wait");
+                    break;
+                case 6:
+                    DropDescriptor(slot, Dropped(DecodePasidIotlb(qw0, qw1)));
+                    break;
+                case 7:
+                    DropDescriptor(slot, Dropped(DecodePasidCache(qw0)));
+                    break;
+                case 8:
+                    DropDescriptor(slot, Dropped($"pdevtlb sid={unchecked((ushort)(qw0 >> 16)):x4} pasid={(qw0 >> 32) & 0xF_FFFF} addr=0x{qw1 & ~0xFFFUL:x} s={(qw1 >> 11) & 1}"));
                     break;
                 default:
                     _log.Add($"descriptor type {qw0 & 0xF}");

@@ -8,6 +8,30 @@ internal static class TestUnits
     /// <summary>QEMU with caching-mode=on (CAP.CM = 1).</summary>
     public static UnitConfiguration QemuCachingMode { get; } = UnitConfiguration.Qemu with { Name = "qemu-cm", Capability = QemuCap(cm: true) };
 
+    /// <summary>QEMU scalable mode (second-level tables through PASID entries) with caching-mode=on.</summary>
+    public static UnitConfiguration QemuScalableCachingMode { get; } = UnitConfiguration.QemuScalable with { Name = "qemu-sm-cm", Capability = QemuCap(cm: true) };
+
+    /// <summary>QEMU scalable mode with first-level tables and caching-mode=on.</summary>
+    public static UnitConfiguration QemuScalableFirstLevelCachingMode { get; } = UnitConfiguration.QemuScalableFirstLevel with
+    {
+        Name = "qemu-sm-fl-cm",
+        Capability = new CapabilityRegister(UnitConfiguration.QemuScalableFirstLevel.Capability.Value | (1UL << 7)),
+    };
+
+    /// <summary>Sapphire Rapids with ECAP.PASID = 1 (the recorded part reports 0): set_dev_pasid is offered.</summary>
+    public static UnitConfiguration SapphireRapidsPasid { get; } = UnitConfiguration.SapphireRapids with
+    {
+        Name = "sapphire-rapids-pasid",
+        ExtendedCapability = new ExtendedCapabilityRegister(UnitConfiguration.SapphireRapids.ExtendedCapability.Value | (1UL << 40)),
+    };
+
+    /// <summary>QEMU scalable mode with ECAP.PASID = 1 and PSS = 19 (QEMU's x-pasid-mode): set_dev_pasid on second-level tables.</summary>
+    public static UnitConfiguration QemuScalablePasid { get; } = UnitConfiguration.QemuScalable with
+    {
+        Name = "qemu-sm-pasid",
+        ExtendedCapability = new ExtendedCapabilityRegister(UnitConfiguration.QemuScalable.ExtendedCapability.Value | (1UL << 40) | (19UL << 35)),
+    };
+
     /// <summary>QEMU with CAP.RWBF = 1 (write-buffer flushing required).</summary>
     public static UnitConfiguration QemuRwbf { get; } = UnitConfiguration.Qemu with { Name = "qemu-rwbf", Capability = QemuCap(rwbf: true) };
 

@@ -113,7 +113,7 @@ public sealed partial class TranslatorTests
             (ScalableCase.PasidEntryReservedBit, FaultReason.PasidTableEntryReserved, FpdAt.PasidEntry),
             (ScalableCase.PasidEntrySladeWithoutSlads, FaultReason.PasidTableEntryReserved, FpdAt.PasidEntry),
             (ScalableCase.PgttFirstLevel, FaultReason.PasidTableEntryInvalid, FpdAt.PasidEntry),
-            (ScalableCase.PgttFirstLevelAdvertised, FaultReason.PasidTableEntryInvalid, FpdAt.PasidEntry),
+            (ScalableCase.PgttFirstLevelAdvertised, FaultReason.FirstLevelEntryNotPresent, FpdAt.PasidEntry),
             (ScalableCase.PgttNested, FaultReason.PasidTableEntryInvalid, FpdAt.PasidEntry),
             (ScalableCase.PgttReserved, FaultReason.PasidTableEntryInvalid, FpdAt.PasidEntry),
             (ScalableCase.PasidEntryAwNotInSagaw, FaultReason.PasidTableEntryInvalid, FpdAt.PasidEntry),

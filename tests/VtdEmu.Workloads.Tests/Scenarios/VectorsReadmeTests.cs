@@ -1,4 +1,5 @@
 using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Scenarios.Iommu;
 using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Workloads.Tests.Scenarios;
@@ -47,6 +48,18 @@ public sealed class VectorsReadmeTests
         using var output = new StringWriter();
 
         ScenarioRunResult result = ScenarioRunner.Run(parsed.Scenario, new PlatformScenarioTargetFactory(), output);
+
+        Assert.True(result.Passed, string.Join('\n', result.Failures));
+        Assert.Equal(5, result.AssertionsChecked);
+    }
+
+    [Fact]
+    public void IommuExample_RunsUnderMainline_EveryAssertionHolds()
+    {
+        IommuScenarioParseResult parsed = IommuScenarioParser.Parse("README.md", Block("## The IOMMU-level language"));
+        Assert.True(parsed.Succeeded, string.Join('\n', parsed.Errors));
+
+        IommuScenarioRunResult result = IommuScenarioRunner.Run(parsed.Scenario, VtdEmu.Iommu.IommuAttachPolicy.Mainline, TextWriter.Null);
 
         Assert.True(result.Passed, string.Join('\n', result.Failures));
         Assert.Equal(5, result.AssertionsChecked);

@@ -1,0 +1,228 @@
+using VtdEmu.Faults;
+using VtdEmu.Memory;
+using VtdEmu.Tables;
+
+namespace VtdEmu.Translation;
+
+/// <summary>
+/// The first-level page walker (VT-d spec §3.6, entries §9.7; readings in spec-notes/first-level.md): IA-32e
+/// paging with 4 or 5 levels (PASID-entry FLPM), 4 KiB / 2 MiB / 1 GiB leaves (1 GiB with CAP.FL1GP), the
+/// canonical-address check, the user/supervisor, write (WPE) and execute (XD, supervisor-execute-of-user-page)
+/// rules, and the accessed/dirty updates: on a translation that succeeds, A is set in every entry walked and D in
+/// the leaf of a write, each by a compare-and-exchange that ORs the bit into whatever the entry holds then, so a
+/// racing CPU store is never lost. A loop with one read per level: a table that points at itself ends after the
+/// level count.
+/// </summary>
+public sealed class FirstLevelWalker
+{
+    private const int PageShift = 12;
+    private const int LevelStride = 9;
+    private const ulong IndexMask = (1UL << LevelStride) - 1;
+    private const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
+    private const ulong PresentBit = 1;
+    private const ulong ReadWriteBit = 1UL << 1;
+    private const ulong UserBit = 1UL << 2;
+    private const ulong PsBit = 1UL << 7;
+    private const ulong XdBit = 1UL << 63;
+    private const int MaxLevels = 5;
+
+    // A compare-and-exchange retried this often without success (a CPU rewriting the entry without pause)
+    // gives up with an access error instead of spinning.
+    private const int MaxUpdateAttempts = 64;
+
+    private readonly GuestMemory _memory;
+    private readonly ulong _addressReserved;
+    private readonly bool _oneGiBPages;
+
+    /// <summary>A walker over <paramref name="memory"/> for a unit with <paramref name="parameters"/>' CAP and HAW.</summary>
+    public FirstLevelWalker(GuestMemory memory, TranslationParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _memory = memory;
+
+        // Address bits 51:HAW are reserved in every entry (§9.7).
+        _addressReserved = AddressMask & ~((1UL << parameters.Haw) - 1);
+        _oneGiBPages = parameters.Capability.FL1GP;
+    }
+
+    /// <summary>The paging levels a PASID entry's FLPM selects (0 → 4, 1 → 5).</summary>
+    public static int LevelsForFlpm(int flpm) => flpm == 1 ? 5 : 4;
+
+    /// <summary>
+    /// Translates <paramref name="request"/> through the first-level tables at <paramref name="root"/>
+    /// (<paramref name="levels"/> = 4 or 5). <paramref name="wpe"/> is the PASID entry's WPE; the request's
+    /// privilege and execute attributes come with its PASID prefix (none without one: a user-mode read or write).
+    /// <paramref name="leaf"/> describes the leaf for the IOTLB (valid only on success).
+    /// </summary>
+    public TranslationResult Walk(in DmaRequest request, ulong root, int levels, bool wpe, out FirstLevelLeaf leaf)
+    {
+        leaf = default;
+        ulong address = request.Address;
+        int width = PageShift + (LevelStride * levels);
+
+        // Canonical: bits 63:width-1 all equal to bit width-1 (§3.6.1). Upper-half addresses are canonical but a
+        // device's IOVA space is the lower half in practice; both walk the same way.
+        ulong upper = address >> (width - 1);
+        if (upper != 0 && upper != (ulong.MaxValue >> (width - 1)))
+        {
+            return TranslationResult.Faulted(FaultReason.NonCanonicalAddress, 0);
+        }
+
+        Span<ulong> slots = stackalloc ulong[MaxLevels];
+        ulong table = root;
+        bool user = true;
+        bool writable = true;
+        bool executeDisabled = false;
+        int reads = 0;
+        int level = levels;
+        ulong entry;
+        while (true)
+        {
+            int shift = PageShift + (LevelStride * (level - 1));
+            ulong slot = table + (((address >> shift) & IndexMask) * sizeof(ulong));
+            reads++;
+            if (!_memory.TryRead64(slot, out entry))
+            {
+                return TranslationResult.Faulted(level == levels ? FaultReason.FirstLevelRootAccessError : FaultReason.FirstLevelEntryAccessError, reads);
+            }
+
+            if ((entry & PresentBit) == 0)
+            {
+                return TranslationResult.Faulted(FaultReason.FirstLevelEntryNotPresent, reads);
+            }
+
+            bool isLeaf = level == 1 || ((entry & PsBit) != 0 && level <= 3);
+            if ((entry & Reserved(level, isLeaf)) != 0)
+            {
+                return TranslationResult.Faulted(FaultReason.FirstLevelEntryReserved, reads);
+            }
+
+            slots[levels - level] = slot;
+            user &= (entry & UserBit) != 0;
+            writable &= (entry & ReadWriteBit) != 0;
+            executeDisabled |= (entry & XdBit) != 0;
+            if (isLeaf)
+            {
+                break;
+            }
+
+            table = entry & AddressMask;
+            level--;
+        }
+
+        bool write = (request.Access & DmaAccess.Write) != 0;
+        FaultReason denied = Permission(request.Privileged, request.Execute, write, user, writable, executeDisabled, wpe);
+        if (denied != FaultReason.None)
+        {
+            return TranslationResult.Faulted(denied, reads);
+        }
+
+        int pageShift = PageShift + (LevelStride * (level - 1));
+        ulong page = entry & AddressMask & ~((1UL << pageShift) - 1);
+        ulong output = page | (address & ((1UL << pageShift) - 1));
+        if (SecondLevelWalker.IsInterruptRange(output))
+        {
+            return TranslationResult.Faulted(FaultReason.ScalableOutputInInterruptRange, reads);
+        }
+
+        // A on every entry walked, root first; D on the leaf of a write (§3.6.3).
+        int walked = levels - level + 1;
+        for (int i = 0; i < walked; i++)
+        {
+            bool isLeaf = i == walked - 1;
+            ulong bits = FirstLevelPagingEntry.AccessedBit | (isLeaf && write ? FirstLevelPagingEntry.DirtyBit : 0);
+            if (!TrySetBits(slots[i], bits, out ulong now))
+            {
+                return TranslationResult.Faulted(i == 0 ? FaultReason.FirstLevelRootAccessError : FaultReason.FirstLevelEntryAccessError, reads);
+            }
+
+            if (isLeaf)
+            {
+                entry = now;
+            }
+        }
+
+        // Rights as a user-mode, non-execute request sees them, W only once D is set: what the IOTLB may answer
+        // without a walk (a write to a clean page walks again to set D).
+        bool dirty = (entry & FirstLevelPagingEntry.DirtyBit) != 0;
+        leaf = new FirstLevelLeaf(page, pageShift, Cacheable: user, Write: user && writable && dirty);
+        return new TranslationResult
+        {
+            OutputAddress = output,
+            PageShift = pageShift,
+            Read = true,
+            Write = writable || (request.Privileged && !wpe),
+            TableReads = reads,
+        };
+    }
+
+    /// <summary>
+    /// The access rules (§3.6.2): a user request needs U/S = 1 at every level; a write needs R/W = 1 at every
+    /// level unless it is a supervisor request with WPE = 0; an execute request faults when XD is set at any level
+    /// or, for a supervisor request, when the page is a user page (U/S = 1 at every level).
+    /// </summary>
+    internal static FaultReason Permission(bool privileged, bool execute, bool write, bool user, bool writable, bool executeDisabled, bool wpe)
+    {
+        if (!privileged && !user)
+        {
+            return FaultReason.UserAccessDenied;
+        }
+
+        if (execute && (executeDisabled || (privileged && user)))
+        {
+            return FaultReason.ExecuteDenied;
+        }
+
+        return write && !writable && (!privileged || wpe) ? FaultReason.ScalableWriteDenied : FaultReason.None;
+    }
+
+    // Reserved bits (§9.7): address bits 51:HAW everywhere; PS in PML5E/PML4E; PS in a PDPE without FL1GP; in a
+    // large leaf the address bits below its alignment (bit 12 is PAT).
+    private ulong Reserved(int level, bool isLeaf)
+    {
+        ulong reserved = _addressReserved;
+        if (level >= 4 || (level == 3 && !_oneGiBPages))
+        {
+            reserved |= PsBit;
+        }
+        else if (isLeaf && level > 1)
+        {
+            reserved |= ((1UL << (PageShift + (LevelStride * (level - 1)))) - 1) & ~0x1FFFUL;
+        }
+
+        return reserved;
+    }
+
+    // ORs bits into the entry at slot with compare-and-exchange; false when the entry cannot be written.
+    private bool TrySetBits(ulong slot, ulong bits, out ulong now)
+    {
+        if (!_memory.TryRead64(slot, out now))
+        {
+            return false;
+        }
+
+        for (int attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            if ((now & bits) == bits)
+            {
+                return true;
+            }
+
+            if (!_memory.TryCompareExchange64(slot, now | bits, now, out ulong found))
+            {
+                return false;
+            }
+
+            if (found == now)
+            {
+                now |= bits;
+                return true;
+            }
+
+            now = found;
+        }
+
+        return false;
+    }
+}
