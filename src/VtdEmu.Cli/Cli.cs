@@ -64,6 +64,7 @@ internal static class Cli
             DumpCommand.Create(context),
             X86Command.Create(context),
             PlatformCommand.Create(context),
+            SweepCommand.Create(context),
         };
         root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;

@@ -1,0 +1,156 @@
+using VtdEmu.Caches;
+using VtdEmu.Translation;
+using VtdEmu.Workloads.Mapping;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Timing;
+using VtdEmu.Workloads.Traces;
+
+namespace VtdEmu.Workloads.Sweeps;
+
+/// <summary>
+/// Runs sweep points: each on a fresh platform of its preset with the default setup mapping its
+/// window (or its trace's pages), its DMAs translated by the functional model one by one, and the
+/// per-DMA table reads fed to the timing model.
+/// </summary>
+public static class SweepRunner
+{
+    /// <summary>The requester of synthetic points: 03:00.0.</summary>
+    public const ushort SyntheticSourceId = 0x0300;
+
+    private const ulong Chunk = 4096;
+
+    /// <summary>Runs <paramref name="points"/> on up to <paramref name="parallelism"/> threads; results in the points' order. <paramref name="done"/> is called after each point.</summary>
+    public static SweepResult[] RunAll(IReadOnlyList<SweepPoint> points, int parallelism, Action? done = null)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var results = new SweepResult[points.Count];
+        Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i =>
+        {
+            results[i] = Run(points[i]);
+            done?.Invoke();
+        });
+        return results;
+    }
+
+    /// <summary>Runs one point. Throws <see cref="SweepException"/> for a point that cannot run (bad geometry, unmappable trace).</summary>
+    public static SweepResult Run(SweepPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        WorkbenchPreset preset = WorkbenchPreset.Find(point.Preset) ?? throw new SweepException($"unknown preset '{point.Preset}'");
+        CacheGeometry iotlb = preset.Caches.Iotlb;
+        var geometry = new CacheGeometry(point.IotlbEntries ?? iotlb.Entries, point.IotlbWays ?? iotlb.Ways, point.IotlbPolicy ?? iotlb.Policy);
+        if (ScenarioParser.CheckCacheGeometry(geometry) is { } problem)
+        {
+            throw new SweepException($"IOTLB geometry: {problem}");
+        }
+
+        TranslationCacheOptions caches = preset.Caches with { Iotlb = geometry.Entries == 0 ? CacheGeometry.Disabled : geometry };
+        var platform = new Platform(preset.Unit, caches, null, DefaultMapping.Ram);
+        var timing = new TimingAccumulator();
+        long faults = point.Pattern == SweepPattern.Trace ? RunTrace(point, platform, timing) : RunSynthetic(point, platform, timing);
+
+        TranslationStatistics stats = platform.Statistics;
+        long lookups = stats.IotlbHits + stats.IotlbMisses;
+        TimingResult result = timing.Evaluate(preset.Timing, point.AccessSize, point.Direction == DmaDirection.Read, point.Translation);
+        return new SweepResult(
+            point,
+            stats.Translations,
+            lookups == 0 ? double.NaN : stats.IotlbHitRate,
+            stats.Walks,
+            timing.Dmas == 0 ? 0 : (double)timing.TableReads / timing.Dmas,
+            faults,
+            result,
+            preset.Timing.Calibrated);
+    }
+
+    private static long RunSynthetic(SweepPoint point, Platform platform, TimingAccumulator timing)
+    {
+        if (DefaultMapping.Program(platform, [SyntheticSourceId], [(0, point.WindowBytes)], point.PageSize, 0, point.Translation) is { } error)
+        {
+            throw new SweepException(error);
+        }
+
+        RemappingUnit unit = platform.Unit;
+        var generator = new OffsetGenerator(point);
+        DmaAccess access = point.Direction == DmaDirection.Read ? DmaAccess.Read : DmaAccess.Write;
+        long faults = 0;
+        for (long i = 0; i < point.Dmas; i++)
+        {
+            faults += Translate(unit, SyntheticSourceId, generator.Next(), (uint)point.AccessSize, access, point.Translation, timing);
+        }
+
+        return faults;
+    }
+
+    private static long RunTrace(SweepPoint point, Platform platform, TimingAccumulator timing)
+    {
+        var devices = new List<ushort>();
+        var ranges = new List<(ulong, ulong)>();
+        foreach (TraceAccess access in ReadTrace(point.TracePath!))
+        {
+            if (!devices.Contains(access.Device.SourceId))
+            {
+                devices.Add(access.Device.SourceId);
+            }
+
+            ranges.Add((access.Iova, access.Length));
+        }
+
+        if (DefaultMapping.Program(platform, devices, ranges, point.PageSize, 0, point.Translation) is { } error)
+        {
+            throw new SweepException($"{point.TracePath}: {error}");
+        }
+
+        long faults = 0;
+        foreach (TraceAccess access in ReadTrace(point.TracePath!))
+        {
+            DmaAccess rights = access.Direction == DmaDirection.Read ? DmaAccess.Read : DmaAccess.Write;
+            faults += Translate(platform.Unit, access.Device.SourceId, access.Iova, access.Length, rights, point.Translation, timing);
+        }
+
+        return faults;
+    }
+
+    private static IEnumerable<TraceAccess> ReadTrace(string path)
+    {
+        using TraceReader reader = TraceReader.TryOpen(path, out ScenarioError? openError) ?? throw new SweepException(openError!.ToString());
+        while (reader.TryRead(out TraceAccess access))
+        {
+            yield return access;
+        }
+
+        if (reader.Error is { } error)
+        {
+            throw new SweepException(error.ToString());
+        }
+    }
+
+    // One DMA: a translation per 4 KiB piece (as PciEndpoint splits it); returns 1 if a piece faulted.
+    private static int Translate(RemappingUnit unit, ushort sourceId, ulong iova, uint length, DmaAccess access, bool translated, TimingAccumulator timing)
+    {
+        if (!translated)
+        {
+            timing.Add(0);
+            return 0;
+        }
+
+        int reads = 0;
+        ulong done = 0;
+        do
+        {
+            ulong address = unchecked(iova + done);
+            TranslationResult result = unit.Translate(new DmaRequest(sourceId, address, access));
+            reads += result.TableReads;
+            if (!result.IsSuccess)
+            {
+                timing.Add(reads);
+                return 1;
+            }
+
+            done += Chunk - (address & (Chunk - 1));
+        }
+        while (done < length);
+        timing.Add(reads);
+        return 0;
+    }
+}
