@@ -188,9 +188,28 @@ internal sealed class SoakWorld
                 ulong want = foreign ? 0 : model.Unmap(dom, iova);
                 return (want == unmapped ? LinuxError.Success : LinuxError.EIO, LinuxError.Success);
             default:
-                // The legacy-mode driver's domains have no set_dev_pasid: EOPNOTSUPP once the objects check out.
-                return (foreign ? LinuxError.ENODEV : LinuxError.EOPNOTSUPP, core.AttachDevicePasid(domain, dev, 1));
+                return AttachPasidRoundTrip(core, foreign, dev, group, domain);
         }
+    }
+
+    /// <summary>
+    /// iommu_attach_device_pasid then iommu_detach_device_pasid on PASID 1. The soak's devices report no PASIDs
+    /// (max_pasids 0), so the core skips every member and the attach succeeds whenever the objects are this core's; the
+    /// pasid_array entry it leaves would block ownership changes, so the op detaches at once and the group must
+    /// be back where it was.
+    /// </summary>
+    private static (LinuxError Expected, LinuxError Actual) AttachPasidRoundTrip(IommuCore core, bool foreign, IommuDevice dev, IommuGroup group, IommuDomain domain)
+    {
+        LinuxError expected = foreign ? LinuxError.ENODEV : LinuxError.Success;
+        LinuxError actual = core.AttachDevicePasid(domain, dev, 1);
+        if (actual == LinuxError.Success)
+        {
+            Assert.Same(domain, group.GetPasidDomain(1));
+            core.DetachDevicePasid(domain, dev, 1);
+        }
+
+        Assert.Equal(0, group.PasidCount);
+        return (expected, actual);
     }
 
     /// <summary>A void call: with a foreign object the core WARNs and changes nothing; else the model's rule.</summary>
