@@ -150,7 +150,7 @@ public sealed class RemappingUnit : IMmio
     internal FaultStatus FaultStatusBits => _faults.Status;
 
     /// <summary>The translate path for this unit's capabilities, through <see cref="Caches"/>.</summary>
-    internal CachedTranslator Translator => _dma.Translator;
+    internal Translator Translator => _dma.Translator;
 
     /// <inheritdoc />
     public ulong Read(ulong offset, int size)
@@ -204,6 +204,7 @@ public sealed class RemappingUnit : IMmio
         {
             _registers.Reset();
             _commands.Reset();
+            _dma.Relatch();
             _faults.Reset();
         }
     }
@@ -243,6 +244,14 @@ public sealed class RemappingUnit : IMmio
             _deviceTlbs.Attach(sourceId, tlb);
         }
     }
+
+    /// <summary>
+    /// A port for the DMA of one requester (<paramref name="sourceId"/>, bus in bits 15:8): batches
+    /// of its requests translated as <see cref="Translate"/> would translate each in turn, with the
+    /// per-request work (latched state, invalidation epoch, context resolution, counting) done once
+    /// per batch (spec-notes/caching.md, "Ports").
+    /// </summary>
+    public DmaPort OpenPort(ushort sourceId) => new(_dma, sourceId);
 
     /// <summary>Zeroes <see cref="Statistics"/> and every cache's counters; cached entries stay.</summary>
     public void ResetStatistics() => _dma.Translator.ResetStatistics();

@@ -85,12 +85,12 @@ public class RemappingUnit_Translate
 
     /// <summary>Breakdown: the context-cache step of an IOTLB hit alone.</summary>
     [Benchmark]
-    public bool ContextCacheStep() => _warm.Caches.ContextCache.TryLookupSummary(Sid, out _);
+    public bool ContextCacheStep() => _warm.Caches.ContextCache.Find(Sid, out _);
 
     /// <summary>Breakdown: the IOTLB step of an IOTLB hit alone.</summary>
     [Benchmark]
     public ulong IotlbStep() =>
-        _warm.Caches.Iotlb.TryLookupData(7, 0, TranslationKind.SecondLevel, _requests[_next++ & (Rotation - 1)].Address, out ulong data, out _) ? data : 0;
+        _warm.Caches.Iotlb.Find(7, 0, TranslationKind.SecondLevel, _requests[_next++ & (Rotation - 1)].Address, out ulong data, out _) ? data : 0;
 
     private static RemappingUnit Enable(RemappingUnit unit, ulong rootTable)
     {
@@ -113,22 +113,3 @@ public class RemappingUnit_Translate
         return table;
     }
 }
-
-// Measured 2026-11-24, BenchmarkDotNet 0.15.8, AMD EPYC 2.10 GHz (2 cores shared with other helpers'
-// builds), .NET 10.0.12 X64 RyuJIT x86-64-v4, --job short (3 iterations: noisy, see Error).
-// After the legacy IOTLB-hit fast path (CachedTranslator.TranslateLegacyCached), one stripe read per
-// request, packed ContextSummary / TranslationResult and the generic halves moved out of line:
-// | Method                      | Median    | Error      | Allocated |
-// |---------------------------- |----------:|-----------:|----------:|
-// | IotlbHit                    |  27.8 ns  |   6.9 ns   |         - |
-// | IotlbMissPagingStructureHit |  63.8 ns  |  84.2 ns   |         - |
-// | FullMiss                    | 108.3 ns  |  35.1 ns   |         - |
-// | ContextCacheStep            |   8.3 ns  |   5.6 ns   |         - |
-// | IotlbStep                   |   9.4 ns  |   1.8 ns   |         - |
-// Same machine just before those changes: IotlbHit 46.4, PSC hit 69.5, full miss 132.8 ns (steps
-// 8.6 / 15.3 ns). The 10 ns target is not met: the two seqlock lookups alone are ~18 ns here, and
-// perf puts nearly all of a hit inside CachedTranslator.Translate with both lookups inlined; what is
-// left beyond them (~10 ns) is the unit wrapper (TES register read, root pointer), the out-of-line
-// Environment.CurrentManagedThreadId call (once per request now, was three times), the counter
-// stores and the 24-byte result returned through two frames. A thread-static stripe cache was tried
-// and is no faster (the JIT also calls a TLS helper for it), so it was not kept.

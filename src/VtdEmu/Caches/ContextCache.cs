@@ -14,7 +14,13 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
     /// <param name="geometry">Geometry (set index = low bits of the source-id, i.e. the function/device number).</param>
     /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
     public ContextCache(CacheGeometry geometry, bool cachingMode = false)
-        : base(geometry) => CachingMode = cachingMode;
+        : this(geometry, cachingMode, null)
+    {
+    }
+
+    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
+    internal ContextCache(CacheGeometry geometry, bool cachingMode, LookupCounters? lookups)
+        : base(geometry, lookups) => CachingMode = cachingMode;
 
     /// <summary>CAP.CM.</summary>
     public bool CachingMode { get; }
@@ -22,35 +28,21 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
     /// <summary>Looks up the cached context entry of <paramref name="sourceId"/>.</summary>
     public bool TryLookup(ushort sourceId, out ContextCacheEntry entry)
     {
-        if (_store.TryFind(_store.SetOf(sourceId), Key0(sourceId), 0, out entry))
-        {
-            _lookups.Hit();
-            return true;
-        }
-
-        _lookups.Miss();
-        return false;
+        bool hit = TryLookupEntry(sourceId, out entry);
+        _lookups.Count(hit);
+        return hit;
     }
+
+    /// <summary>The translate path's lookup of a whole entry (scalable mode): as <see cref="TryLookup"/>, uncounted (the pipeline counts).</summary>
+    internal bool TryLookupEntry(ushort sourceId, out ContextCacheEntry entry) =>
+        _store.TryFind(_store.SetOf(sourceId), Key0(sourceId), 0, out entry);
 
     /// <summary>
-    /// The translate path's lookup: as <see cref="TryLookup"/> but copies only the derived fields a
-    /// legacy-mode hit needs, not the raw words.
+    /// The translate path's legacy-mode lookup: copies only the derived fields a legacy-mode context
+    /// needs, not the raw words; uncounted (the pipeline counts in its own stripe).
     /// </summary>
-    internal bool TryLookupSummary(ushort sourceId, out ContextSummary summary) =>
-        TryLookupSummary(sourceId, LookupCounters.CurrentStripe, out summary);
-
-    /// <summary><see cref="TryLookupSummary(ushort, out ContextSummary)"/> counting in the caller's <paramref name="stripe"/> (<see cref="LookupCounters.CurrentStripe"/>).</summary>
-    internal bool TryLookupSummary(ushort sourceId, int stripe, out ContextSummary summary)
-    {
-        if (_store.TryFind<SummaryReader, ContextSummary>(_store.SetOf(sourceId), Key0(sourceId), 0, out summary))
-        {
-            _lookups.Hit(stripe);
-            return true;
-        }
-
-        _lookups.Miss(stripe);
-        return false;
-    }
+    internal bool Find(ushort sourceId, out ContextSummary summary) =>
+        _store.TryFind<SummaryReader, ContextSummary>(_store.SetOf(sourceId), Key0(sourceId), 0, out summary);
 
     /// <summary>Caches <paramref name="entry"/> (replacing the source-id's previous entry). Negative entries need <see cref="CachingMode"/>.</summary>
     public bool Fill(in ContextCacheEntry entry) => Fill(entry, null, 0);

@@ -33,14 +33,21 @@ public sealed class Iotlb
     private readonly SetAssociativeStore<ulong> _small;
     private readonly SetAssociativeStore<ulong> _large;
     private readonly Lock _lock = new();
-    private readonly LookupCounters _lookups = new();
+    private readonly LookupCounters _lookups;
 
     /// <summary>Creates an IOTLB.</summary>
     /// <param name="geometry">The 4 KiB array (and the large-page array too when <paramref name="largePages"/> is null).</param>
     /// <param name="largePages">A separate array for 2 MiB / 1 GiB entries, or null to share <paramref name="geometry"/>.</param>
     /// <param name="cachingMode">CAP.CM: when false, negative (faulting) entries are refused.</param>
     public Iotlb(CacheGeometry geometry, CacheGeometry? largePages = null, bool cachingMode = false)
+        : this(geometry, largePages, cachingMode, null)
     {
+    }
+
+    /// <summary>An IOTLB counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
+    internal Iotlb(CacheGeometry geometry, CacheGeometry? largePages, bool cachingMode, LookupCounters? lookups)
+    {
+        _lookups = lookups ?? new LookupCounters();
         _small = new SetAssociativeStore<ulong>(geometry);
         _large = largePages is { } large ? new SetAssociativeStore<ulong>(large) : _small;
         CachingMode = cachingMode;
@@ -103,7 +110,9 @@ public sealed class Iotlb
     public bool TryLookup(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out IotlbEntry entry)
     {
         ulong key1 = Key1(did, pasid, kind);
-        if (Find(key1, inputAddress, LookupCounters.CurrentStripe, out ulong data, out int size))
+        bool hit = Probe(key1, inputAddress, out ulong data, out int size);
+        _lookups.Count(hit);
+        if (hit)
         {
             ulong aligned = (inputAddress >> PageShift4K) & PageNumberMask & ~SizeMask(size);
             entry = Decode(key1, (PageSize)size, aligned, data);
@@ -115,28 +124,23 @@ public sealed class Iotlb
     }
 
     /// <summary>
-    /// The translate path's lookup: as <see cref="TryLookup"/> but returns the entry's data word
-    /// (output page base in bits 51:12, R/W in 1:0, the fault in 11:4, see <see cref="DataFault"/>)
-    /// and its page shift instead of building an <see cref="IotlbEntry"/>.
+    /// The translate path's lookup: as <see cref="TryLookup"/> but uncounted (the pipeline counts in
+    /// its own stripe), returning the entry's data word (output page base in bits 51:12, R/W in 1:0,
+    /// the fault in 11:4, see <see cref="DataFault"/>) and its page shift instead of an <see cref="IotlbEntry"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift) =>
-        TryLookupData(did, pasid, kind, inputAddress, LookupCounters.CurrentStripe, out data, out pageShift);
-
-    /// <summary><see cref="TryLookupData(ushort, uint, TranslationKind, ulong, out ulong, out int)"/> counting in the caller's <paramref name="stripe"/> (<see cref="LookupCounters.CurrentStripe"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryLookupData(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, int stripe, out ulong data, out int pageShift)
+    internal bool Find(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift)
     {
-        bool hit = Find(Key1(did, pasid, kind), inputAddress, stripe, out data, out int size);
+        bool hit = Probe(Key1(did, pasid, kind), inputAddress, out data, out int size);
         pageShift = PageShift4K + (Stride * size);
         return hit;
     }
 
-    /// <summary>The fault stored in a data word from <see cref="TryLookupData(ushort, uint, TranslationKind, ulong, out ulong, out int)"/>.</summary>
+    /// <summary>The fault stored in a data word from <see cref="Find"/>.</summary>
     internal static FaultReason DataFault(ulong data) => (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Find(ulong key1, ulong inputAddress, int stripe, out ulong data, out int size)
+    private bool Probe(ulong key1, ulong inputAddress, out ulong data, out int size)
     {
         ulong pageNumber = (inputAddress >> PageShift4K) & PageNumberMask;
         for (size = 0; size < SizeCount; size++)
@@ -150,12 +154,10 @@ public sealed class Iotlb
             ulong aligned = pageNumber & ~SizeMask(size);
             if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out data))
             {
-                _lookups.Hit(stripe);
                 return true;
             }
         }
 
-        _lookups.Miss(stripe);
         data = 0;
         size = 0;
         return false;

@@ -17,7 +17,13 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
 
     /// <summary>Creates the cache.</summary>
     public PagingStructureCache(CacheGeometry geometry)
-        : base(geometry)
+        : this(geometry, null)
+    {
+    }
+
+    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
+    internal PagingStructureCache(CacheGeometry geometry, LookupCounters? lookups)
+        : base(geometry, lookups)
     {
     }
 

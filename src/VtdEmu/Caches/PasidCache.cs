@@ -16,7 +16,13 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
     /// <param name="geometry">Geometry (set index = low bits of PASID XOR source-id).</param>
     /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
     public PasidCache(CacheGeometry geometry, bool cachingMode = false)
-        : base(geometry) => CachingMode = cachingMode;
+        : this(geometry, cachingMode, null)
+    {
+    }
+
+    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
+    internal PasidCache(CacheGeometry geometry, bool cachingMode, LookupCounters? lookups)
+        : base(geometry, lookups) => CachingMode = cachingMode;
 
     /// <summary>CAP.CM.</summary>
     public bool CachingMode { get; }
@@ -24,15 +30,16 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
     /// <summary>Looks up the cached PASID entry of (<paramref name="sourceId"/>, <paramref name="pasid"/>).</summary>
     public bool TryLookup(ushort sourceId, uint pasid, out PasidCacheEntry entry)
     {
-        pasid &= Iotlb.PasidMask;
-        if (_store.TryFind(SetOf(sourceId, pasid), Key0(sourceId, pasid), 0, out entry))
-        {
-            _lookups.Hit();
-            return true;
-        }
+        bool hit = TryLookupEntry(sourceId, pasid, out entry);
+        _lookups.Count(hit);
+        return hit;
+    }
 
-        _lookups.Miss();
-        return false;
+    /// <summary>The translate path's lookup: as <see cref="TryLookup"/>, uncounted (the pipeline counts in its own stripe).</summary>
+    internal bool TryLookupEntry(ushort sourceId, uint pasid, out PasidCacheEntry entry)
+    {
+        pasid &= Iotlb.PasidMask;
+        return _store.TryFind(SetOf(sourceId, pasid), Key0(sourceId, pasid), 0, out entry);
     }
 
     /// <summary>Caches <paramref name="entry"/>. Negative entries need <see cref="CachingMode"/>.</summary>

@@ -11,7 +11,11 @@ namespace VtdEmu.Caches;
 public abstract class SetAssociativeCache<TPayload>
     where TPayload : struct
 {
-    private protected SetAssociativeCache(CacheGeometry geometry) => _store = new SetAssociativeStore<TPayload>(geometry);
+    private protected SetAssociativeCache(CacheGeometry geometry, LookupCounters? lookups)
+    {
+        _store = new SetAssociativeStore<TPayload>(geometry);
+        _lookups = lookups ?? new LookupCounters();
+    }
 
     /// <summary>The geometry: entries, ways and replacement policy.</summary>
     public CacheGeometry Geometry => _store.Geometry;
@@ -28,7 +32,7 @@ public abstract class SetAssociativeCache<TPayload>
 #pragma warning disable CA1051 // Fields shared with the three derived caches; nothing outside the assembly sees them.
     private protected readonly SetAssociativeStore<TPayload> _store;
     private protected readonly Lock _lock = new();
-    private protected readonly LookupCounters _lookups = new();
+    private protected readonly LookupCounters _lookups;
 #pragma warning restore CA1051
 
     /// <summary>Zeroes the counters; entries stay.</summary>

@@ -23,4 +23,14 @@ public sealed record TranslationCacheOptions
 
     /// <summary>Second-level paging-structure caches (all levels): default 64 entries, 4-way, LRU.</summary>
     public CacheGeometry PagingStructureCache { get; init; } = new(64, 4);
+
+    /// <summary>Every cache disabled: the pipeline reads every structure on every request.</summary>
+    public static TranslationCacheOptions None { get; } = new()
+    {
+        ContextCache = CacheGeometry.Disabled,
+        PasidCache = CacheGeometry.Disabled,
+        Iotlb = CacheGeometry.Disabled,
+        IotlbLargePages = null,
+        PagingStructureCache = CacheGeometry.Disabled,
+    };
 }

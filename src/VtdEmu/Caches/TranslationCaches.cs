@@ -1,3 +1,6 @@
+using VtdEmu.Caches.Internal;
+using VtdEmu.Translation;
+
 namespace VtdEmu.Caches;
 
 /// <summary>
@@ -14,16 +17,22 @@ namespace VtdEmu.Caches;
 /// </summary>
 public sealed class TranslationCaches
 {
+    private readonly CounterBlock _counters = new();
+
     /// <summary>Builds the caches from <paramref name="options"/>.</summary>
     public TranslationCaches(TranslationCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        ContextCache = new ContextCache(options.ContextCache, options.CachingMode) { Epoch = Epoch };
-        PasidCache = new PasidCache(options.PasidCache, options.CachingMode) { Epoch = Epoch };
-        Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode) { Epoch = Epoch };
-        PagingStructureCache = new PagingStructureCache(options.PagingStructureCache) { Epoch = Epoch };
+        ContextCache = new ContextCache(options.ContextCache, options.CachingMode, new LookupCounters(_counters, CounterStripe.ContextHits)) { Epoch = Epoch };
+        PasidCache = new PasidCache(options.PasidCache, options.CachingMode, new LookupCounters(_counters, CounterStripe.PasidHits)) { Epoch = Epoch };
+        Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode, new LookupCounters(_counters, CounterStripe.IotlbHits)) { Epoch = Epoch };
+        PagingStructureCache = new PagingStructureCache(options.PagingStructureCache, new LookupCounters(_counters, CounterStripe.PagingHits)) { Epoch = Epoch };
+        Counters = new TranslationCounters(_counters);
     }
+
+    /// <summary>The translate path's counters, in the block that also holds the caches' lookup counters.</summary>
+    internal TranslationCounters Counters { get; }
 
     /// <summary>Invalidation epoch quoted by translate-path fills.</summary>
     internal InvalidationEpoch Epoch { get; } = new();
@@ -111,5 +120,6 @@ public sealed class TranslationCaches
         PasidCache.ResetStatistics();
         Iotlb.ResetStatistics();
         PagingStructureCache.ResetStatistics();
+        Counters.Reset();
     }
 }

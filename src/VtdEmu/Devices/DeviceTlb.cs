@@ -18,7 +18,7 @@ public sealed class DeviceTlb : SetAssociativeCache<DeviceTlbEntry>
 
     /// <summary>Creates an empty device-TLB.</summary>
     public DeviceTlb(CacheGeometry geometry)
-        : base(geometry)
+        : base(geometry, null)
     {
     }
 

@@ -9,11 +9,12 @@ using VtdEmu.Tables;
 namespace VtdEmu.Translation;
 
 /// <summary>
-/// Resolves a request's translation context: RTADDR.TTM, then root entry → context entry (legacy,
-/// VT-d spec §3.4.2) or scalable root entry → scalable context entry → PASID directory → PASID
-/// table entry (scalable, §3.4.3). Each step is a small check returning a <see cref="FaultReason"/>,
-/// called in the order written in spec-notes/faults.md. FPD is collected from every entry read,
-/// present or not, before that entry's own checks.
+/// The table reads and checks of context resolution, called by the <see cref="Translator"/>
+/// pipeline on a context- or PASID-cache miss: root entry → context entry (legacy, VT-d spec
+/// §3.4.2) or scalable root entry → scalable context entry → PASID directory → PASID table entry
+/// (scalable, §3.4.3). Each check is a small method returning a <see cref="FaultReason"/>, called in
+/// the order written in spec-notes/faults.md. FPD is collected from every entry read, present or
+/// not, before that entry's own checks.
 /// </summary>
 public sealed class ContextResolver
 {
@@ -31,60 +32,6 @@ public sealed class ContextResolver
         ArgumentNullException.ThrowIfNull(parameters);
         _memory = memory;
         _parameters = parameters;
-    }
-
-    /// <summary>Resolves the context for <paramref name="request"/> under the latched root pointer <paramref name="root"/>.</summary>
-    public TranslationContext Resolve(in DmaRequest request, RootPointer root)
-    {
-        ExtendedCapabilityRegister ecap = _parameters.ExtendedCapability;
-        switch (root.Ttm & 3)
-        {
-            case RootPointer.LegacyMode:
-                return request.HasPasid
-                    ? new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode }
-                    : ResolveLegacy(request, root.Address);
-            case RootPointer.ScalableMode when ecap.SMTS:
-                return ResolveScalable(request, root.Address);
-            case RootPointer.AbortDmaMode when ecap.ADMS:
-                return new TranslationContext { Aborted = true };
-            default:
-                return new TranslationContext { Fault = FaultReason.InvalidTranslationTableMode };
-        }
-    }
-
-    private TranslationContext ResolveLegacy(in DmaRequest request, ulong rootTable)
-    {
-        FaultReason fault = ReadContextEntry(request, rootTable, out ContextEntry context, out int reads);
-        return fault != FaultReason.None
-            ? new TranslationContext { Fault = fault, TableReads = reads }
-            : LegacyContext(context, CheckContextEntry(context, _parameters), request, reads);
-    }
-
-    private TranslationContext ResolveScalable(in DmaRequest request, ulong rootTable)
-    {
-        FaultReason fault = ReadScalableContextEntry(request, rootTable, out ScalableContextEntry context, out int reads);
-        if (fault != FaultReason.None)
-        {
-            return new TranslationContext { Fault = fault, Scalable = true, TableReads = reads };
-        }
-
-        fault = CheckScalableContextEntry(context, _parameters);
-        uint pasid = 0;
-        if (fault == FaultReason.None)
-        {
-            fault = CheckScalableRequest(context, request, _parameters, out pasid);
-        }
-
-        if (fault != FaultReason.None)
-        {
-            return new TranslationContext { Fault = fault, Scalable = true, Fpd = context.FPD, TableReads = reads };
-        }
-
-        fault = ReadPasidEntry(context, pasid, out PasidEntry pasidEntry, out bool directoryFpd, out int pasidReads);
-        bool fpd = context.FPD | directoryFpd;
-        return fault != FaultReason.None
-            ? new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads + pasidReads }
-            : PasidContext(pasidEntry, CheckPasidEntry(pasidEntry, _parameters), fpd, reads + pasidReads, pasid);
     }
 
     /// <summary>
@@ -210,7 +157,7 @@ public sealed class ContextResolver
     /// The context a PASID-table entry gives; <paramref name="entryFault"/> is <see cref="CheckPasidEntry"/>'s
     /// verdict and <paramref name="fpd"/> the FPD of the context and directory entries above it.
     /// </summary>
-    internal static TranslationContext PasidContext(in PasidEntry pasidEntry, FaultReason entryFault, bool fpd, int reads, uint pasid = 0)
+    internal static TranslationContext PasidContext(in PasidEntry pasidEntry, FaultReason entryFault, bool fpd, int reads, uint pasid)
     {
         bool passThrough = pasidEntry.PGTT == PasidGranularTranslationType.PassThrough;
         if (entryFault == FaultReason.None && pasidEntry.PGTT == PasidGranularTranslationType.FirstLevel)

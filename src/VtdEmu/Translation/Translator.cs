@@ -1,101 +1,483 @@
+using System.Runtime.CompilerServices;
+using VtdEmu.Caches;
+using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
+using VtdEmu.Tables;
 
 namespace VtdEmu.Translation;
 
 /// <summary>
-/// DMA address translation for one remapping unit (VT-d spec ch. 3): context resolution, then the
-/// second-level walk or pass-through, then FPD suppression. Value types in and out; nothing is
-/// allocated and guest-controlled table contents never throw.
+/// The translate pipeline of one remapping unit (VT-d spec ch. 3 and ch. 6), one request at a time
+/// or a batch from one source (<see cref="TranslateBatch"/>). Its steps, in the spec's order, each a
+/// method below:
+/// <list type="number">
+/// <item><see cref="ResolveContext"/>: RTADDR.TTM, then the context cache or root → context entry (§3.4, §6.2.2);</item>
+/// <item><see cref="ResolvePasidEntry"/> (scalable mode): the PASID cache or PASID directory → PASID entry (§3.4.3, §6.2.2.1);</item>
+/// <item>TranslateInContext: translated and pass-through requests, input-width checks, then per kind of walk;</item>
+/// <item><see cref="SecondLevel"/>: the IOTLB (§6.2.3), on a miss <see cref="WalkSecondLevel"/> from the
+/// paging-structure cache or SLPTPTR (§3.6, §6.2.4);</item>
+/// <item><see cref="FirstLevel"/>: SRE/ERE, the IOTLB tagged (DID, PASID), on a miss the first-level walk with A/D
+/// updates (§3.6, spec-notes/first-level.md);</item>
+/// <item>the rights and interrupt-range checks at the leaf (<see cref="SecondLevelWalker.CheckLeaf"/>);</item>
+/// <item>fills (<see cref="FillSecondLevel"/>) under the epoch/fill rule, then FPD suppression and counting.</item>
+/// </list>
+/// Without caches (the constructor's default) the same steps read every structure on every request.
+/// A hit re-reads nothing, so table edits without invalidation stay invisible exactly as on
+/// hardware. What is cached when, caching mode and the threading contract: spec-notes/caching.md.
+/// Thread-safe and allocation-free.
 /// </summary>
+// SAFETY: every local is definitely assigned before use (compiler-checked; the stackalloc'd PASID
+// words are written in full before they are read), so skipping the prolog zeroing is safe.
+[SkipLocalsInit]
 public sealed class Translator
 {
-    private const ulong InterruptRangeMask = ~0xF_FFFFUL;
-    private const ulong InterruptRangeBase = 0xFEE0_0000;
+    private const ulong PageAddressMask = 0x000F_FFFF_FFFF_F000;
+    private const ulong TableMask = ~0xFFFUL;
     private const int PageShift = 12;
 
     private readonly TranslationParameters _parameters;
+    private readonly ContextResolver _resolver;
+    private readonly SecondLevelWalker _walker;
+    private readonly FirstLevelWalker _firstLevelWalker;
+    private readonly TranslationCaches _caches;
+    private readonly ContextCache _contextCache;
+    private readonly PasidCache _pasidCache;
+    private readonly Iotlb _iotlb;
+    private readonly PagingStructureCache _pagingStructureCache;
+    private readonly InvalidationEpoch _epoch;
+    private readonly bool _cachingMode;
+    private readonly TranslationCounters _counters;
 
-    /// <summary>A translator over <paramref name="memory"/> with the capabilities in <paramref name="parameters"/>.</summary>
-    public Translator(GuestMemory memory, TranslationParameters parameters)
+    /// <summary>
+    /// A pipeline over <paramref name="memory"/> with <paramref name="caches"/> in front of its steps
+    /// (their CM decides negative caching); null: no caches, every request reads every structure.
+    /// </summary>
+    public Translator(GuestMemory memory, TranslationParameters parameters, TranslationCaches? caches = null)
     {
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = parameters;
-        Resolver = new ContextResolver(memory, parameters);
-        Walker = new SecondLevelWalker(memory, parameters);
-        FirstLevel = new FirstLevelWalker(memory, parameters);
+        _resolver = new ContextResolver(memory, parameters);
+        _walker = new SecondLevelWalker(memory, parameters);
+        _firstLevelWalker = new FirstLevelWalker(memory, parameters);
+        _caches = caches ?? new TranslationCaches(TranslationCacheOptions.None);
+        _contextCache = _caches.ContextCache;
+        _pasidCache = _caches.PasidCache;
+        _iotlb = _caches.Iotlb;
+        _pagingStructureCache = _caches.PagingStructureCache;
+        _epoch = _caches.Epoch;
+        _cachingMode = _caches.Options.CachingMode;
+        _counters = _caches.Counters;
     }
 
-    /// <summary>The context-resolution step (a context/PASID cache sits in front of it).</summary>
-    public ContextResolver Resolver { get; }
+    /// <summary>The caches this pipeline looks up and fills.</summary>
+    public TranslationCaches Caches => _caches;
 
-    /// <summary>The second-level walk step (an IOTLB / paging-structure cache sits around it).</summary>
-    public SecondLevelWalker Walker { get; }
+    /// <summary>Counter snapshot (translate-path counters plus the caches' lookup counters).</summary>
+    public TranslationStatistics Statistics
+    {
+        get
+        {
+            CacheStatistics iotlb = _iotlb.Statistics;
+            CacheStatistics context = _contextCache.Statistics;
+            CacheStatistics pasid = _pasidCache.Statistics;
+            CacheStatistics paging = _pagingStructureCache.Statistics;
+            return new TranslationStatistics(
+                _counters.Translations, _counters.Faults, _counters.Walks, _counters.TableReads,
+                iotlb.Hits, iotlb.Misses, context.Hits, context.Misses, pasid.Hits, pasid.Misses, paging.Hits, paging.Misses);
+        }
+    }
 
-    /// <summary>The first-level walker (PGTT 001).</summary>
-    public FirstLevelWalker FirstLevel { get; }
+    /// <summary>Zeroes the translate-path counters and every cache's counters; entries stay.</summary>
+    public void ResetStatistics() => _caches.ResetStatistics();
 
     /// <summary>Translates <paramref name="request"/> under the latched root pointer <paramref name="root"/>.</summary>
     public TranslationResult Translate(in DmaRequest request, RootPointer root)
     {
-        TranslationContext context = Resolver.Resolve(request, root);
+        // Observed before any lookup or guest-memory read: fills from this request are dropped if an
+        // invalidation began since (epoch/fill rule).
+        long epoch = _epoch.Observe();
+        ref CounterStripe counts = ref _counters.Current;
+        TranslationContext context = ResolveContext(request, root, epoch, ref counts);
+        TranslationResult result = TranslateInContext(request, request.Address, context, epoch, ref counts);
+        counts.Count(result.Fault != FaultReason.None, result.TableReads);
+        return result;
+    }
+
+    /// <summary>
+    /// Translates one request per address of <paramref name="iovas"/> from <paramref name="sourceId"/>
+    /// (with <paramref name="pasid"/> when not null), all untranslated with <paramref name="access"/>,
+    /// into <paramref name="results"/>: exactly what <see cref="Translate"/> would return for each in
+    /// turn, with the same cache lookups, fills and counts. The epoch is observed once; the context is
+    /// resolved once and reused while it came from, or went into, the context (and PASID) cache — a
+    /// request after it would hit there — and resolved again per request otherwise. Returns how many
+    /// results are faults.
+    /// </summary>
+    internal int TranslateBatch(ushort sourceId, uint? pasid, DmaAccess access, RootPointer root, ReadOnlySpan<ulong> iovas, Span<TranslationResult> results)
+    {
+        if (iovas.IsEmpty)
+        {
+            return 0;
+        }
+
+        long epoch = _epoch.Observe();
+        ref CounterStripe counts = ref _counters.Current;
+        var request = new DmaRequest(sourceId, iovas[0], access, AddressType.Untranslated, pasid);
+        DmaRequest first = request;
+        TranslationContext context = ResolveContext(request, root, epoch, ref counts);
+        int faults = 0;
+        for (int i = 0; i < iovas.Length; i++)
+        {
+            if (i > 0)
+            {
+                if (context.Cached)
+                {
+                    // The lookups a repeated resolution would make, all hits; nothing read from memory.
+                    counts.RepeatLookups(context.PasidLooked);
+                    context = context with { TableReads = 0 };
+                }
+                else
+                {
+                    request = new DmaRequest(sourceId, iovas[i], access, AddressType.Untranslated, pasid);
+                    context = ResolveContext(request, root, epoch, ref counts);
+                }
+            }
+
+            TranslationResult result = TranslateInContext(first, iovas[i], context, epoch, ref counts);
+            counts.Count(result.Fault != FaultReason.None, result.TableReads);
+            faults += result.Fault != FaultReason.None ? 1 : 0;
+            results[i] = result;
+        }
+
+        return faults;
+    }
+
+    /// <summary>Steps 3-6 alone, for a context resolved elsewhere (tests drive the walk with hand-made contexts).</summary>
+    internal TranslationResult TranslateInContext(in DmaRequest request, in TranslationContext context) =>
+        TranslateInContext(request, request.Address, context, _epoch.Observe(), ref _counters.Current);
+
+    // ---- Step 1: context (RTADDR.TTM, context cache, root and context entries) -----------------
+
+    private TranslationContext ResolveContext(in DmaRequest request, RootPointer root, long epoch, ref CounterStripe counts)
+    {
+        switch (root.Ttm & 3)
+        {
+            case RootPointer.LegacyMode when !request.HasPasid:
+                return ResolveLegacyContext(request, root.Address, epoch, ref counts);
+            case RootPointer.LegacyMode:
+                return new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
+            case RootPointer.ScalableMode when _parameters.ExtendedCapability.SMTS:
+                return ResolveScalableContext(request, root.Address, epoch, ref counts);
+            case RootPointer.AbortDmaMode when _parameters.ExtendedCapability.ADMS:
+                return new TranslationContext { Aborted = true, Cached = true };
+            default:
+                return new TranslationContext { Fault = FaultReason.InvalidTranslationTableMode };
+        }
+    }
+
+    private TranslationContext ResolveLegacyContext(in DmaRequest request, ulong rootTable, long epoch, ref CounterStripe counts)
+    {
+        bool hit = _contextCache.Find(request.SourceId, out ContextSummary cached);
+        counts.ContextLookup(hit);
+        return hit && !cached.IsScalable
+            ? LegacyContextFromCache(cached, request)
+            : ReadLegacyContext(request, rootTable, epoch);
+    }
+
+    private static TranslationContext LegacyContextFromCache(in ContextSummary cached, in DmaRequest request)
+    {
+        if (cached.Fault != FaultReason.None)
+        {
+            return new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable, Cached = true };
+        }
+
+        var tt = (TranslationType)cached.TranslationType;
+        FaultReason fault = ContextResolver.CheckLegacyRequestType(tt, request.AddressType);
+        bool passThrough = tt == TranslationType.PassThrough;
+        return new TranslationContext
+        {
+            Fault = fault,
+            Fpd = cached.FaultProcessingDisable,
+            Cached = true,
+            DomainId = fault == FaultReason.None ? cached.Did : (ushort)0,
+            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
+            SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
+            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationContext ReadLegacyContext(in DmaRequest request, ulong rootTable, long epoch)
+    {
+        ushort sourceId = request.SourceId;
+        FaultReason fault = _resolver.ReadContextEntry(request, rootTable, out ContextEntry entry, out int reads);
+        if (fault != FaultReason.None)
+        {
+            // Root-entry faults and unreadable entries are not context entries: never cached.
+            return new TranslationContext { Fault = fault, TableReads = reads };
+        }
+
+        FaultReason entryFault = ContextResolver.CheckContextEntry(entry, _parameters);
+        bool filled = false;
+        if (entryFault == FaultReason.None || _cachingMode)
+        {
+            Span<ulong> words = [entry.Low, entry.High];
+            var fill = new ContextCacheEntry(
+                sourceId, entryFault == FaultReason.None ? entry.DID : (ushort)0, words, entryFault,
+                (byte)entry.TT, (byte)entry.AW, entry.SLPTPTR, entry.FPD);
+            filled = _contextCache.Fill(fill, _epoch, epoch);
+        }
+
+        return ContextResolver.LegacyContext(entry, entryFault, request, reads) with { Cached = filled };
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationContext ResolveScalableContext(in DmaRequest request, ulong rootTable, long epoch, ref CounterStripe counts)
+    {
+        ushort sourceId = request.SourceId;
+        ScalableContextEntry context;
+        int reads = 0;
+        bool hit = _contextCache.TryLookupEntry(sourceId, out ContextCacheEntry cached);
+        counts.ContextLookup(hit);
+        bool contextCached = hit && cached.IsScalable;
+        if (contextCached)
+        {
+            if (cached.IsNegative)
+            {
+                return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = cached.FaultProcessingDisable, Cached = true };
+            }
+
+            Span<ulong> words = [cached.Word(0), cached.Word(1), cached.Word(2), cached.Word(3)];
+            context = new ScalableContextEntry(words);
+        }
+        else
+        {
+            FaultReason readFault = _resolver.ReadScalableContextEntry(request, rootTable, out context, out reads);
+            if (readFault != FaultReason.None)
+            {
+                return new TranslationContext { Fault = readFault, Scalable = true, TableReads = reads };
+            }
+
+            FaultReason entryFault = ContextResolver.CheckScalableContextEntry(context, _parameters);
+            if (entryFault == FaultReason.None || _cachingMode)
+            {
+                Span<ulong> words = [context.Word(0), context.Word(1), context.Word(2), context.Word(3)];
+                var fill = new ContextCacheEntry(sourceId, 0, words, entryFault, tablePointer: context.PASIDDIRPTR, faultProcessingDisable: context.FPD);
+                contextCached = _contextCache.Fill(fill, _epoch, epoch);
+            }
+
+            if (entryFault != FaultReason.None)
+            {
+                return new TranslationContext { Fault = entryFault, Scalable = true, Fpd = context.FPD, TableReads = reads, Cached = contextCached };
+            }
+        }
+
+        FaultReason fault = ContextResolver.CheckScalableRequest(context, request, _parameters, out uint pasid);
+        if (fault != FaultReason.None)
+        {
+            return new TranslationContext { Fault = fault, Scalable = true, Fpd = context.FPD, TableReads = reads, Cached = contextCached };
+        }
+
+        TranslationContext resolved = ResolvePasidEntry(request.SourceId, pasid, context, epoch, ref counts);
+        return resolved with { TableReads = reads + resolved.TableReads, Cached = contextCached && resolved.Cached, PasidLooked = true };
+    }
+
+    // ---- Step 2: PASID entry (scalable mode; PASID cache, PASID directory and table) -----------
+
+    private TranslationContext ResolvePasidEntry(ushort sourceId, uint pasid, in ScalableContextEntry context, long epoch, ref CounterStripe counts)
+    {
+        bool hit = _pasidCache.TryLookupEntry(sourceId, pasid, out PasidCacheEntry cached);
+        counts.PasidLookup(hit);
+        if (hit)
+        {
+            return PasidContextFromCache(cached, context.FPD, pasid);
+        }
+
+        FaultReason fault = _resolver.ReadPasidEntry(context, pasid, out PasidEntry pasidEntry, out bool directoryFpd, out int reads);
+        bool fpd = context.FPD | directoryFpd;
+        if (fault != FaultReason.None)
+        {
+            // PASID-directory entries are not cached, nor are unreadable entries.
+            return new TranslationContext { Fault = fault, Scalable = true, Fpd = fpd, TableReads = reads };
+        }
+
+        FaultReason pasidFault = ContextResolver.CheckPasidEntry(pasidEntry, _parameters);
+        bool filled = false;
+        if (pasidFault == FaultReason.None || _cachingMode)
+        {
+            Span<ulong> words = stackalloc ulong[PasidEntry.WordCount];
+            for (int i = 0; i < words.Length; i++)
+            {
+                words[i] = pasidEntry.Word(i);
+            }
+
+            // The derived FPD includes the directory entry's: directory entries are not cached, and
+            // the request must be suppressed on a hit exactly as on the walk that filled the entry.
+            var fill = new PasidCacheEntry(
+                sourceId, pasid, pasidFault == FaultReason.None ? pasidEntry.DID : (ushort)0, words, pasidFault,
+                (byte)pasidEntry.PGTT, (byte)pasidEntry.AW, pasidEntry.SLPTPTR, directoryFpd | pasidEntry.FPD);
+            filled = _pasidCache.Fill(fill, _epoch, epoch);
+        }
+
+        return ContextResolver.PasidContext(pasidEntry, pasidFault, fpd, reads, pasid) with { Cached = filled };
+    }
+
+    private static TranslationContext PasidContextFromCache(in PasidCacheEntry cached, bool contextFpd, uint pasid)
+    {
+        bool fpd = contextFpd | cached.FaultProcessingDisable;
+        if (cached.IsNegative)
+        {
+            return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = fpd, Cached = true };
+        }
+
+        if ((PasidGranularTranslationType)cached.PasidGranularTranslationType == PasidGranularTranslationType.FirstLevel)
+        {
+            // First-level contexts need FLPTPTR, FLPM, SRE, ERE and WPE: rebuilt from the cached words.
+            Span<ulong> words = stackalloc ulong[PasidEntry.WordCount];
+            for (int i = 0; i < words.Length; i++)
+            {
+                words[i] = cached.Word(i);
+            }
+
+            return ContextResolver.PasidContext(new PasidEntry(words), FaultReason.None, fpd, 0, pasid) with { Cached = true };
+        }
+
+        bool passThrough = (PasidGranularTranslationType)cached.PasidGranularTranslationType == PasidGranularTranslationType.PassThrough;
+        return new TranslationContext
+        {
+            Scalable = true,
+            Fpd = fpd,
+            Cached = true,
+            DomainId = cached.Did,
+            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
+            SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
+            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
+        };
+    }
+
+    // ---- Step 3: the request in its context ------------------------------------------------------
+
+    /// <summary>
+    /// The address in its resolved context: the context's fault, translated and pass-through
+    /// requests (not looked up in the IOTLB: their output is the input, nothing can go stale),
+    /// the input-width check, then the walk for the context's kind. DID, table reads and FPD
+    /// suppression are set on the result here.
+    /// </summary>
+    private TranslationResult TranslateInContext(in DmaRequest request, ulong address, in TranslationContext context, long epoch, ref CounterStripe counts)
+    {
+        DmaAccess access = request.Access;
+        AddressType addressType = request.AddressType;
+        TranslationResult result;
         if (context.Aborted)
         {
             return new TranslationResult { Aborted = true };
         }
 
-        TranslationResult result = context.Fault != FaultReason.None
-            ? TranslationResult.Faulted(context.Fault, 0)
-            : TranslateInContext(request, context);
-        return Complete(context, result);
-    }
-
-    /// <summary>
-    /// The part of <see cref="Translate"/> after resolution: width checks, then the walk or
-    /// pass-through. Table reads in the result are the walk's only; DID and suppression are not set.
-    /// </summary>
-    public TranslationResult TranslateInContext(in DmaRequest request, in TranslationContext context)
-    {
-        ulong address = request.Address;
-        bool scalable = context.Scalable;
-        if (request.AddressType == AddressType.Translated)
+        if (context.Fault != FaultReason.None)
+        {
+            result = TranslationResult.Faulted(context.Fault, 0);
+        }
+        else if (addressType == AddressType.Translated)
         {
             // Allowed by the context (TT=01b / DTE=1): the address is already host physical.
-            return address >> _parameters.Haw != 0
-                ? TranslationResult.Faulted(scalable ? FaultReason.ScalableAddressBeyondHardware : FaultReason.AddressBeyondWidth, 0)
-                : Identity(address);
+            result = address >> _parameters.Haw != 0 ? TranslationResult.Faulted(AddressBeyondHardware(context.Scalable), 0) : Identity(address);
         }
-
-        if (context.Kind == TranslationKind.PassThrough)
+        else
         {
-            return address >> _parameters.Haw != 0
-                ? TranslationResult.Faulted(scalable ? FaultReason.ScalableAddressBeyondHardware : FaultReason.AddressBeyondWidth, 0)
-                : (address & InterruptRangeMask) == InterruptRangeBase
-                ? TranslationResult.Faulted(scalable ? FaultReason.ScalableOutputInInterruptRange : FaultReason.OutputInInterruptRange, 0)
-                : Identity(address);
+            switch (context.Kind)
+            {
+                case TranslationKind.SecondLevel when address >> _parameters.InputWidth(context.Levels) == 0:
+                    result = SecondLevel(address, access, context, epoch, ref counts);
+                    if (context.TableReads == 0 && result.Fault == FaultReason.None)
+                    {
+                        // The common case (context from the cache, translated): only the DID to add.
+                        return result with { DomainId = context.DomainId };
+                    }
+
+                    break;
+                case TranslationKind.SecondLevel:
+                    result = TranslationResult.Faulted(context.Scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth, 0);
+                    break;
+                case TranslationKind.PassThrough:
+                    result = PassThrough(address, context.Scalable);
+                    break;
+                case TranslationKind.FirstLevel:
+                    result = FirstLevel(request, address, context, epoch, ref counts);
+                    break;
+                default:
+                    // Nested contexts are not resolved yet: step 2 reports their PGTT as SPT.4
+                    // (spec-notes/translation.md). Their walk belongs here, beside SecondLevel.
+                    result = TranslationResult.Faulted(FaultReason.PasidTableEntryInvalid, 0);
+                    break;
+            }
         }
 
-        if (context.Kind == TranslationKind.FirstLevel)
+        return result with
         {
-            return TranslateFirstLevel(request, context, out _);
-        }
-
-        if (address >> _parameters.InputWidth(context.Levels) != 0)
-        {
-            return TranslationResult.Faulted(scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth, 0);
-        }
-
-        return Walker.Walk(address, request.Access, scalable, WalkStart.FromRoot(context.SecondLevelRoot, context.Levels));
+            DomainId = context.DomainId,
+            TableReads = context.TableReads + result.TableReads,
+            Suppressed = context.Fpd && result.Fault.IsQualified(),
+        };
     }
 
-    /// <summary>
-    /// A first-level context (spec-notes/first-level.md): SPT.5 / SPT.6 for execute and supervisor requests the
-    /// PASID entry does not enable, then the walk.
-    /// </summary>
-    internal TranslationResult TranslateFirstLevel(in DmaRequest request, in TranslationContext context, out FirstLevelLeaf leaf)
+    private TranslationResult PassThrough(ulong address, bool scalable) =>
+        address >> _parameters.Haw != 0 ? TranslationResult.Faulted(AddressBeyondHardware(scalable), 0)
+        : SecondLevelWalker.IsInterruptRange(address)
+            ? TranslationResult.Faulted(scalable ? FaultReason.ScalableOutputInInterruptRange : FaultReason.OutputInInterruptRange, 0)
+        : Identity(address);
+
+    private static FaultReason AddressBeyondHardware(bool scalable) => scalable ? FaultReason.ScalableAddressBeyondHardware : FaultReason.AddressBeyondWidth;
+
+    private static TranslationResult Identity(ulong address) =>
+        new() { OutputAddress = address, PageShift = PageShift, Read = true, Write = true };
+
+    // ---- Step 4: second level — IOTLB, then the walk --------------------------------------------
+
+    private TranslationResult SecondLevel(ulong address, DmaAccess access, in TranslationContext context, long epoch, ref CounterStripe counts)
     {
-        leaf = default;
+        bool hit = _iotlb.Find(context.DomainId, 0, TranslationKind.SecondLevel, address, out ulong data, out int pageShift);
+        counts.IotlbLookup(hit);
+        if (hit)
+        {
+            // Step 5 on a hit: the request's rights and the interrupt range against the cached leaf.
+            FaultReason cachedFault = Iotlb.DataFault(data);
+            return cachedFault != FaultReason.None
+                ? TranslationResult.Faulted(NegativeFault(cachedFault, context.Scalable, access), 0)
+                : SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+        }
+
+        counts.Walked();
+        return WalkSecondLevel(address, access, context, epoch);
+    }
+
+    // The IOTLB-miss path, out of line so the hit path's frame holds no walk buffer.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult WalkSecondLevel(ulong address, DmaAccess access, in TranslationContext context, long epoch)
+    {
+        ushort did = context.DomainId;
+        int levels = context.Levels;
+        WalkStart start = _pagingStructureCache.TryLookup(did, address, levels, out PagingStructureEntry cachedTable)
+            ? new WalkStart(cachedTable.TableAddress, cachedTable.Level - 1, levels, (DmaAccess)cachedTable.Rights)
+            : WalkStart.FromRoot(context.SecondLevelRoot, levels);
+        WalkPath path = default;
+        WalkOutcome outcome = _walker.WalkCore(address, start, ref path);
+        FillSecondLevel(did, address, start.Level, outcome, ref path, context.Scalable, epoch);
+
+        // Step 5 after a walk: the fault for where it stopped, or the request checked at the leaf.
+        return SecondLevelWalker.Complete(address, access, context.Scalable, outcome);
+    }
+
+    // ---- Step 4': first level — SRE/ERE, the IOTLB tagged (DID, PASID), then the walk ---------
+
+    /// <summary>
+    /// A first-level context: SPT.5 / SPT.6 for execute and supervisor requests the PASID entry does not
+    /// enable; the IOTLB answers user-mode non-execute requests whose rights it holds (W only once the
+    /// leaf's D was set, so a write to a clean page walks to set D); everything else walks, and the walk's
+    /// leaf fills the IOTLB. First-level not-present entries are never cached (spec-notes/first-level.md).
+    /// </summary>
+    private TranslationResult FirstLevel(in DmaRequest request, ulong address, in TranslationContext context, long epoch, ref CounterStripe counts)
+    {
         if (request.Execute && !context.Ere)
         {
             return TranslationResult.Faulted(FaultReason.ExecuteRequestDisabled, 0);
@@ -106,16 +488,77 @@ public sealed class Translator
             return TranslationResult.Faulted(FaultReason.SupervisorRequestDisabled, 0);
         }
 
-        return FirstLevel.Walk(request, context.FirstLevelRoot, context.Levels, context.Wpe, out leaf);
+        DmaAccess access = request.Access;
+        if (!request.Privileged && !request.Execute)
+        {
+            bool hit = _iotlb.Find(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
+            counts.IotlbLookup(hit);
+            if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
+            {
+                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+            }
+        }
+
+        counts.Walked();
+        return WalkFirstLevel(request, address, context, epoch);
     }
 
-    private static TranslationResult Identity(ulong address) =>
-        new() { OutputAddress = address, PageShift = PageShift, Read = true, Write = true };
-
-    internal static TranslationResult Complete(in TranslationContext context, in TranslationResult result) => result with
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationResult WalkFirstLevel(in DmaRequest request, ulong address, in TranslationContext context, long epoch)
     {
-        DomainId = context.DomainId,
-        TableReads = context.TableReads + result.TableReads,
-        Suppressed = context.Fpd && result.Fault.IsQualified(),
-    };
+        var walkRequest = new DmaRequest(request.SourceId, address, request.Access, request.AddressType, context.Pasid, request.Privileged, request.Execute);
+        TranslationResult result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, out FirstLevelLeaf leaf);
+        if (result.Fault == FaultReason.None && leaf.Cacheable)
+        {
+            AccessRights rights = AccessRights.Read | (leaf.Write ? AccessRights.Write : AccessRights.None);
+            _iotlb.Fill(
+                new IotlbEntry(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                _epoch, epoch);
+        }
+
+        return result;
+    }
+
+    // ---- Step 6: fills ---------------------------------------------------------------------------
+
+    private void FillSecondLevel(ushort did, ulong address, int startLevel, in WalkOutcome outcome, ref WalkPath path, bool scalable, long epoch)
+    {
+        // Every non-leaf entry the walk validated (present, no reserved bits) may be cached, whatever
+        // happened below it.
+        for (int level = startLevel; level > outcome.Level && level >= PagingStructureEntry.MinLevel; level--)
+        {
+            ulong next = path[level];
+            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & TableMask, (AccessRights)(next & (ulong)AccessRights.ReadWrite)), _epoch, epoch);
+        }
+
+        switch (outcome.Status)
+        {
+            case WalkStatus.Leaf:
+                // A present, valid leaf is cached even when this request lacks its rights or its output
+                // is in the interrupt range: those are checks of the request against the entry.
+                _iotlb.Fill(
+                    new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(outcome.Level - 1), outcome.Entry & PageAddressMask, (AccessRights)outcome.Rights),
+                    _epoch, epoch);
+                break;
+            case WalkStatus.NotPresent or WalkStatus.Reserved when _cachingMode:
+                // CM=1: the not-present or erroneous entry is cached as a negative IOTLB entry covering
+                // the region that entry maps, at most 1 GiB (the largest IOTLB page).
+                FaultReason fault = outcome.Status == WalkStatus.NotPresent
+                    ? FaultReason.SecondLevelEntryNotPresent
+                    : scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved;
+                var size = (PageSize)(Math.Min(outcome.Level, 3) - 1);
+                _iotlb.Fill(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, AccessRights.None, fault), _epoch, epoch);
+                break;
+            default:
+                // Unreadable tables are not entries: never cached.
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The fault a negative IOTLB entry produces. Not-present entries are stored as SSL.2 whatever
+    /// the mode; legacy mode has no not-present code and reports the request's missing right.
+    /// </summary>
+    private static FaultReason NegativeFault(FaultReason stored, bool scalable, DmaAccess access) =>
+        stored == FaultReason.SecondLevelEntryNotPresent && !scalable ? SecondLevelWalker.PermissionFault(false, access, 0) : stored;
 }

@@ -128,11 +128,11 @@ public sealed class FirstLevelWalkerTests
         var translator = new Translator(_memory, TestParameters.Create(ecap: TestParameters.DefaultEcap | TestParameters.FLTS));
         var context = new TranslationContext { Scalable = true, Kind = TranslationKind.FirstLevel, FirstLevelRoot = root, Levels = 4 };
 
-        Assert.Equal(expected, translator.TranslateFirstLevel(Request(false, privileged, execute), context, out _).Fault);
-        Assert.NotEqual(expected, translator.TranslateFirstLevel(Request(false, privileged, execute), new TranslationContext
+        Assert.Equal(expected, translator.TranslateInContext(Request(false, privileged, execute), context).Fault);
+        Assert.NotEqual(expected, translator.TranslateInContext(Request(false, privileged, execute), new TranslationContext
         {
             Scalable = true, Kind = TranslationKind.FirstLevel, FirstLevelRoot = root, Levels = 4, Sre = true, Ere = true,
-        }, out _).Fault);
+        }).Fault);
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VtdEmu.Caches.Internal;
 
 internal sealed partial class SetAssociativeStore<TPayload>
@@ -28,26 +31,25 @@ internal sealed partial class SetAssociativeStore<TPayload>
             _random = geometry.Seed;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Touch(int set, int way, int ways)
         {
-            switch (_policy)
+            if (_policy == ReplacementPolicy.Lru)
             {
-                case ReplacementPolicy.Lru:
-                    // Already the most recently used way: nothing to record. Skipping the stores keeps
-                    // repeated hits on one entry from dirtying the shared line (the common DMA case).
-                    int slot = (set * ways) + way;
-                    ulong clock = _clock[set];
-                    if (_stamp[slot] != clock || clock == 0)
-                    {
-                        _stamp[slot] = ++_clock[set];
-                    }
-
-                    break;
-                case ReplacementPolicy.TreePlru:
-                    TouchTree(set * ways, way, ways);
-                    break;
-                default:
-                    break;
+                // Already the most recently used way: nothing to record. Skipping the stores keeps
+                // repeated hits on one entry from dirtying the shared line (the common DMA case).
+                // SAFETY: set < Sets and way < ways (callers pass a slot of a probed set), so
+                // set * ways + way < Entries = _stamp.Length and set < _clock.Length.
+                ref ulong clock = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_clock), set);
+                ref ulong stamp = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_stamp), (set * ways) + way);
+                if (stamp != clock || clock == 0)
+                {
+                    stamp = ++clock;
+                }
+            }
+            else if (_policy == ReplacementPolicy.TreePlru)
+            {
+                TouchTree(set * ways, way, ways);
             }
         }
 

@@ -77,6 +77,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
     /// Lock-free lookup of (<paramref name="key0"/>, <paramref name="key1"/>) in <paramref name="set"/>.
     /// Returns a payload exactly as one fill wrote it (seqlock-validated), or false.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(int set, ulong key0, ulong key1, out TPayload payload)
     {
         if (_key0.Length == 0)
@@ -89,7 +90,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
         int start = set * _ways;
         if (set < 0 || set > _setMask)
         {
-            throw new ArgumentOutOfRangeException(nameof(set));
+            ThrowSetOutOfRange(set);
         }
 
         // SAFETY: set <= _setMask was checked above, so set * _ways + _ways <= Entries and every
@@ -127,6 +128,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
     /// As <see cref="TryFind(int, ulong, ulong, out TPayload)"/>, but returns only what
     /// <typeparamref name="TReader"/> reads from the payload (validated by the same seqlock check).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind<TReader, TResult>(int set, ulong key0, ulong key1, out TResult result)
         where TReader : struct, IPayloadReader<TPayload, TResult>
     {
@@ -138,7 +140,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
 
         if (set < 0 || set > _setMask)
         {
-            throw new ArgumentOutOfRangeException(nameof(set));
+            ThrowSetOutOfRange(set);
         }
 
         int start = set * _ways;
@@ -318,6 +320,9 @@ internal sealed partial class SetAssociativeStore<TPayload>
         _evictions = 0;
         _invalidated = 0;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowSetOutOfRange(int set) => throw new ArgumentOutOfRangeException(nameof(set), set, "not a set of this store");
 
     private static int ClassOf(ulong key0) => (int)(key0 >> ClassShift) & (Classes - 1);
 

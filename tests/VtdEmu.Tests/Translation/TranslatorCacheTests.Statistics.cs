@@ -6,7 +6,7 @@ using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Translation;
 
-public sealed partial class CachedTranslatorTests
+public sealed partial class TranslatorCacheTests
 {
     /// <summary>
     /// Eight pages of one 2 MiB region, each translated ten times: the working set fits every cache,

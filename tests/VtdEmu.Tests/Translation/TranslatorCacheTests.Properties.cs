@@ -8,7 +8,7 @@ using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Translation;
 
-public sealed partial class CachedTranslatorTests
+public sealed partial class TranslatorCacheTests
 {
     private const int Regions = 3;                 // 2 MiB regions used: region 0 starts mapped, 1 and 2 not present
     private const int PagesPerRegion = 512;

@@ -13,7 +13,7 @@ namespace VtdEmu.Tests.Translation;
 /// TE through MMIO, DMA through <see cref="RemappingUnit.Translate"/>, invalidation through the
 /// <see cref="TranslationCaches"/> requests (VT-d spec ch. 6; spec-notes/caching.md).
 /// </summary>
-public sealed partial class CachedTranslatorTests
+public sealed partial class TranslatorCacheTests
 {
     private const ushort Sid = 0x0018;       // 00:03.0
     private const ushort OtherSid = 0x0020;  // 00:04.0

@@ -4,7 +4,7 @@ using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Translation;
 
-public sealed partial class CachedTranslatorTests
+public sealed partial class TranslatorCacheTests
 {
     /// <summary>
     /// DMA threads translate one IOVA while another thread remaps it again and again, each time
