@@ -4,7 +4,7 @@ using VtdEmu.Registers;
 namespace VtdEmu.Faults;
 
 /// <summary>
-/// Primary fault logging (VT-d spec §7.2.1, spec-notes/faults.md §5) and the fault event (§7.4): owns
+/// Primary fault logging (VT-d spec §7.2.1, spec-notes/fault-recording.md §1) and the fault event (§7.4): owns
 /// FSTS, the FRCD block at CAP.FRO, IQERCD and the fault event registers (FECTL/FEDATA/FEADDR/
 /// FEUADDR). The DMA path hands it translation faults; the invalidation queue reports its errors
 /// (IQE, ICE, ITE) here because they share FSTS and the fault event. Choices:
@@ -141,7 +141,7 @@ internal sealed class FaultRecorder
         return false;
     }
 
-    // Sets status bits; a fault event fires only if no interrupt condition was already pending (faults.md §5 step 6).
+    // Sets status bits; a fault event fires only if no interrupt condition was already pending (spec-notes/fault-recording.md §2).
     private void RaiseCondition(FaultStatus bits)
     {
         uint fsts = _registers.Get32((int)VtdRegister.FSTS);

@@ -5,7 +5,7 @@ namespace VtdEmu.Invalidation;
 /// <summary>
 /// One invalidation queue descriptor (VT-d spec §6.5.2.1–§6.5.2.8): QW0, QW1 and, for 256-bit
 /// queues (IQA.DW = 1), QW2/QW3, which every type defined here leaves reserved. Field layouts and
-/// reserved masks: spec-facts invalidation.md §5, spec-notes/invalidation.md §4.
+/// reserved masks: VT-d spec §6.5.2.1–§6.5.2.8, spec-notes/invalidation.md §4.
 /// </summary>
 internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 = 0, ulong qw3 = 0)
 {

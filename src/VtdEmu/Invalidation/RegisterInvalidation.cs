@@ -35,7 +35,7 @@ internal sealed class RegisterInvalidation
     private bool Available =>
         (_commands.Status & GlobalStatus.QIES) == 0 && _majorVersion < 6 && _commands.RootTableMode == TranslationTableMode.Legacy;
 
-    // CCMD written with ICC = 1 (the write covering bits 63:56, registers.md §7).
+    // CCMD written with ICC = 1 (the write covering bits 63:56, spec-notes/registers.md §4).
     private void OnContextCommandWritten()
     {
         ulong ccmd = _registers.Get64((int)VtdRegister.CCMD);
@@ -69,7 +69,7 @@ internal sealed class RegisterInvalidation
         Complete((int)VtdRegister.CCMD, ccmd, 60, performed);
     }
 
-    // IOTLB_REG written with IVT = 1 (the write covering bits 63:56, registers.md §15); IVA holds the address.
+    // IOTLB_REG written with IVT = 1 (the write covering bits 63:56, spec-notes/registers.md §4); IVA holds the address.
     private void OnIotlbCommandWritten()
     {
         ulong command = _registers.Get64(_iva + 8);

@@ -18,10 +18,10 @@ public sealed partial class TranslatorCacheTests
     /// <summary>
     /// Random maps, remaps, unmaps, 2 MiB promotions and demotions and reserved-bit corruption of one
     /// domain's second-level tables, each followed by exactly the invalidation the spec requires
-    /// (spec-facts caching.md §2: changed or removed leaf → page-selective IH=1; non-leaf removed or
-    /// replaced → page-selective IH=0 over the region; not-present → present needs nothing with CM=0 and
-    /// a page-selective IH=0 with CM=1). After every step, translating through the caches gives exactly
-    /// what a unit without caches gives on the same memory, fault for fault.
+    /// (spec-notes/caching.md "What software must invalidate": changed or removed leaf → page-selective IH=1; non-leaf
+    /// removed or replaced → page-selective IH=0 over the region; not-present → present needs nothing with CM=0 and a
+    /// page-selective IH=0 with CM=1). After every step, translating through the caches gives exactly what a unit
+    /// without caches gives on the same memory, fault for fault.
     /// </summary>
     [Theory]
     [InlineData(false, "small")]

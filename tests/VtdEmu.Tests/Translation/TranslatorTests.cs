@@ -8,7 +8,7 @@ namespace VtdEmu.Tests.Translation;
 /// <summary>
 /// Conformance vectors for the whole translate path. Each row starts from one correctly built
 /// device (tables in guest memory), changes one thing, and names the spec's outcome
-/// (spec-facts/tables.md, faults.md; spec-notes/faults.md for the check order).
+/// (VT-d spec §9, §7.1.3; spec-notes/tables.md, spec-notes/faults.md for the check order).
 /// </summary>
 public sealed partial class TranslatorTests
 {
