@@ -89,8 +89,13 @@ internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 
     // Encodings the spec reserves inside otherwise valid fields (IQEI 4, spec-notes/invalidation.md §4).
     private bool HasValidFieldValues(in DescriptorContext context) => (InvalidationDescriptorType)Type switch
     {
-        InvalidationDescriptorType.ContextCache => Granularity != 0,
-        InvalidationDescriptorType.Iotlb => Granularity != 0 && (Granularity != 3 || !context.PageSelective || AM <= context.MAMV),
+        InvalidationDescriptorType.ContextCache => (InvalidationGranularity)Granularity != InvalidationGranularity.None,
+        InvalidationDescriptorType.Iotlb => (InvalidationGranularity)Granularity switch
+        {
+            InvalidationGranularity.None => false,
+            InvalidationGranularity.PageSelective => !context.PageSelective || AM <= context.MAMV,
+            _ => true,
+        },
         InvalidationDescriptorType.InterruptEntryCache => !Bits.IsSet(qw0, 4) || (int)Bits.Get(qw0, 31, 27) <= context.MHMV,
         InvalidationDescriptorType.PasidIotlb => Granularity >= 2,
         InvalidationDescriptorType.PasidCache => Granularity != 2,
