@@ -189,7 +189,7 @@ public sealed class Translator
     {
         if (cached.Fault != FaultReason.None)
         {
-            return new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable, Cached = true };
+            return new TranslationContext { Fault = cached.Fault, Fpd = cached.Fpd, Cached = true };
         }
 
         var tt = (TranslationType)cached.TranslationType;
@@ -198,9 +198,9 @@ public sealed class Translator
         return new TranslationContext
         {
             Fault = fault,
-            Fpd = cached.FaultProcessingDisable,
+            Fpd = cached.Fpd,
             Cached = true,
-            DomainId = fault == FaultReason.None ? cached.Did : (ushort)0,
+            Did = fault == FaultReason.None ? cached.Did : (ushort)0,
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
@@ -245,7 +245,7 @@ public sealed class Translator
         {
             if (cached.IsNegative)
             {
-                return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = cached.FaultProcessingDisable, Cached = true };
+                return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = cached.Fpd, Cached = true };
             }
 
             Span<ulong> words = [cached.Word(0), cached.Word(1), cached.Word(2), cached.Word(3)];
@@ -263,7 +263,7 @@ public sealed class Translator
             if (entryFault == FaultReason.None || _cachingMode)
             {
                 Span<ulong> words = [context.Word(0), context.Word(1), context.Word(2), context.Word(3)];
-                var fill = new ContextCacheEntry(sourceId, 0, words, entryFault, tablePointer: context.PASIDDIRPTR, faultProcessingDisable: context.FPD);
+                var fill = new ContextCacheEntry(sourceId, 0, words, entryFault, tablePointer: context.PASIDDIRPTR, fpd: context.FPD);
                 contextCached = _contextCache.Fill(fill, _epoch, epoch);
             }
 
@@ -325,7 +325,7 @@ public sealed class Translator
 
     private static TranslationContext PasidContextFromCache(in PasidCacheEntry cached, bool contextFpd, uint pasid)
     {
-        bool fpd = contextFpd | cached.FaultProcessingDisable;
+        bool fpd = contextFpd | cached.Fpd;
         if (cached.IsNegative)
         {
             return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = fpd, Cached = true };
@@ -349,7 +349,7 @@ public sealed class Translator
             Scalable = true,
             Fpd = fpd,
             Cached = true,
-            DomainId = cached.Did,
+            Did = cached.Did,
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
@@ -392,7 +392,7 @@ public sealed class Translator
                     if (context.TableReads == 0 && result.Fault == FaultReason.None)
                     {
                         // The common case (context from the cache, translated): only the DID to add.
-                        return result with { DomainId = context.DomainId };
+                        return result with { Did = context.Did };
                     }
 
                     break;
@@ -415,7 +415,7 @@ public sealed class Translator
 
         return result with
         {
-            DomainId = context.DomainId,
+            Did = context.Did,
             TableReads = context.TableReads + result.TableReads,
             Suppressed = context.Fpd && result.Fault.IsQualified(),
         };
@@ -436,7 +436,7 @@ public sealed class Translator
 
     private TranslationResult SecondLevel(ulong address, DmaAccess access, in TranslationContext context, long epoch, ref CounterStripe counts)
     {
-        bool hit = _iotlb.Find(context.DomainId, 0, TranslationKind.SecondLevel, address, out ulong data, out int pageShift);
+        bool hit = _iotlb.Find(context.Did, 0, TranslationKind.SecondLevel, address, out ulong data, out int pageShift);
         counts.IotlbLookup(hit);
         if (hit)
         {
@@ -455,7 +455,7 @@ public sealed class Translator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private TranslationResult WalkSecondLevel(ulong address, DmaAccess access, in TranslationContext context, long epoch)
     {
-        ushort did = context.DomainId;
+        ushort did = context.Did;
         int levels = context.Levels;
         WalkStart start = _pagingStructureCache.TryLookup(did, address, levels, out PagingStructureEntry cachedTable)
             ? new WalkStart(cachedTable.TableAddress, cachedTable.Level - 1, levels, (DmaAccess)cachedTable.Rights)
@@ -491,7 +491,7 @@ public sealed class Translator
         DmaAccess access = request.Access;
         if (!request.Privileged && !request.Execute)
         {
-            bool hit = _iotlb.Find(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
+            bool hit = _iotlb.Find(context.Did, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
             counts.IotlbLookup(hit);
             if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
             {
@@ -512,7 +512,7 @@ public sealed class Translator
         {
             AccessRights rights = AccessRights.Read | (leaf.Write ? AccessRights.Write : AccessRights.None);
             _iotlb.Fill(
-                new IotlbEntry(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                new IotlbEntry(context.Did, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
                 _epoch, epoch);
         }
 

@@ -76,8 +76,8 @@ public sealed partial class TranslatorCacheTests
     }
 
     private static bool Same(in TranslationResult a, in TranslationResult b) =>
-        (a.Fault, a.Suppressed, a.Aborted, a.OutputAddress, a.PageShift, a.Read, a.Write, a.DomainId)
-        == (b.Fault, b.Suppressed, b.Aborted, b.OutputAddress, b.PageShift, b.Read, b.Write, b.DomainId);
+        (a.Fault, a.Suppressed, a.Aborted, a.OutputAddress, a.PageShift, a.Read, a.Write, a.Did)
+        == (b.Fault, b.Suppressed, b.Aborted, b.OutputAddress, b.PageShift, b.Read, b.Write, b.Did);
 
     /// <summary>Edits one domain's 3-level tables in place and issues the invalidation each edit requires.</summary>
     private sealed class PageTableEditor(Rig rig, ulong root, bool cachingMode)

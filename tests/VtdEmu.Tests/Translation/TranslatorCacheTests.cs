@@ -109,7 +109,7 @@ public sealed partial class TranslatorCacheTests
 
         TranslationResult result = rig.Read(Iova);
         Assert.Equal(OldHpa, result.OutputAddress);
-        Assert.Equal(Did, result.DomainId);
+        Assert.Equal(Did, result.Did);
     }
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed partial class TranslatorCacheTests
 
         TranslationResult result = rig.Read(Iova);
         Assert.Equal(NewHpa, result.OutputAddress);
-        Assert.Equal(OtherDid, result.DomainId);
+        Assert.Equal(OtherDid, result.Did);
     }
 
     [Fact]
@@ -341,7 +341,7 @@ public sealed partial class TranslatorCacheTests
 
         TranslationResult result = rig.Read(Iova);
         Assert.Equal(NewHpa, result.OutputAddress);
-        Assert.Equal(OtherDid, result.DomainId);
+        Assert.Equal(OtherDid, result.Did);
     }
 
     [Fact]

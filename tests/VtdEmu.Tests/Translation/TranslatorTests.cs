@@ -52,7 +52,7 @@ public sealed partial class TranslatorTests
         Assert.Equal(hpa + offset, result.OutputAddress);
         Assert.Equal(pageSize, result.PageSize);
         Assert.True(result.Read && result.Write);
-        Assert.Equal(Did, result.DomainId);
+        Assert.Equal(Did, result.Did);
         int leafLevel = pageSize switch { 0x1000 => 1, 0x20_0000 => 2, _ => 3 };
         int contextReads = scalable ? 4 : 2;
         Assert.Equal(contextReads + levels - leafLevel + 1, result.TableReads);
