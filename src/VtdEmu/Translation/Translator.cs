@@ -126,6 +126,11 @@ public sealed class Translator
         var request = new DmaRequest(sourceId, iovas[0], access, AddressType.Untranslated, pasid);
         DmaRequest first = request;
         TranslationContext context = ResolveContext(request, root, epoch, ref counts);
+        if (context is { Cached: true, Aborted: false, Fault: FaultReason.None, Kind: TranslationKind.SecondLevel })
+        {
+            return TranslateSecondLevelRun(first, iovas, context, epoch, ref counts, results);
+        }
+
         int faults = 0;
         for (int i = 0; i < iovas.Length; i++)
         {
@@ -151,6 +156,43 @@ public sealed class Translator
         }
 
         return faults;
+    }
+
+    /// <summary>
+    /// The batch whose context came from (or went into) the context cache and walks the second level: the first
+    /// request exactly as <see cref="TranslateInContext(in DmaRequest, ulong, in TranslationContext, long, ref CounterStripe)"/>,
+    /// the rest straight to step 4 under the same context (nothing left to check per request but the input width),
+    /// with their repeated context/PASID-cache hits and their totals counted once at the end.
+    /// </summary>
+    private int TranslateSecondLevelRun(in DmaRequest first, ReadOnlySpan<ulong> iovas, in TranslationContext context, long epoch, ref CounterStripe counts, Span<TranslationResult> results)
+    {
+        TranslationResult head = TranslateInContext(first, iovas[0], context, epoch, ref counts);
+        counts.Count(head.Fault != FaultReason.None, head.TableReads);
+        results[0] = head;
+        int faults = head.Fault != FaultReason.None ? 1 : 0;
+        int widthShift = _parameters.InputWidth(context.Levels);
+        FaultReason beyondWidth = context.Scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth;
+        DmaAccess access = first.Access;
+        long reads = 0;
+        int runFaults = 0;
+        for (int i = 1; i < iovas.Length; i++)
+        {
+            ulong address = iovas[i];
+            TranslationResult result = address >> widthShift == 0
+                ? SecondLevel(address, access, context, epoch, ref counts)
+                : TranslationResult.Faulted(beyondWidth, 0);
+            if (result.Fault != FaultReason.None)
+            {
+                runFaults++;
+                result = result with { Suppressed = context.Fpd && result.Fault.IsQualified() };
+            }
+
+            reads += result.TableReads;
+            results[i] = result with { Did = context.Did };
+        }
+
+        counts.CountRun(iovas.Length - 1, context.PasidLooked, runFaults, reads);
+        return faults + runFaults;
     }
 
     /// <summary>Steps 3-6 alone, for a context resolved elsewhere (tests drive the walk with hand-made contexts).</summary>
