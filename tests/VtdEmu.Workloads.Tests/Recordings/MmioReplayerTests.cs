@@ -133,6 +133,36 @@ public sealed class MmioReplayerTests
     }
 
     [Fact]
+    public void Replay_DamagedImage_NeverThrows()
+    {
+        using var copy = new RecordingCopy("legacy");
+        string path = copy.PathOf(LinuxBootRecording.MemoryImage);
+        byte[] image = File.ReadAllBytes(path);
+        var random = new Random(7);
+        byte[][] damaged =
+        [
+            image[..(image.Length / 2)],                                   // truncated
+            [.. image[..64], .. Enumerable.Range(0, 4096).Select(_ => (byte)random.Next(256))], // garbage after the header
+            Flip(image, image.Length / 3),
+            Flip(image, 5),                                                // frame header
+        ];
+
+        foreach (byte[] bytes in damaged)
+        {
+            File.WriteAllBytes(path, bytes);
+            MmioReplayResult result = MmioReplayer.Replay(copy.Load());
+            Assert.Equal(486, result.Accesses);
+        }
+
+        static byte[] Flip(byte[] source, int at)
+        {
+            byte[] copy = (byte[])source.Clone();
+            copy[at] ^= 0x5A;
+            return copy;
+        }
+    }
+
+    [Fact]
     public void Replay_UnusableCapability_IsASetupMismatch()
     {
         using var copy = new RecordingCopy("legacy");
