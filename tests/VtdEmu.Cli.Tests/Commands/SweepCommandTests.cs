@@ -84,4 +84,28 @@ public sealed class SweepCommandTests : IDisposable
         Assert.StartsWith("{\"point\":0,", lines[0], StringComparison.Ordinal);
         Assert.Equal(string.Empty, lines[2]);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Sweep_ShardsMergedThroughTheCommandLine_EqualOneUnshardedRun(int shards)
+    {
+        string[] grid = ["sweep", "--windows", "4K,64K,1M", "--page-size", "4K,2M", "--iotlb-entries", "16,64", "--dmas", "1024"];
+        Assert.Equal(ExitCode.Success, _cli.Run(grid));
+        string whole = _cli.Out;
+
+        var files = new List<string>();
+        for (int shard = 1; shard <= shards; shard++)
+        {
+            using var part = new CliHarness();
+            Assert.Equal(ExitCode.Success, part.Run([.. grid, "--shard", $"{shard}/{shards}"]));
+            files.Add(_cli.Write($"shard-{shard}.csv", part.Out));
+        }
+
+        using var merge = new CliHarness();
+        Assert.Equal(ExitCode.Success, merge.Run(["sweep", "merge", .. files]));
+        Assert.Equal(whole, merge.Out);
+        Assert.Equal(13, whole.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);   // header + 12 points
+    }
 }
