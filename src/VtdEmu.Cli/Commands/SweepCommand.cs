@@ -25,7 +25,7 @@ internal static class SweepCommand
         var translation = new Option<string>("--translation") { Description = "on, off or on,off.", DefaultValueFactory = _ => "on" };
         var entries = new Option<string?>("--iotlb-entries") { Description = "IOTLB entries (default: the preset's; 0 disables it)." };
         var ways = new Option<string?>("--iotlb-ways") { Description = "IOTLB ways (default: the preset's)." };
-        var policy = new Option<string?>("--iotlb-policy") { Description = "lru, plru, random (default: the preset's)." };
+        var policy = new Option<string?>("--iotlb-policy") { Description = "lru, plru, random, flush (empty the whole IOTLB when full, as QEMU does) (default: the preset's)." };
         var pageSize = new Option<string>("--page-size") { Description = "Mapping page sizes: 4K, 2M, 1G.", DefaultValueFactory = _ => "4K" };
         var pattern = new Option<string?>("--pattern") { Description = "random, sequential, strided, zipf (default random; trace when --trace is given)." };
         var trace = new Option<string[]>("--trace") { Description = "Recorded traces to replay as points (repeatable).", AllowMultipleArgumentsPerToken = false };
@@ -55,7 +55,7 @@ internal static class SweepCommand
                     Translation = List(parse.GetValue(translation)!, "--translation", t => t switch { "on" => true, "off" => false, _ => (bool?)null }, "on or off"),
                     IotlbEntries = OptionalList(parse.GetValue(entries), "--iotlb-entries"),
                     IotlbWays = OptionalList(parse.GetValue(ways), "--iotlb-ways"),
-                    IotlbPolicies = parse.GetValue(policy) is { } p ? [.. List(p, "--iotlb-policy", ScenarioParser.ParsePolicy, "lru, plru or random").Select(v => (ReplacementPolicy?)v)] : [null],
+                    IotlbPolicies = parse.GetValue(policy) is { } p ? [.. List(p, "--iotlb-policy", ScenarioParser.ParsePolicy, "lru, plru, random or flush").Select(v => (ReplacementPolicy?)v)] : [null],
                     PageSizes = List(parse.GetValue(pageSize)!, "--page-size", DefaultMapping.ParsePageSize, "4K, 2M or 1G"),
                     Patterns = Patterns(parse.GetValue(pattern), parse.GetValue(trace) ?? []),
                     Traces = parse.GetValue(trace) ?? [],

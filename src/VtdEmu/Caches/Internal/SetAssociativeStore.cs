@@ -188,7 +188,16 @@ internal sealed partial class SetAssociativeStore<TPayload>
         if (way < 0)
         {
             way = FirstInvalid(start);
-            if (way < 0)
+            if (way < 0 && Geometry.Policy == ReplacementPolicy.FlushWhenFull)
+            {
+                // Everything goes, counted as evictions rather than invalidations; way 0 is then free.
+                int flushed = ClearLocked();
+                _invalidated -= flushed;
+                _evictions += flushed;
+                evicted = true;
+                way = 0;
+            }
+            else if (way < 0)
             {
                 way = _replacement.Victim(set, _ways);
                 evicted = true;
