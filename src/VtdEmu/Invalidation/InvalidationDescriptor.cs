@@ -5,7 +5,7 @@ namespace VtdEmu.Invalidation;
 /// <summary>
 /// One invalidation queue descriptor (VT-d spec §6.5.2.1–§6.5.2.8): QW0, QW1 and, for 256-bit
 /// queues (IQA.DW = 1), QW2/QW3, which every type defined here leaves reserved. Field layouts and
-/// reserved masks: spec-facts invalidation.md §5, spec-notes/invalidation.md §4.
+/// reserved masks: VT-d spec §6.5.2.1–§6.5.2.8, spec-notes/invalidation.md §4.
 /// </summary>
 internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 = 0, ulong qw3 = 0)
 {
@@ -89,8 +89,13 @@ internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 
     // Encodings the spec reserves inside otherwise valid fields (IQEI 4, spec-notes/invalidation.md §4).
     private bool HasValidFieldValues(in DescriptorContext context) => (InvalidationDescriptorType)Type switch
     {
-        InvalidationDescriptorType.ContextCache => Granularity != 0,
-        InvalidationDescriptorType.Iotlb => Granularity != 0 && (Granularity != 3 || !context.PageSelective || AM <= context.MAMV),
+        InvalidationDescriptorType.ContextCache => (InvalidationGranularity)Granularity != InvalidationGranularity.None,
+        InvalidationDescriptorType.Iotlb => (InvalidationGranularity)Granularity switch
+        {
+            InvalidationGranularity.None => false,
+            InvalidationGranularity.PageSelective => !context.PageSelective || AM <= context.MAMV,
+            _ => true,
+        },
         InvalidationDescriptorType.InterruptEntryCache => !Bits.IsSet(qw0, 4) || (int)Bits.Get(qw0, 31, 27) <= context.MHMV,
         InvalidationDescriptorType.PasidIotlb => Granularity >= 2,
         InvalidationDescriptorType.PasidCache => Granularity != 2,

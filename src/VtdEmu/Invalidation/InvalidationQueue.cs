@@ -259,12 +259,12 @@ internal sealed class InvalidationQueue
 
     private bool InvalidateContextCache(in InvalidationDescriptor descriptor, ref QueueFetch fetch)
     {
-        switch (descriptor.Granularity)
+        switch ((InvalidationGranularity)descriptor.Granularity)
         {
-            case 1:
+            case InvalidationGranularity.Global:
                 _engine.ContextGlobal(InvalidationSource.Queue);
                 break;
-            case 2:
+            case InvalidationGranularity.DomainSelective:
                 _engine.ContextDomain(InvalidationSource.Queue, descriptor.DID);
                 break;
             default:
@@ -278,7 +278,7 @@ internal sealed class InvalidationQueue
     // DR / DW (7 / 6) are satisfied by the synchronous model, as for IOTLB_REG.
     private bool InvalidateIotlb(in InvalidationDescriptor descriptor, ref QueueFetch fetch)
     {
-        _engine.Iotlb(InvalidationSource.Queue, descriptor.Granularity, descriptor.DID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
+        _engine.Iotlb(InvalidationSource.Queue, (InvalidationGranularity)descriptor.Granularity, descriptor.DID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
         return false;
     }
 

@@ -3,7 +3,7 @@ using VtdEmu.Internal;
 namespace VtdEmu.Registers;
 
 /// <summary>
-/// The declarative register table of one remapping unit (STYLE.md 2.5): one row per register with
+/// The declarative register table of one remapping unit: one row per register with
 /// offset, width, reset value and RW / RW1C / WO masks, derived from the unit's CAP, ECAP and HAW.
 /// It matches the row tables of spec-notes/registers.md; change both together.
 /// </summary>

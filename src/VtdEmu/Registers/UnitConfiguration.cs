@@ -12,7 +12,7 @@ namespace VtdEmu.Registers;
 /// <param name="HostAddressWidth">HAW in bits: address bits at or above it are not implemented in RTADDR, IQA, IRTA, ….</param>
 /// <param name="CompressSameSourceFaults">
 /// Drop a primary fault when a pending FRCD already holds one from the same source-id (the spec's
-/// optional compression, faults.md §5 step 2; QEMU does it).
+/// optional compression, spec-notes/fault-recording.md §1 step 2; QEMU does it).
 /// </param>
 public sealed record UnitConfiguration(
     string Name,
