@@ -66,6 +66,7 @@ internal static class Cli
             X86Command.Create(context),
             PlatformCommand.Create(context),
             SweepCommand.Create(context),
+            PlotCommand.Create(context),
         };
         root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;
