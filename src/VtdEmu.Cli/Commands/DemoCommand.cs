@@ -86,7 +86,7 @@ internal static class DemoCommand
         foreach (DemoDevice device in workload.Devices)
         {
             table.AddRow(
-                ProgrammedStateReader.Bdf(device.SourceId),
+                PciBdf.FromSourceId(device.SourceId).ToString(),
                 device.Role,
                 $"{device.Dmas}",
                 $"{device.Bytes}",
@@ -148,7 +148,7 @@ internal static class DemoCommand
         {
             table.AddRow(
                 $"{record.Index}",
-                ProgrammedStateReader.Bdf(record.SourceId),
+                PciBdf.FromSourceId(record.SourceId).ToString(),
                 record.Type.ToString().ToLowerInvariant(),
                 $"0x{record.Address:x}",
                 $"0x{(byte)record.Reason:x2} {record.Reason}");

@@ -92,7 +92,7 @@ internal static class ReplayCommand
             return ExitCode.BadInput;
         }
 
-        foreach (Bdf device in summary.Devices)
+        foreach (PciBdf device in summary.Devices)
         {
             if (!platformSetup.Devices.Contains(device))
             {

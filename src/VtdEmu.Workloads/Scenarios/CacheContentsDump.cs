@@ -67,7 +67,7 @@ public static class CacheContentsDump
 
     private static string Format(ContextCacheEntry entry)
     {
-        var bdf = new Bdf((byte)(entry.SourceId >> 8), (byte)((entry.SourceId >> 3) & 0x1F), (byte)(entry.SourceId & 7));
+        PciBdf bdf = PciBdf.FromSourceId(entry.SourceId);
         if (entry.IsNegative)
         {
             return $"context-cache {bdf} -> fault {(byte)entry.Fault:x2}";

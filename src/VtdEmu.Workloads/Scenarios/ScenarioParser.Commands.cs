@@ -52,7 +52,7 @@ public static partial class ScenarioParser
         private bool TryOperands(SourceLocation at, ScenarioCommandKind kind, string name, string[] tokens, ref ScenarioCommand command)
         {
             ulong address, value = 0, length = 0;
-            Bdf device = default;
+            PciBdf device = default;
             switch (kind)
             {
                 case ScenarioCommandKind.MmioRead32:
@@ -145,14 +145,14 @@ public static partial class ScenarioParser
             return true;
         }
 
-        private bool TryDevice(SourceLocation at, string what, string token, out Bdf device)
+        private bool TryDevice(SourceLocation at, string what, string token, out PciBdf device)
         {
             if (!TryBdf(at, what, token, out device))
             {
                 return false;
             }
 
-            foreach ((Bdf declared, _) in _devices)
+            foreach ((PciBdf declared, _) in _devices)
             {
                 if (declared == device)
                 {

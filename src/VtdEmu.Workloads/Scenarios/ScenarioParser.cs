@@ -107,7 +107,7 @@ public static partial class ScenarioParser
         private readonly ImmutableArray<ScenarioError>.Builder _errors = ImmutableArray.CreateBuilder<ScenarioError>();
         private readonly ImmutableArray<ScenarioCommand>.Builder _commands = ImmutableArray.CreateBuilder<ScenarioCommand>();
         private readonly List<MemoryRange> _ram = [];
-        private readonly List<(Bdf Bdf, SourceLocation Location)> _devices = [];
+        private readonly List<(PciBdf Bdf, SourceLocation Location)> _devices = [];
         private ScenarioSetup _setup = new() { File = file };
         private readonly Dictionary<string, SourceLocation> _cacheDirectives = [];
         private bool _commandSeen;

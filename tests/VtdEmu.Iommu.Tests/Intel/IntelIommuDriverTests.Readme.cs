@@ -31,7 +31,7 @@ public sealed partial class IntelIommuDriverTests
         core.TryGetDevice(nic, out IommuDevice? dev);
         IommuDomain dma = dev!.Group!.Domain!;
         core.Map(dma, iova: 0x10_0000, paddr: 0x0300_0000, size: 0x1000, IommuProt.Read | IommuProt.Write);
-        PciEndpoint device = platform.AddDevice(dev.Bdf.Rid);
+        PciEndpoint device = platform.AddDevice(dev.Bdf.SourceId);
         DmaResult ok = device.Write(0x10_0000, "hello"u8);        // lands at 0x0300_0000
 
         // Unmap (strict: the driver invalidates the IOTLB before returning); the next DMA faults.

@@ -254,7 +254,7 @@ public static class IommuScenarioParser
                 case IommuOperand.Token:
                     return CheckName(verb, token, text, NameKind.Token);
                 case IommuOperand.PciAddress:
-                    if (!Bdf.TryParse(text, out Bdf bdf))
+                    if (!PciBdf.TryParse(text, out PciBdf bdf))
                     {
                         return Error(token, $"{verb.Name}: expected a PCI address BB:DD.F (hex), found '{text}'");
                     }
