@@ -70,6 +70,15 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_MemFillPastTheBackingLimit_NamesTheLineAndLimitAndExitsFailed()
+    {
+        string path = _cli.Write("a.scenario", "ram 0 0xFFFFFFFFFF000\nmem-fill 0 0xFFFFFFFFF000 0xAA\n");
+
+        Assert.Equal(ExitCode.Failed, _cli.Run("run", path));
+        Assert.StartsWith($"{path}:2: mem-fill 0x0: writing 281474976706560 bytes would take the host memory behind guest RAM past its limit of 4 GiB", _cli.ErrorLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_UnknownPreset_ReportedAtItsLineAndExitsFailed()
     {
         string path = _cli.Write("a.scenario", "\npreset skylake\nmmio-read32 0x0\n");

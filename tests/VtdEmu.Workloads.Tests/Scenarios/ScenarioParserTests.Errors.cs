@@ -25,6 +25,7 @@ public sealed partial class ScenarioParserTests
         { "ram 0x800 0x1000", "t.scenario:1: ram: BASE and SIZE must be multiples of 4 KiB and SIZE must not be 0" },
         { "ram 0 0", "t.scenario:1: ram: BASE and SIZE must be multiples of 4 KiB and SIZE must not be 0" },
         { "ram 0xF_FFFF_FFFF_F000 0x2000", "t.scenario:1: ram: [0xffffffffff000, 0x10000000001000) lies beyond the 52-bit guest physical address space" },
+        { "ram 0xFFFF_FFFF_FFFF_F000 0x2000", "t.scenario:1: ram: [0xfffffffffffff000, 0xffffffffffffffff) lies beyond the 52-bit guest physical address space" },
         { "ram 0 0x2000\nram 0x1000 0x1000", "t.scenario:2: ram: [0x1000, 0x2000) overlaps [0x0, 0x2000)" },
         { "device 0:3", "t.scenario:1: device BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '0:3'" },
         { "device 00:20.0", "t.scenario:1: device BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '00:20.0'" },

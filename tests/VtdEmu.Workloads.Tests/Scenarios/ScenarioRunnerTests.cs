@@ -161,6 +161,17 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public void Run_MemFillOverHugeRam_FailsNamingTheBackingLimitAndLineWithoutRunningOutOfMemory()
+    {
+        ScenarioRunResult result = Run("ram 0 0xFFFFFFFFFF000\nmem-fill 0 0xFFFFFFFFF000 0xAA\nmem-fill 0 0xFFFFFFFFF000 0\nmem-read32 0x1000 == 0\n");
+
+        Assert.Equal(
+            ["r.scenario:2: mem-fill 0x0: writing 281474976706560 bytes would take the host memory behind guest RAM past its limit of 4 GiB (0 bytes in use); write less, or fill with 0 (unwritten RAM already reads as 0)"],
+            result.Failures.Select(f => f.ToString()));
+        Assert.Equal(["mem-read32 0x1000 = 00000000"], Lines);
+    }
+
+    [Fact]
     public void Run_FactoryRefusesSetup_ReportsItsErrorAndRunsNothing()
     {
         ScenarioRunResult result = Run("preset nosuch\nmmio-read32 0\n");
