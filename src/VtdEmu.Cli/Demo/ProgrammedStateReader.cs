@@ -1,6 +1,7 @@
 using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Tables;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Cli.Demo;
 
@@ -49,7 +50,7 @@ internal static class ProgrammedStateReader
         }
 
         bool anyFirst = domains.Exists(d => d.FirstLevel);
-        rows.Add((anyFirst ? "first-level tables" : "second-level tables", $"{tablePages} table pages below {domains.Count} domain root(s)"));
+        rows.Add((anyFirst ? "first-level tables" : "second-level tables", $"{Counts.Plural(tablePages, "table page")} below {Counts.Plural(domains.Count, "domain root")}"));
         return rows;
     }
 

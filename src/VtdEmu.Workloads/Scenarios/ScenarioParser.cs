@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using VtdEmu.Caches;
 using VtdEmu.Memory;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Workloads.Scenarios;
 
@@ -181,7 +182,6 @@ public static partial class ScenarioParser
             return true;
         }
 
-        private static string Plural(int count, string noun) =>
-            count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+        private static string Plural(int count, string noun) => Counts.Plural(count, noun);
     }
 }

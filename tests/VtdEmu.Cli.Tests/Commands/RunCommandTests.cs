@@ -109,11 +109,11 @@ public sealed class RunCommandTests : IDisposable
         // The vector ends with a domain-selective invalidation of DID 1 and one DMA to IOVA 0x2000,
         // which walked the edited table: the IOTLB holds that page alone, with its new frame.
         Assert.Contains("# caches: iotlb 64x4 lru, iotlb-large 32x32 lru, context-cache 64x4 lru, pasid-cache 64x4 lru, psc 64x4 lru", _cli.OutLines);
-        Assert.Contains("# iotlb: 1 entries", _cli.OutLines);
+        Assert.Contains("# iotlb: 1 entry", _cli.OutLines);
         Assert.Contains("iotlb did=1 second-level 0x2000 4k -> 0x91000 rw", _cli.OutLines);
 
         // IOTLB invalidations leave the context cache alone: 00:03.0's entry from the first DMA.
-        Assert.Contains("# context-cache: 1 entries", _cli.OutLines);
+        Assert.Contains("# context-cache: 1 entry", _cli.OutLines);
         Assert.Contains("context-cache 00:03.0 did=1 legacy tt=0 aw=1 ptr=0x12000", _cli.OutLines);
     }
 
