@@ -52,6 +52,18 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ManyFiles_LabelsEachFilesOutput()
+    {
+        string first = _cli.Write("a.scenario", "mmio-read32 GSTS\n");
+        string second = _cli.Write("b.scenario", "mmio-read32 0x1c\n");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", first, second));
+
+        Assert.Equal([$"# {first}", "mmio-read32 0x1c = 00000000", $"# {second}", "mmio-read32 0x1c = 00000000"], _cli.OutLines);
+        Assert.Equal("run: 2 scenarios, 2 commands, 0 assertions, 0 failures", _cli.ErrorLines[^1]);
+    }
+
+    [Fact]
     public void Run_VectorsDirectory_EveryAssertionHolds()
     {
         string vectors = CliHarness.VectorsDirectory;

@@ -103,6 +103,28 @@ public sealed partial class ScenarioParserTests
         Assert.Null(command.Expectation);
     }
 
+    [Theory]
+    [InlineData("mmio-read32 GSTS", 0x1CUL)]
+    [InlineData("mmio-read64 CAP", 0x08UL)]
+    [InlineData("mmio-read32 CAP+4", 0x0CUL)]
+    [InlineData("mmio-write64 RTADDR 0x10000", 0x20UL)]
+    [InlineData("mmio-write32 GCMD 0x40000000", 0x18UL)]
+    [InlineData("mmio-read32 0x1c", 0x1CUL)]
+    public void Parse_MmioOffset_RegisterNameOrNumber(string line, ulong offset)
+    {
+        Assert.Equal(offset, Single(line).Address);
+    }
+
+    [Theory]
+    [InlineData("fault ReadDenied", FaultReason.ReadDenied)]
+    [InlineData("fault 06", FaultReason.ReadDenied)]
+    [InlineData("fault RootEntryNotPresent", FaultReason.RootEntryNotPresent)]
+    [InlineData("fault 0x3a", FaultReason.ScalableRootEntryReserved)]
+    public void Parse_FaultAssertion_ReasonNameOrCode(string expectation, FaultReason reason)
+    {
+        Assert.Equal(new DmaOutcome(reason), Single($"dma-read 00:03.0 0x0 4 == {expectation}").Expectation!.Outcome);
+    }
+
     [Fact]
     public void Parse_DmaCommand_KeepsTheDevice()
     {

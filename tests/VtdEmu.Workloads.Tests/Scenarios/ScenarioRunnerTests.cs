@@ -31,6 +31,16 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public void Run_RegisterNamedOffset_ResultLinePrintsTheNumber()
+    {
+        ScenarioRunResult result = Run("mmio-write32 FECTL 0\nmmio-read32 FECTL == 0\nmmio-read32 CAP+4\n");
+
+        Assert.True(result.Passed);
+        Assert.Equal("mmio-read32 0x38 = 00000000", Lines[0]);
+        Assert.StartsWith("mmio-read32 0xc = ", Lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_MmioRead64_PrintsSixteenDigitValueAndHexAddressForDecimalInput()
     {
         Run("mmio-read64 8\nmmio-read64 0x10\n");
