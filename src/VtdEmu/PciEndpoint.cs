@@ -29,7 +29,7 @@ public sealed class PciEndpoint
     public ushort SourceId { get; }
 
     /// <summary>The address as <c>bb:dd.f</c>.</summary>
-    public string Bdf => $"{SourceId >> 8:x2}:{(SourceId >> 3) & 0x1F:x2}.{SourceId & 7}";
+    public PciBdf Bdf => PciBdf.FromSourceId(SourceId);
 
     /// <summary>The device-TLB, when ATS is enabled (<see cref="EnableAts"/>); null otherwise.</summary>
     public DeviceTlb? DeviceTlb { get; private set; }

@@ -53,6 +53,59 @@ public sealed partial class IommuCoreTests
         });
     }
 
+    /// <summary>
+    /// Model: splitting a range is greedy — every page of it is mapped with the largest supported size that the
+    /// iova and paddr alignment and the bytes left allow at that point. Walking the chunks PgSize returns, each
+    /// chunk's size is that largest size at its start, no page inside a chunk could have started a larger page,
+    /// and the chunks cover the range exactly.
+    /// </summary>
+    [Fact]
+    public void PgSize_Property_ChoosesTheLargestFittingPageAtEveryStep()
+    {
+        Gen.Select(Gen.ULong[0, 1 << 19], Gen.ULong[0, 1 << 19], Gen.ULong[1, 1 << 19], Gen.Bool).Sample(t =>
+        {
+            ulong iova = t.Item1 * K4;
+            ulong paddr = t.Item4 ? iova + (t.Item2 % 4 * G1) : t.Item2 * K4; // shared offsets make superpages likely
+            ulong size = t.Item3 * K4;
+            ulong done = 0;
+            while (done < size)
+            {
+                ulong left = size - done;
+                (ulong pgsize, ulong count) = IommuCore.PgSize(FakeIommuDriver.VtdBitmap, iova + done, paddr + done, left);
+                Assert.Equal(LargestFitting(iova + done, paddr + done, left), pgsize);
+                Assert.InRange(count, 1UL, left / pgsize);
+                ulong chunk = pgsize * count;
+
+                // The first page inside the chunk that could start the next larger size must not exist.
+                ulong next = pgsize == G1 ? 0 : pgsize == M2 ? G1 : M2;
+                if (next != 0)
+                {
+                    ulong firstAligned = (iova + done + next - 1) / next * next - iova;
+                    Assert.False(
+                        firstAligned < done + chunk && (paddr + firstAligned) % next == 0 && size - firstAligned >= next,
+                        $"a {next:x} page fits at iova 0x{iova + firstAligned:x} inside a chunk of {pgsize:x} pages");
+                }
+
+                done += chunk;
+            }
+
+            Assert.Equal(size, done);
+        });
+    }
+
+    private static ulong LargestFitting(ulong iova, ulong paddr, ulong left)
+    {
+        foreach (ulong pgsize in (ulong[])[G1, M2, K4])
+        {
+            if (iova % pgsize == 0 && paddr % pgsize == 0 && left >= pgsize)
+            {
+                return pgsize;
+            }
+        }
+
+        throw new InvalidOperationException("inputs are 4 KiB-aligned");
+    }
+
     [Fact]
     public void Map_Unaligned_EINVAL()
     {

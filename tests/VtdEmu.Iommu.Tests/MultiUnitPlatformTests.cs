@@ -21,7 +21,7 @@ public sealed class MultiUnitPlatformTests
     {
         var platform = new Platform(
             [
-                new UnitDefinition(UnitConfiguration.Broadwell, 0xFED9_0000, UnitScope.Of(s_gpu.Rid)),
+                new UnitDefinition(UnitConfiguration.Broadwell, 0xFED9_0000, UnitScope.Of(s_gpu.SourceId)),
                 new UnitDefinition(UnitConfiguration.Broadwell, 0xFED9_1000, UnitScope.All),
             ],
             interruptSink: null,
@@ -29,8 +29,8 @@ public sealed class MultiUnitPlatformTests
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(platform.Units[0], platform.Memory, new MemoryRange(0x100_0000, 0x80_0000), null, out IntelIommuDriver? driver0));
         Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(platform.Units[1], platform.Memory, new MemoryRange(0x180_0000, 0x80_0000), null, out IntelIommuDriver? driver1));
         var topology = new PciTopology();
-        PciTopologyNode gpuNode = topology.AddEndpoint(null, s_gpu, name: "gpu", unit: platform.UnitIndexFor(s_gpu.Rid));
-        PciTopologyNode storageNode = topology.AddEndpoint(null, s_storage, name: "storage", unit: platform.UnitIndexFor(s_storage.Rid));
+        PciTopologyNode gpuNode = topology.AddEndpoint(null, s_gpu, name: "gpu", unit: platform.UnitIndexFor(s_gpu.SourceId));
+        PciTopologyNode storageNode = topology.AddEndpoint(null, s_storage, name: "storage", unit: platform.UnitIndexFor(s_storage.SourceId));
         var core = new IommuCore(IommuDmaPolicy.Strict, driver0!, driver1!);
 
         core.Probe(topology);
@@ -46,8 +46,8 @@ public sealed class MultiUnitPlatformTests
         Assert.Equal(LinuxError.Success, core.Map(storageDomain, 0x10_0000, 0x0500_0000, 0x1000, IommuProt.Read | IommuProt.Write));
 
         // The same IOVA through each unit lands in that unit's mapping.
-        Assert.True(platform.AddDevice(s_gpu.Rid).Write(0x10_0000, [0x61]).IsCompleted);
-        Assert.True(platform.AddDevice(s_storage.Rid).Write(0x10_0000, [0x62]).IsCompleted);
+        Assert.True(platform.AddDevice(s_gpu.SourceId).Write(0x10_0000, [0x61]).IsCompleted);
+        Assert.True(platform.AddDevice(s_storage.SourceId).Write(0x10_0000, [0x62]).IsCompleted);
         Assert.True(platform.Memory.TryRead32(0x0400_0000, out uint atGpu));
         Assert.True(platform.Memory.TryRead32(0x0500_0000, out uint atStorage));
         Assert.Equal((0x61u, 0x62u), (atGpu & 0xFF, atStorage & 0xFF));

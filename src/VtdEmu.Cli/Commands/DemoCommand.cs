@@ -6,6 +6,7 @@ using VtdEmu.Cli.Demo;
 using VtdEmu.Iommu.Intel;
 using VtdEmu.Registers;
 using VtdEmu.Translation;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Cli.Commands;
 
@@ -86,7 +87,7 @@ internal static class DemoCommand
         foreach (DemoDevice device in workload.Devices)
         {
             table.AddRow(
-                ProgrammedStateReader.Bdf(device.SourceId),
+                PciBdf.FromSourceId(device.SourceId).ToString(),
                 device.Role,
                 $"{device.Dmas}",
                 $"{device.Bytes}",
@@ -128,12 +129,11 @@ internal static class DemoCommand
     private static void AddCacheRow(Table table, string name, CacheGeometry geometry, long hits, long misses, int entries)
     {
         long lookups = hits + misses;
-        string rate = lookups == 0 ? "-" : $"{100.0 * hits / lookups:0.0}%";
-        table.AddRow(name, Geometry(geometry), $"{lookups}", $"{hits}", $"{misses}", rate, $"{entries}");
+        table.AddRow(name, Geometry(geometry), $"{lookups}", $"{hits}", $"{misses}", Counts.HitRate(hits, misses, decimals: 1), $"{entries}");
     }
 
     private static string Geometry(CacheGeometry geometry) =>
-        !geometry.IsEnabled ? "off" : $"{geometry.Entries} entries, {geometry.Ways}-way, {geometry.Policy.ToString().ToLowerInvariant()}";
+        !geometry.IsEnabled ? "off" : $"{Counts.Plural(geometry.Entries, "entry")}, {geometry.Ways}-way, {geometry.Policy.ToString().ToLowerInvariant()}";
 
     private static Table FaultTable(IMmio mmio)
     {
@@ -148,7 +148,7 @@ internal static class DemoCommand
         {
             table.AddRow(
                 $"{record.Index}",
-                ProgrammedStateReader.Bdf(record.SourceId),
+                PciBdf.FromSourceId(record.SourceId).ToString(),
                 record.Type.ToString().ToLowerInvariant(),
                 $"0x{record.Address:x}",
                 $"0x{(byte)record.Reason:x2} {record.Reason}");

@@ -4,9 +4,10 @@ using Spectre.Console;
 using VtdEmu.Caches;
 using VtdEmu.Cli.Replay;
 using VtdEmu.Faults;
+using VtdEmu.Translation;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
-using VtdEmu.Translation;
 
 namespace VtdEmu.Cli.Commands;
 
@@ -92,7 +93,7 @@ internal static class ReplayCommand
             return ExitCode.BadInput;
         }
 
-        foreach (Bdf device in summary.Devices)
+        foreach (PciBdf device in summary.Devices)
         {
             if (!platformSetup.Devices.Contains(device))
             {
@@ -148,7 +149,7 @@ internal static class ReplayCommand
         table.AddRow("translations", $"{stats.Translations}");
         table.AddRow("iotlb hits", $"{stats.IotlbHits}");
         table.AddRow("iotlb misses", $"{stats.IotlbMisses}");
-        table.AddRow("iotlb hit rate", $"{100 * stats.IotlbHitRate:0.00}%");
+        table.AddRow("iotlb hit rate", Counts.HitRate(stats.IotlbHits, stats.IotlbMisses));
         table.AddRow("context-cache hits", $"{stats.ContextCacheHits}");
         table.AddRow("context-cache misses", $"{stats.ContextCacheMisses}");
         table.AddRow("walks", $"{stats.Walks}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VtdEmu.Iommu;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Scenarios.Iommu;
 using VtdEmu.Workloads.Traces;
@@ -168,8 +169,7 @@ internal static class RunCommand
         return new ScenarioReport(scenario.File, "iommu", result.Records.Length, result.AssertionsChecked, lines, result.Failures);
     }
 
-    internal static string Plural(int count, string noun) =>
-        count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+    internal static string Plural(int count, string noun) => Counts.Plural(count, noun);
 
     private static void Dump(CliContext context, Scenario scenario, IScenarioTarget target)
     {

@@ -28,10 +28,10 @@ internal static class TraceGenCommand
         };
         command.SetAction(parse =>
         {
-            List<Bdf> bdfs = [];
+            List<PciBdf> bdfs = [];
             foreach (string text in parse.GetValue(devices) ?? [])
             {
-                if (!Bdf.TryParse(text, out Bdf bdf))
+                if (!PciBdf.TryParse(text, out PciBdf bdf))
                 {
                     context.Error.WriteLine($"trace-gen --device: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '{text}'");
                     return ExitCode.BadInput;

@@ -122,14 +122,14 @@ internal sealed class DemoWorkload
             throw new InvalidOperationException($"demo: {node} has no IOMMU domain after probe");
         }
 
-        var demoDevice = new DemoDevice(Platform, node.Bdf.Rid, role);
+        var demoDevice = new DemoDevice(Platform, node.Bdf.SourceId, role);
         Devices.Add(demoDevice);
-        _domains.Add(node.Bdf.Rid, domain);
+        _domains.Add(node.Bdf.SourceId, domain);
         return demoDevice;
     }
 
     private void Map(DemoDevice device, ulong iova, ulong physical, ulong size, IommuProt prot) =>
-        Check(_core.Map(_domains[device.SourceId], iova, physical, size, prot), $"map 0x{iova:x} for {ProgrammedStateReader.Bdf(device.SourceId)}");
+        Check(_core.Map(_domains[device.SourceId], iova, physical, size, prot), $"map 0x{iova:x} for {PciBdf.FromSourceId(device.SourceId)}");
 
     // The demo's own boot sequence on a known-good unit: a refusal is a bug in the demo or the driver, not guest input.
     private static void Check(LinuxError result, string step)

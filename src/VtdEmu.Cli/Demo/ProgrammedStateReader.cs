@@ -1,6 +1,7 @@
 using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Tables;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Cli.Demo;
 
@@ -49,7 +50,7 @@ internal static class ProgrammedStateReader
         }
 
         bool anyFirst = domains.Exists(d => d.FirstLevel);
-        rows.Add((anyFirst ? "first-level tables" : "second-level tables", $"{tablePages} table pages below {domains.Count} domain root(s)"));
+        rows.Add((anyFirst ? "first-level tables" : "second-level tables", $"{Counts.Plural(tablePages, "table page")} below {Counts.Plural(domains.Count, "domain root")}"));
         return rows;
     }
 
@@ -73,7 +74,7 @@ internal static class ProgrammedStateReader
                     continue;
                 }
 
-                rows.Add(($"context[{Bdf((ushort)((bus << 8) | devfn))}]", $"P=1 DID={context.DID} TT={context.TT} AW={30 + (9 * context.AW)}-bit SLPTPTR=0x{context.SLPTPTR:x}"));
+                rows.Add(($"context[{PciBdf.FromSourceId((ushort)((bus << 8) | devfn))}]", $"P=1 DID={context.DID} TT={context.TT} AW={30 + (9 * context.AW)}-bit SLPTPTR=0x{context.SLPTPTR:x}"));
                 if (context.TT != TranslationType.PassThrough && !domains.Exists(d => d.Did == context.DID))
                 {
                     domains.Add((context.DID, context.SLPTPTR, context.AW + 2, false));
@@ -113,7 +114,7 @@ internal static class ProgrammedStateReader
                     continue;
                 }
 
-                string bdf = Bdf((ushort)((bus << 8) | devfn));
+                string bdf = PciBdf.FromSourceId((ushort)((bus << 8) | devfn)).ToString();
                 rows.Add(($"context[{bdf}]", $"P=1 PASIDDIRPTR=0x{context.PASIDDIRPTR:x} PDTS={context.PDTS} RID_PASID={context.RID_PASID}"));
                 uint pasid = context.RID_PASID;
                 var directory = new PasidDirectoryEntry(Read64(memory, context.PASIDDIRPTR + ((ulong)(pasid >> 6) * PasidDirectoryEntry.Size)));
@@ -149,9 +150,6 @@ internal static class ProgrammedStateReader
             }
         }
     }
-
-    /// <summary>The requester ID as bus:device.function.</summary>
-    public static string Bdf(ushort sourceId) => $"{sourceId >> 8:x2}:{(sourceId >> 3) & 0x1F:x2}.{sourceId & 7}";
 
     // Visits one table page of a domain's tables; returns the table pages at and below it. First-level entries
     // (§9.7): present = P (bit 0), readable when present, R/W (bit 1), PS (bit 7), address 51:12 — the second-level

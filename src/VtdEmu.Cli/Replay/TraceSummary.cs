@@ -8,7 +8,7 @@ namespace VtdEmu.Cli.Replay;
 internal sealed class TraceSummary
 {
     private readonly HashSet<(ushort SourceId, ulong Page)> _pages = [];
-    private readonly List<Bdf> _devices = [];
+    private readonly List<PciBdf> _devices = [];
 
     public long Accesses { get; private set; }
 
@@ -21,7 +21,7 @@ internal sealed class TraceSummary
     public ulong BytesWritten { get; private set; }
 
     /// <summary>Devices in order of first appearance.</summary>
-    public IReadOnlyList<Bdf> Devices => _devices;
+    public IReadOnlyList<PciBdf> Devices => _devices;
 
     /// <summary>Distinct (device, 4-KiB IOVA page) pairs touched: the footprint an IOTLB has to cover.</summary>
     public int DistinctPages => _pages.Count;

@@ -9,7 +9,7 @@ namespace VtdEmu.Iommu.Intel;
 internal sealed class IntelDeviceInfo(PciBdf bdf, IReadOnlyList<PciBdf> aliases, bool atsSupported, bool pasidSupported = false)
 {
     /// <summary>The device's own requester ID.</summary>
-    public ushort Sid { get; } = bdf.Rid;
+    public ushort Sid { get; } = bdf.SourceId;
 
     /// <summary>Every requester ID its DMA may carry (own first): one context entry each.</summary>
     public IReadOnlyList<PciBdf> Aliases { get; } = aliases;

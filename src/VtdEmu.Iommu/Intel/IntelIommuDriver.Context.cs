@@ -145,7 +145,7 @@ public sealed partial class IntelIommuDriver
             // P lives in the low word: clear it first so the hardware never sees a half-cleared present entry.
             _ = _memory.TryWrite64(entry, 0);
             _ = _memory.TryWrite64(entry + 8, 0);
-            _ = Invalidator.ContextDevice(oldDid, alias.Rid);
+            _ = Invalidator.ContextDevice(oldDid, alias.SourceId);
             _ = Invalidator.IotlbDomain(oldDid);
             if (info.AtsEnabled)
             {
@@ -172,7 +172,7 @@ public sealed partial class IntelIommuDriver
         _ = _memory.TryWrite64(entry, lo);
         if (Caps.CM)
         {
-            _ = Invalidator.ContextDevice(0, alias.Rid);
+            _ = Invalidator.ContextDevice(0, alias.SourceId);
             _ = Invalidator.IotlbDomain(did);
         }
         else
@@ -190,7 +190,7 @@ public sealed partial class IntelIommuDriver
     /// </summary>
     private ulong ContextEntryAddress(PciBdf bdf, bool allocate)
     {
-        int devfn = bdf.Rid & 0xFF;
+        int devfn = bdf.SourceId & 0xFF;
         bool upper = ScalableMode && devfn >= 128;
         ulong rootEntry = _rootTable + ((ulong)bdf.Bus * LegacyEntries.EntrySize) + (upper ? 8UL : 0);
         if (!_memory.TryRead64(rootEntry, out ulong root))

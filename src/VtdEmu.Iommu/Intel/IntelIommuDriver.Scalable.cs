@@ -139,7 +139,7 @@ public sealed partial class IntelIommuDriver
                 _ = _memory.TryWrite64(entry, ScalableEntries.ContextLo(table.Directory, table.Pdts, info.PasidSupported, info.AtsSupported));
                 if (Caps.CM)
                 {
-                    _ = Invalidator.ContextDevice(0, alias.Rid);
+                    _ = Invalidator.ContextDevice(0, alias.SourceId);
                     _ = Invalidator.IotlbDomain(0);
                 }
             }
@@ -176,7 +176,7 @@ public sealed partial class IntelIommuDriver
                     _ = _memory.TryWrite64(entry + ((ulong)w * 8), 0);
                 }
 
-                _ = Invalidator.ContextDevice(0, alias.Rid);
+                _ = Invalidator.ContextDevice(0, alias.SourceId);
             }
 
             table.Free();

@@ -166,7 +166,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         ArgumentNullException.ThrowIfNull(device);
         lock (_lock)
         {
-            if (!_probedRids.Add(device.Bdf.Rid))
+            if (!_probedRids.Add(device.Bdf.SourceId))
             {
                 return LinuxError.EEXIST;
             }
@@ -182,7 +182,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
             {
                 lock (_lock)
                 {
-                    _probedRids.Remove(device.Bdf.Rid);
+                    _probedRids.Remove(device.Bdf.SourceId);
                 }
 
                 return r;
@@ -204,7 +204,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
 
         lock (_lock)
         {
-            _probedRids.Remove(device.Bdf.Rid);
+            _probedRids.Remove(device.Bdf.SourceId);
         }
 
         device.DriverData = null;

@@ -120,7 +120,7 @@ public sealed class IsolationChecker
                 continue;
             }
 
-            ushort rid = device.Node.DmaAliases[^1].Rid;
+            ushort rid = device.Node.DmaAliases[^1].SourceId;
             ulong[] seen = new ulong[_probes.Length];
             for (int i = 0; i < _probes.Length; i++)
             {

@@ -121,7 +121,7 @@ public sealed partial class MmioReplayer
             return;
         }
 
-        Fail(ReplayCheck.Interrupt, new SourceLocation(LinuxBootRecording.MemoryDecode, irte.Line), $"MSI from {Bdf.FromSourceId(source)} to IRTE {irte.Index}",
+        Fail(ReplayCheck.Interrupt, new SourceLocation(LinuxBootRecording.MemoryDecode, irte.Line), $"MSI from {PciBdf.FromSourceId(source)} to IRTE {irte.Index}",
             $"expected delivered {expected}, model {result}");
     }
 }

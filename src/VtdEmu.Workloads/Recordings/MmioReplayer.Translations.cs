@@ -22,7 +22,7 @@ public sealed partial class MmioReplayer
             }
 
             var location = new SourceLocation(LinuxBootRecording.TranslationTrace, recorded.Line);
-            string device = Bdf.FromSourceId(recorded.SourceId).ToString();
+            string device = PciBdf.FromSourceId(recorded.SourceId).ToString();
             if (result.IsSuccess)
             {
                 if (result.OutputAddress == recorded.Gpa && result.PageSize - 1 == recorded.Mask)

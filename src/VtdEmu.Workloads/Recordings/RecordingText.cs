@@ -97,7 +97,7 @@ internal static class RecordingText
         int dot = text.IndexOf('.');
         if (colon < 1 || dot < colon + 2
             || !TryHex(text[..colon], out ulong bus) || !TryHex(text[(colon + 1)..dot], out ulong device) || !TryHex(text[(dot + 1)..], out ulong function)
-            || bus > 0xFF || device > Bdf.MaxDevice || function > Bdf.MaxFunction)
+            || bus > 0xFF || device > PciBdf.MaxDevice || function > PciBdf.MaxFunction)
         {
             return false;
         }

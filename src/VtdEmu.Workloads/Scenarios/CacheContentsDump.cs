@@ -1,6 +1,7 @@
 using System.Globalization;
 using VtdEmu.Caches;
 using VtdEmu.Translation;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Workloads.Scenarios;
 
@@ -24,7 +25,7 @@ public static class CacheContentsDump
         int lines = 1;
 
         IReadOnlyList<IotlbEntry> iotlb = platform.Unit.Caches.Iotlb.Snapshot();
-        output.WriteLine($"# iotlb: {iotlb.Count} entries");
+        output.WriteLine($"# iotlb: {Counts.Plural(iotlb.Count, "entry")}");
         lines++;
         foreach (IotlbEntry entry in iotlb)
         {
@@ -33,7 +34,7 @@ public static class CacheContentsDump
         }
 
         IReadOnlyList<ContextCacheEntry> contexts = platform.Unit.Caches.ContextCache.Snapshot();
-        output.WriteLine($"# context-cache: {contexts.Count} entries");
+        output.WriteLine($"# context-cache: {Counts.Plural(contexts.Count, "entry")}");
         lines++;
         foreach (ContextCacheEntry entry in contexts)
         {
@@ -67,7 +68,7 @@ public static class CacheContentsDump
 
     private static string Format(ContextCacheEntry entry)
     {
-        var bdf = new Bdf((byte)(entry.SourceId >> 8), (byte)((entry.SourceId >> 3) & 0x1F), (byte)(entry.SourceId & 7));
+        PciBdf bdf = PciBdf.FromSourceId(entry.SourceId);
         if (entry.IsNegative)
         {
             return $"context-cache {bdf} -> fault {(byte)entry.Fault:x2}";

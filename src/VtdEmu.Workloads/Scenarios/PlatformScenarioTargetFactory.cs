@@ -68,7 +68,7 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
         }
 
         var platform = new Platform(configuration, setup.Caches, interruptSink: null, setup.Ram.AsSpan());
-        foreach (Bdf device in setup.Devices)
+        foreach (PciBdf device in setup.Devices)
         {
             platform.AddDevice(device.SourceId);
         }

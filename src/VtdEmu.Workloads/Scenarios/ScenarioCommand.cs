@@ -17,7 +17,7 @@ public sealed record ScenarioCommand(
     ulong Address,
     ulong Value = 0,
     ulong Length = 0,
-    Bdf Device = default,
+    PciBdf Device = default,
     ScenarioExpectation? Expectation = null)
 {
     /// <summary>The command's name as written in a scenario, e.g. <c>mmio-read32</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using VtdEmu.Faults;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Workloads.Scenarios;
 
@@ -52,12 +53,12 @@ public static partial class ScenarioParser
         private bool TryOperands(SourceLocation at, ScenarioCommandKind kind, string name, string[] tokens, ref ScenarioCommand command)
         {
             ulong address, value = 0, length = 0;
-            Bdf device = default;
+            PciBdf device = default;
             switch (kind)
             {
                 case ScenarioCommandKind.MmioRead32:
                 case ScenarioCommandKind.MmioRead64:
-                    if (!TryNumber(at, $"{name} OFF", tokens[1], 64, out address))
+                    if (!TryRegisterOffset(at, $"{name} OFF", tokens[1], out address))
                     {
                         return false;
                     }
@@ -65,7 +66,7 @@ public static partial class ScenarioParser
                     break;
                 case ScenarioCommandKind.MmioWrite32:
                 case ScenarioCommandKind.MmioWrite64:
-                    if (!TryNumber(at, $"{name} OFF", tokens[1], 64, out address)
+                    if (!TryRegisterOffset(at, $"{name} OFF", tokens[1], out address)
                         || !TryNumber(at, $"{name} VALUE", tokens[2], WidthOf(kind), out value))
                     {
                         return false;
@@ -122,6 +123,34 @@ public static partial class ScenarioParser
             return true;
         }
 
+        // OFF: a register named as the spec prints it (GSTS, RTADDR), optionally +N for a byte within it, or a number.
+        private bool TryRegisterOffset(SourceLocation at, string what, string token, out ulong offset)
+        {
+            int plus = token.IndexOf('+', StringComparison.Ordinal);
+            string name = plus < 0 ? token : token[..plus];
+            if (name.Length == 0 || !char.IsAsciiLetterUpper(name[0]))
+            {
+                return TryNumber(at, what, token, 64, out offset);
+            }
+
+            if (!Enum.TryParse(name, ignoreCase: false, out VtdRegister register) || !Enum.IsDefined(register) || name != register.ToString())
+            {
+                offset = 0;
+                Error(at, $"{what}: unknown register '{name}': expected a register name as the spec prints it (GSTS, RTADDR, IQT, ...) or an offset, {ScenarioNumber.Expected}");
+                return false;
+            }
+
+            ulong delta = 0;
+            if (plus >= 0 && !TryNumber(at, what, token[(plus + 1)..], 12, out delta))
+            {
+                offset = 0;
+                return false;
+            }
+
+            offset = (ulong)register + delta;
+            return true;
+        }
+
         private static int WidthOf(ScenarioCommandKind kind) => kind switch
         {
             ScenarioCommandKind.MmioRead32 or ScenarioCommandKind.MmioWrite32
@@ -145,14 +174,14 @@ public static partial class ScenarioParser
             return true;
         }
 
-        private bool TryDevice(SourceLocation at, string what, string token, out Bdf device)
+        private bool TryDevice(SourceLocation at, string what, string token, out PciBdf device)
         {
             if (!TryBdf(at, what, token, out device))
             {
                 return false;
             }
 
-            foreach ((Bdf declared, _) in _devices)
+            foreach ((PciBdf declared, _) in _devices)
             {
                 if (declared == device)
                 {
@@ -268,7 +297,15 @@ public static partial class ScenarioParser
                     return new ScenarioExpectation { Outcome = new DmaOutcome((FaultReason)reason) };
                 }
 
-                Error(at, $"{name} == fault XX: expected a fault reason code 01-ff in hex, found '{tail[2]}'");
+                // Or the reason by name (ReadDenied); the result line still prints the code.
+                if (tail[2].Length > 2 && char.IsAsciiLetterUpper(tail[2][0])
+                    && Enum.TryParse(tail[2], ignoreCase: false, out FaultReason named) && named != FaultReason.None
+                    && Enum.IsDefined(named) && named.ToString() == tail[2])
+                {
+                    return new ScenarioExpectation { Outcome = new DmaOutcome(named) };
+                }
+
+                Error(at, $"{name} == fault XX: expected a fault reason code 01-ff in hex or a reason name such as ReadDenied, found '{tail[2]}'");
                 return null;
             }
 

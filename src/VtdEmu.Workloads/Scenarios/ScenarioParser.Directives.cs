@@ -130,12 +130,12 @@ public static partial class ScenarioParser
 
         private void ParseDevice(SourceLocation at, string[] tokens)
         {
-            if (!ExpectOperands(at, tokens, "BDF", 1) || !TryBdf(at, "device BDF", tokens[1], out Bdf bdf))
+            if (!ExpectOperands(at, tokens, "BDF", 1) || !TryBdf(at, "device BDF", tokens[1], out PciBdf bdf))
             {
                 return;
             }
 
-            foreach ((Bdf other, SourceLocation first) in _devices)
+            foreach ((PciBdf other, SourceLocation first) in _devices)
             {
                 if (other == bdf)
                 {
@@ -287,9 +287,9 @@ public static partial class ScenarioParser
             _ => _setup.Caches.PagingStructureCache,
         };
 
-        private bool TryBdf(SourceLocation at, string what, string token, out Bdf bdf)
+        private bool TryBdf(SourceLocation at, string what, string token, out PciBdf bdf)
         {
-            if (Bdf.TryParse(token, out bdf))
+            if (PciBdf.TryParse(token, out bdf))
             {
                 return true;
             }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using VtdEmu.Caches;
 using VtdEmu.Memory;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Workloads.Scenarios;
 
@@ -109,7 +110,7 @@ public static partial class ScenarioParser
         private readonly ImmutableArray<ScenarioError>.Builder _errors = ImmutableArray.CreateBuilder<ScenarioError>();
         private readonly ImmutableArray<ScenarioCommand>.Builder _commands = ImmutableArray.CreateBuilder<ScenarioCommand>();
         private readonly List<MemoryRange> _ram = [];
-        private readonly List<(Bdf Bdf, SourceLocation Location)> _devices = [];
+        private readonly List<(PciBdf Bdf, SourceLocation Location)> _devices = [];
         private ScenarioSetup _setup = new() { File = file };
         private readonly Dictionary<string, SourceLocation> _cacheDirectives = [];
         private bool _commandSeen;
@@ -183,7 +184,6 @@ public static partial class ScenarioParser
             return true;
         }
 
-        private static string Plural(int count, string noun) =>
-            count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+        private static string Plural(int count, string noun) => Counts.Plural(count, noun);
     }
 }

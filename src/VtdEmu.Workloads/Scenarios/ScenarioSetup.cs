@@ -40,7 +40,7 @@ public sealed record ScenarioSetup
     public ImmutableArray<MemoryRange> Ram { get; init; } = [DefaultRam];
 
     /// <summary>The DMA-capable PCI endpoints, in declaration order.</summary>
-    public ImmutableArray<Bdf> Devices { get; init; } = [];
+    public ImmutableArray<PciBdf> Devices { get; init; } = [];
 
     /// <summary>
     /// Every cache disabled (<c>caches off</c>): each translation reads the structures from memory,

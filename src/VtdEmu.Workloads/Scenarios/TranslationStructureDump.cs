@@ -85,7 +85,7 @@ public static class TranslationStructureDump
                     var context = ContextEntry.ReadFrom(entry);
                     if (context.Present)
                     {
-                        Line(2, $"context[{Bdf(bus, devfn)}] {context}");
+                        Line(2, $"context[{PciBdf.FromSourceId((ushort)((bus << 8) | devfn))}] {context}");
                         if (context.TT != TranslationType.PassThrough)
                         {
                             PagingTable(context.SLPTPTR, context.AW + 2, 3, 0);
@@ -143,7 +143,7 @@ public static class TranslationStructureDump
                     continue;
                 }
 
-                Line(2, $"context[{Bdf(bus, firstDevfn + i)}] {context}");
+                Line(2, $"context[{PciBdf.FromSourceId((ushort)((bus << 8) | (firstDevfn + i)))}] {context}");
                 uint pasid = context.RID_PASID;
                 if (!Read(context.PASIDDIRPTR + ((ulong)(pasid >> 6) * PasidDirectoryEntry.Size), entry[..PasidDirectoryEntry.Size]))
                 {
@@ -209,8 +209,6 @@ public static class TranslationStructureDump
             30 => "1 GiB",
             _ => $"2^{shift}",
         };
-
-        private static string Bdf(int bus, int devfn) => $"{bus:x2}:{devfn >> 3:x2}.{devfn & 7}";
 
         private bool Read(ulong address, Span<byte> destination) => platform.Memory.TryRead(address, destination);
 

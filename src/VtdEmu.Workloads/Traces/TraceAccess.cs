@@ -8,7 +8,7 @@ namespace VtdEmu.Workloads.Traces;
 /// <param name="Iova">The I/O virtual address.</param>
 /// <param name="Length">Bytes transferred (0 to <see cref="ScenarioParser.MaxDmaLength"/>).</param>
 /// <param name="Direction">Read or write.</param>
-public readonly record struct TraceAccess(Bdf Device, ulong Iova, uint Length, DmaDirection Direction)
+public readonly record struct TraceAccess(PciBdf Device, ulong Iova, uint Length, DmaDirection Direction)
 {
     /// <summary>The trace line for this access, e.g. <c>00:03.0 0x1000 64 R</c>.</summary>
     public override string ToString() =>

@@ -68,7 +68,7 @@ public static class TraceGenerator
             DmaDirection direction = options.WriteRatio > 0 && random.NextDouble() < options.WriteRatio
                 ? DmaDirection.Write
                 : DmaDirection.Read;
-            Bdf device = options.Devices[i % options.Devices.Length];
+            PciBdf device = options.Devices[i % options.Devices.Length];
             yield return new TraceAccess(device, options.Base + offset, options.Length, direction);
 
             if (options.Pattern != TracePattern.Random)

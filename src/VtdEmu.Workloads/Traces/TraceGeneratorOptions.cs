@@ -12,7 +12,7 @@ public sealed record TraceGeneratorOptions
     public int Count { get; init; } = 1000;
 
     /// <summary>Requesters, used round-robin.</summary>
-    public ImmutableArray<Bdf> Devices { get; init; } = [new Bdf(0, 3, 0)];
+    public ImmutableArray<PciBdf> Devices { get; init; } = [new PciBdf(0, 3, 0)];
 
     /// <summary>First IOVA.</summary>
     public ulong Base { get; init; }

@@ -118,13 +118,13 @@ public sealed class TraceReader : IDisposable
         }
 
         string? problem = null;
-        Bdf bdf = default;
+        PciBdf bdf = default;
         ulong iova = 0, length = 0;
         if (count != 4)
         {
             problem = $"expected 'BDF IOVA LEN R|W', found {(count > 4 ? "more than 4" : count.ToString(CultureInfo.InvariantCulture))} fields";
         }
-        else if (!Bdf.TryParse(line[fields[0]], out bdf))
+        else if (!PciBdf.TryParse(line[fields[0]], out bdf))
         {
             problem = $"BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '{line[fields[0]]}'";
         }

@@ -16,8 +16,10 @@ namespace VtdEmu.Memory;
 /// the 40-bit frame number, so a lookup is three dependent loads and allocates nothing. Naturally
 /// aligned 32- and 64-bit accesses are single-copy atomic (a DMA racing a CPU store sees the old
 /// or the new value, never a mix), which is what the caches' threading contract relies on.
+/// Host memory is reserved only as frames are written, and never beyond <see cref="BackingLimit"/>:
+/// a write that would need more fails instead (spec-notes/memory.md).
 /// </remarks>
-public sealed class GuestMemory
+public sealed partial class GuestMemory
 {
     /// <summary>Width of a guest physical address (the largest HAW VT-d defines).</summary>
     public const int AddressBits = 52;
@@ -33,6 +35,8 @@ public sealed class GuestMemory
     private readonly MemoryRange[] _ram;
     private readonly byte[]?[]?[]?[] _root = new byte[]?[]?[]?[1 << RootBits];
     private long _framesAllocated;
+    private long _backedBytes;
+    private long _backingLimit = DefaultBackingLimit;
 
     /// <summary>Creates guest memory with the given RAM ranges (they may not overlap).</summary>
     public GuestMemory(params ReadOnlySpan<MemoryRange> ram)
@@ -112,7 +116,12 @@ public sealed class GuestMemory
     {
         if ((address & PageOffsetMask) <= PageSize - sizeof(ulong) && IsRam(address, sizeof(ulong)))
         {
-            byte[] frame = GetOrAddFrame(address);
+            byte[]? frame = GetOrAddFrame(address);
+            if (frame is null)
+            {
+                return false;
+            }
+
             // SAFETY: the offset is at most PageSize - 8 (checked above) and a frame is PageSize bytes.
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(frame), (nint)(address & PageOffsetMask)), value);
             return true;
@@ -127,7 +136,8 @@ public sealed class GuestMemory
     /// Atomically replaces the naturally aligned 64-bit value at <paramref name="address"/> with
     /// <paramref name="value"/> if it equals <paramref name="comparand"/> (the compare-and-exchange the
     /// hardware uses for accessed/dirty updates, so a racing CPU store is never lost). Returns false when
-    /// the address is misaligned or not RAM; otherwise <paramref name="original"/> is the value found.
+    /// the address is misaligned or not RAM, or when the store needs a new frame beyond
+    /// <see cref="BackingLimit"/>; otherwise <paramref name="original"/> is the value found.
     /// </summary>
     public bool TryCompareExchange64(ulong address, ulong value, ulong comparand, out ulong original)
     {
@@ -137,7 +147,21 @@ public sealed class GuestMemory
             return false;
         }
 
-        byte[] frame = GetOrAddFrame(address);
+        byte[]? frame = FindFrame(address);
+        if (frame is null && (comparand != 0 || value == 0))
+        {
+            // An unbacked frame reads as zero: the exchange fails, or stores the zero already there.
+            original = 0;
+            return true;
+        }
+
+        frame ??= GetOrAddFrame(address);
+        if (frame is null)
+        {
+            original = 0;
+            return false;
+        }
+
         // SAFETY: the address is 8-byte aligned (checked above), so the offset is at most PageSize - 8 and
         // the element is naturally aligned for Interlocked (array data is 8-byte aligned on 64-bit runtimes).
         ref long slot = ref Unsafe.As<byte, long>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(frame), (nint)(address & PageOffsetMask)));
@@ -182,10 +206,18 @@ public sealed class GuestMemory
         return true;
     }
 
-    /// <summary>Copies <paramref name="source"/> into guest memory, across frames. False (nothing written) when any byte is not RAM.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> into guest memory, across frames. False (nothing written) when
+    /// any byte is not RAM or the frames it needs would take the host memory beyond <see cref="BackingLimit"/>.
+    /// </summary>
     public bool TryWrite(ulong address, ReadOnlySpan<byte> source)
     {
         if (!IsRam(address, (ulong)source.Length))
+        {
+            return false;
+        }
+
+        if (!source.IsEmpty && !CanBack(address, (ulong)source.Length))
         {
             return false;
         }
@@ -194,7 +226,13 @@ public sealed class GuestMemory
         {
             int offset = (int)(address & PageOffsetMask);
             int chunk = Math.Min(source.Length, PageSize - offset);
-            source[..chunk].CopyTo(GetOrAddFrame(address).AsSpan(offset, chunk));
+            byte[]? frame = GetOrAddFrame(address);
+            if (frame is null)
+            {
+                return false;
+            }
+
+            source[..chunk].CopyTo(frame.AsSpan(offset, chunk));
             source = source[chunk..];
             address += (ulong)chunk;
         }
@@ -202,10 +240,31 @@ public sealed class GuestMemory
         return true;
     }
 
-    /// <summary>Sets <paramref name="length"/> bytes to <paramref name="value"/>. False (nothing written) when any byte is not RAM.</summary>
+    /// <summary>
+    /// Sets <paramref name="length"/> bytes to <paramref name="value"/>. False (nothing written) when
+    /// any byte is not RAM, or when <paramref name="value"/> is not zero and the frames the fill needs
+    /// would take the host memory beyond <see cref="BackingLimit"/>. A zero fill touches only frames that
+    /// already hold memory (the rest already read as zero), so it reserves nothing at any length.
+    /// </summary>
     public bool TryFill(ulong address, ulong length, byte value)
     {
         if (!IsRam(address, length))
+        {
+            return false;
+        }
+
+        if (length == 0)
+        {
+            return true;
+        }
+
+        if (value == 0)
+        {
+            ClearBackedFrames(address, length);
+            return true;
+        }
+
+        if (!CanBack(address, length))
         {
             return false;
         }
@@ -214,11 +273,13 @@ public sealed class GuestMemory
         {
             int offset = (int)(address & PageOffsetMask);
             int chunk = (int)Math.Min(length, (ulong)(PageSize - offset));
-            if (value != 0 || FindFrame(address) is not null)
+            byte[]? frame = GetOrAddFrame(address);
+            if (frame is null)
             {
-                GetOrAddFrame(address).AsSpan(offset, chunk).Fill(value);
+                return false;
             }
 
+            frame.AsSpan(offset, chunk).Fill(value);
             length -= (ulong)chunk;
             address += (ulong)chunk;
         }
@@ -268,19 +329,14 @@ public sealed class GuestMemory
 
     /// <summary>
     /// The 4 KiB frame that holds <paramref name="address"/>, for direct Span access (allocated on
-    /// first use). False when the frame is not wholly RAM.
+    /// first use). False when the frame is not wholly RAM or cannot be backed within <see cref="BackingLimit"/>.
     /// </summary>
     public bool TryGetFrame(ulong address, out Span<byte> frame)
     {
         ulong frameBase = address & ~PageOffsetMask;
-        if (!IsRam(frameBase, PageSize))
-        {
-            frame = default;
-            return false;
-        }
-
-        frame = GetOrAddFrame(frameBase);
-        return true;
+        byte[]? backing = IsRam(frameBase, PageSize) ? GetOrAddFrame(frameBase) : null;
+        frame = backing;
+        return backing is not null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -293,27 +349,28 @@ public sealed class GuestMemory
         return leaf?[(int)(frame & ((1 << LeafBits) - 1))];
     }
 
-    private byte[] GetOrAddFrame(ulong address)
+    // Null when a table or the frame itself would take the backed bytes beyond the limit.
+    private byte[]? GetOrAddFrame(ulong address)
     {
         ulong frame = address >> PageShift;
         ref byte[]?[]?[]? middle = ref _root[(int)(frame >> (LeafBits + MiddleBits))];
-        if (middle is null)
+        if (middle is null && !TryAdd(ref middle, static () => new byte[]?[]?[1 << MiddleBits], MiddleTableBytes, countsFrame: false))
         {
-            Interlocked.CompareExchange(ref middle, new byte[]?[]?[1 << MiddleBits], null);
+            return null;
         }
 
         ref byte[]?[]? leaf = ref middle![(int)((frame >> LeafBits) & ((1 << MiddleBits) - 1))];
-        if (leaf is null)
+        if (leaf is null && !TryAdd(ref leaf, static () => new byte[]?[1 << LeafBits], LeafTableBytes, countsFrame: false))
         {
-            Interlocked.CompareExchange(ref leaf, new byte[]?[1 << LeafBits], null);
+            return null;
         }
 
         ref byte[]? page = ref leaf![(int)(frame & ((1 << LeafBits) - 1))];
-        if (page is null && Interlocked.CompareExchange(ref page, new byte[PageSize], null) is null)
+        if (page is null && !TryAdd(ref page, static () => new byte[PageSize], PageSize, countsFrame: true))
         {
-            Interlocked.Increment(ref _framesAllocated);
+            return null;
         }
 
-        return page!;
+        return page;
     }
 }

@@ -4,7 +4,7 @@ namespace VtdEmu.Memory;
 public readonly record struct MemoryRange(ulong Base, ulong Size)
 {
     /// <summary>The first address after the range (saturates at 2^64).</summary>
-    public ulong End => Base + Size < Base ? ulong.MaxValue : Base + Size;
+    public ulong End => Size > ulong.MaxValue - Base ? ulong.MaxValue : Base + Size;
 
     /// <summary>True when <c>[address, address + length)</c> lies wholly inside this range.</summary>
     public bool Contains(ulong address, ulong length) =>

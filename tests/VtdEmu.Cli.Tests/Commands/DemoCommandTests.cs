@@ -143,7 +143,7 @@ public sealed class DemoCommandTests : IDisposable
         // Table pages: each NIC's ring and buffers share the tables down to the level-2 table and have a level-1
         // table each (levels + 1); storage's pages share one path (levels); the root port's domain is only its root.
         int tablePages = (2 * (levels + 1)) + levels + 1;
-        Assert.Contains($"{(FirstLevel(preset) ? "first" : "second")}-level tables │ {tablePages} table pages below 4 domain root(s)", _cli.Out, StringComparison.Ordinal);
+        Assert.Contains($"{(FirstLevel(preset) ? "first" : "second")}-level tables │ {tablePages} table pages below 4 domain roots", _cli.Out, StringComparison.Ordinal);
     }
 
     // The driver runs sapphire-rapids in scalable mode with first-level tables (ECAP.SMTS, QI, FLTS).

@@ -52,6 +52,18 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ManyFiles_LabelsEachFilesOutput()
+    {
+        string first = _cli.Write("a.scenario", "mmio-read32 GSTS\n");
+        string second = _cli.Write("b.scenario", "mmio-read32 0x1c\n");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", first, second));
+
+        Assert.Equal([$"# {first}", "mmio-read32 0x1c = 00000000", $"# {second}", "mmio-read32 0x1c = 00000000"], _cli.OutLines);
+        Assert.Equal("run: 2 scenarios, 2 commands, 0 assertions, 0 failures", _cli.ErrorLines[^1]);
+    }
+
+    [Fact]
     public void Run_VectorsDirectory_EveryAssertionHolds()
     {
         string vectors = CliHarness.VectorsDirectory;
@@ -67,6 +79,15 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(ExitCode.Failed, _cli.Run("run", path));
         Assert.Equal($"{path}:2: mmio-read32 0x38: expected 00000000, actual 80000000", _cli.ErrorLines[0]);
+    }
+
+    [Fact]
+    public void Run_MemFillPastTheBackingLimit_NamesTheLineAndLimitAndExitsFailed()
+    {
+        string path = _cli.Write("a.scenario", "ram 0 0xFFFFFFFFFF000\nmem-fill 0 0xFFFFFFFFF000 0xAA\n");
+
+        Assert.Equal(ExitCode.Failed, _cli.Run("run", path));
+        Assert.StartsWith($"{path}:2: mem-fill 0x0: writing 281474976706560 bytes would take the host memory behind guest RAM past its limit of 4 GiB", _cli.ErrorLines[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,11 +121,11 @@ public sealed class RunCommandTests : IDisposable
         // The vector ends with a domain-selective invalidation of DID 1 and one DMA to IOVA 0x2000,
         // which walked the edited table: the IOTLB holds that page alone, with its new frame.
         Assert.Contains("# caches: iotlb 64x4 lru, iotlb-large 32x32 lru, context-cache 64x4 lru, pasid-cache 64x4 lru, psc 64x4 lru", _cli.OutLines);
-        Assert.Contains("# iotlb: 1 entries", _cli.OutLines);
+        Assert.Contains("# iotlb: 1 entry", _cli.OutLines);
         Assert.Contains("iotlb did=1 second-level 0x2000 4k -> 0x91000 rw", _cli.OutLines);
 
         // IOTLB invalidations leave the context cache alone: 00:03.0's entry from the first DMA.
-        Assert.Contains("# context-cache: 1 entries", _cli.OutLines);
+        Assert.Contains("# context-cache: 1 entry", _cli.OutLines);
         Assert.Contains("context-cache 00:03.0 did=1 legacy tt=0 aw=1 ptr=0x12000", _cli.OutLines);
     }
 

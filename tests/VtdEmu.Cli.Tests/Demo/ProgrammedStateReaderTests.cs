@@ -31,7 +31,7 @@ public sealed class ProgrammedStateReaderTests
         Assert.Contains(("DID 7 map", "iova 0x0-0x1fff -> 0x500000 RW (2 x 4 KiB)"), rows);
         Assert.Contains(("DID 7 map", "iova 0x2000-0x2fff -> 0x502000 R- (1 x 4 KiB)"), rows);
         Assert.Contains(("DID 7 map", "iova 0x4000-0x4fff -> 0x503000 R- (1 x 4 KiB)"), rows);
-        Assert.Contains(("second-level tables", "3 table pages below 1 domain root(s)"), rows);
+        Assert.Contains(("second-level tables", "3 table pages below 1 domain root"), rows);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ProgrammedStateReaderTests
 
         IReadOnlyList<(string Structure, string Detail)> rows = ProgrammedStateReader.Read(platform.Unit, platform.Memory);
 
-        Assert.Contains(("second-level tables", "0 table pages below 0 domain root(s)"), rows);
+        Assert.Contains(("second-level tables", "0 table pages below 0 domain roots"), rows);
         Assert.DoesNotContain(rows, r => r.Structure.StartsWith("context", StringComparison.Ordinal));
     }
 

@@ -16,7 +16,7 @@ public sealed class TraceSummaryTests
     {
         var summary = new TraceSummary();
 
-        summary.Add(new TraceAccess(new Bdf(0, 3, 0), iova, length, DmaDirection.Read));
+        summary.Add(new TraceAccess(new PciBdf(0, 3, 0), iova, length, DmaDirection.Read));
 
         Assert.Equal(pages, summary.DistinctPages);
     }
@@ -26,14 +26,14 @@ public sealed class TraceSummaryTests
     {
         var summary = new TraceSummary();
 
-        summary.Add(new TraceAccess(new Bdf(0, 3, 0), 0x1000, 4, DmaDirection.Read));
-        summary.Add(new TraceAccess(new Bdf(0, 4, 0), 0x1000, 4, DmaDirection.Write));
-        summary.Add(new TraceAccess(new Bdf(0, 3, 0), 0x1004, 4, DmaDirection.Write));
+        summary.Add(new TraceAccess(new PciBdf(0, 3, 0), 0x1000, 4, DmaDirection.Read));
+        summary.Add(new TraceAccess(new PciBdf(0, 4, 0), 0x1000, 4, DmaDirection.Write));
+        summary.Add(new TraceAccess(new PciBdf(0, 3, 0), 0x1004, 4, DmaDirection.Write));
 
         Assert.Equal(2, summary.DistinctPages);
         Assert.Equal(1, summary.Reads);
         Assert.Equal(2, summary.Writes);
         Assert.Equal(8UL, summary.BytesWritten);
-        Assert.Equal([new Bdf(0, 3, 0), new Bdf(0, 4, 0)], summary.Devices);
+        Assert.Equal([new PciBdf(0, 3, 0), new PciBdf(0, 4, 0)], summary.Devices);
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class IntelIommuDriverTests
     public void ClaimDmaOwner_BlockedDomain_ClearsEntryThenContextThenIotlbWithOldDid()
     {
         IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
-        ushort sid = rig.Dev("A").Bdf.Rid;
+        ushort sid = rig.Dev("A").Bdf.SourceId;
         rig.Mmio.Clear();
 
         Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(rig.Dev("A").Group!, new object()));
@@ -106,7 +106,7 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(LinuxError.Success, rig.Core.AttachDevice(d, a));
 
         // Legacy mode: context-cache (old DID) → IOTLB DSI (old DID); the new entry needs no flush with CM = 0.
-        Assert.Equal([$"cc device did=3 sid={a.Bdf.Rid:x4}", "iotlb dsi did=3"], rig.Mmio.Invalidations);
+        Assert.Equal([$"cc device did=3 sid={a.Bdf.SourceId:x4}", "iotlb dsi did=3"], rig.Mmio.Invalidations);
 
         // The default domain's DID was released when its last device left, before D took the lowest free one.
         Assert.Equal((ushort)0, def.Did);
@@ -143,7 +143,7 @@ public sealed partial class IntelIommuDriverTests
         {
             foreach (PciBdf alias in dev.Node.DmaAliases)
             {
-                expected.AddRange([$"cc device did=0 sid={alias.Rid:x4}", $"iotlb dsi did={did}"]);
+                expected.AddRange([$"cc device did=0 sid={alias.SourceId:x4}", $"iotlb dsi did={did}"]);
             }
         }
 

@@ -33,6 +33,38 @@ public sealed partial class IntelIommuDriverTests
         Assert.Null(rig.Walk(rig.Dev("A").Bdf, iova + size));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DomainFree_AfterMapsAtEveryLevel_ReturnsEveryTablePageToThePool(bool wasAttached)
+    {
+        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
+        int before = rig.Driver.PagesInUse;
+        IommuDomain d = rig.NewDomain("A");
+        Assert.True(rig.Driver.PagesInUse > before); // the top-level table
+        if (wasAttached)
+        {
+            Assert.Equal(LinuxError.Success, rig.Core.AttachDevice(d, rig.Dev("A")));
+        }
+
+        // 4 KiB leaves in two 2 MiB regions and under two 1 GiB entries, a 2 MiB leaf and a 1 GiB leaf.
+        Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x1000, 0x1_0000_1000, 0x3000, ReadWrite));
+        Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x20_0000 + 0x5000, 0x1_0020_5000, 0x1000, ReadWrite));
+        Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x4000_0000, 0x2_0000_0000, 0x1000, ReadWrite));
+        Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x60_0000, 0x1_0060_0000, Size2M, ReadWrite));
+        Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x8000_0000, 0x3_0000_0000, Size1G, ReadWrite));
+        Assert.True(rig.Driver.PagesInUse >= before + 1 + 2 + 3);
+        if (wasAttached)
+        {
+            Assert.Equal(LinuxError.EBUSY, rig.Core.DomainFree(d)); // attached domains are never freed
+            rig.Core.DetachDevice(d, rig.Dev("A"));
+        }
+
+        Assert.Equal(LinuxError.Success, rig.Core.DomainFree(d));
+
+        Assert.Equal(before, rig.Driver.PagesInUse);
+    }
+
     [Fact]
     public void Map_ReadOnly_LeafHasReadWithoutWrite()
     {

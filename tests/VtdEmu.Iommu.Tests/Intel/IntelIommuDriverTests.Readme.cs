@@ -31,7 +31,7 @@ public sealed partial class IntelIommuDriverTests
         core.TryGetDevice(nic, out IommuDevice? dev);
         IommuDomain dma = dev!.Group!.Domain!;
         core.Map(dma, iova: 0x10_0000, paddr: 0x0300_0000, size: 0x1000, IommuProt.Read | IommuProt.Write);
-        PciEndpoint device = platform.AddDevice(dev.Bdf.Rid);
+        PciEndpoint device = platform.AddDevice(dev.Bdf.SourceId);
         DmaResult ok = device.Write(0x10_0000, "hello"u8);        // lands at 0x0300_0000
 
         // Unmap (strict: the driver invalidates the IOTLB before returning); the next DMA faults.
@@ -46,5 +46,31 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal("hello"u8.ToArray(), landed);
         Assert.Equal((DmaStatus.Faulted, FaultReason.WriteDenied), (blocked.Status, blocked.Fault));
         Assert.Empty(driver.Diagnostics);
+    }
+
+    [Fact]
+    public void ReadmeRecipe_SkipUnmapFlush_StaleTranslationStillLands()
+    {
+        var platform = new Platform(UnitConfiguration.Qemu);
+        var options = new IntelDriverOptions { SkipUnmapFlush = true };
+        Assert.Equal(LinuxError.Success, IntelIommuDriver.Create(platform.Unit, platform.Memory, new MemoryRange(0x2000_0000, 0x100_0000), options, out IntelIommuDriver? buggy));
+        var topology = new PciTopology();
+        PciTopologyNode nic = topology.AddEndpoint(topology.AddRootPort(new PciBdf(0, 0x1C, 0)), new PciBdf(1, 0, 0), name: "nic");
+        var core = new IommuCore(IommuDmaPolicy.Strict, buggy!);
+        core.Probe(topology);
+        buggy!.EnableTranslation();
+        core.TryGetDevice(nic, out IommuDevice? dev);
+        IommuDomain dma = dev!.Group!.Domain!;
+        Assert.Equal(LinuxError.Success, core.Map(dma, iova: 0x10_0000, paddr: 0x0300_0000, size: 0x1000, IommuProt.Read | IommuProt.Write));
+        PciEndpoint device = platform.AddDevice(dev.Bdf.SourceId);
+        Assert.True(device.Write(0x10_0000, "hello"u8).IsCompleted); // the IOTLB now holds the translation
+
+        Assert.Equal(0x1000UL, core.Unmap(dma, 0x10_0000, 0x1000));
+        DmaResult stale = device.Write(0x10_0000, "again"u8);
+
+        Assert.True(stale.IsCompleted);
+        byte[] landed = new byte[5];
+        Assert.True(platform.Memory.TryRead(0x0300_0000, landed));
+        Assert.Equal("again"u8.ToArray(), landed);
     }
 }

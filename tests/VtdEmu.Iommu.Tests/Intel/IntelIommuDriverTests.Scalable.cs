@@ -20,7 +20,7 @@ public sealed partial class IntelIommuDriverTests
         IntelRig rig = IntelRig.Boot(UnitConfiguration.QemuScalable, IntelRig.Singleton());
         IntelPagingDomain domain = Assert.IsType<IntelPagingDomain>(rig.Domain("A").Ops);
 
-        (ulong[] ctx, ulong[]? pe) = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.Rid, 0)!.Value;
+        (ulong[] ctx, ulong[]? pe) = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.SourceId, 0)!.Value;
 
         Assert.True(rig.Driver.ScalableMode);
         Assert.False(domain.FirstLevel);
@@ -38,7 +38,7 @@ public sealed partial class IntelIommuDriverTests
         IntelRig rig = IntelRig.Boot(UnitConfiguration.SapphireRapids, IntelRig.Singleton());
         IntelPagingDomain domain = Assert.IsType<IntelPagingDomain>(rig.Domain("A").Ops);
 
-        ulong[] pe = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.Rid, 0)!.Value.PasidEntry!;
+        ulong[] pe = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.SourceId, 0)!.Value.PasidEntry!;
 
         // Linux pasid_pte_config_first_level: AW = 3 (the unit's AGAW), PGTT = 001, P; DID and PWSNP (ECAP.SMPWCS);
         // FLPTPTR and FLPM = 1 (5-level with CAP.FL5LP).
@@ -54,7 +54,7 @@ public sealed partial class IntelIommuDriverTests
     {
         IntelRig rig = IntelRig.Boot(UnitConfiguration.QemuScalable, IntelRig.Singleton(), IommuDmaPolicy.Passthrough);
 
-        ulong[] pe = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.Rid, 0)!.Value.PasidEntry!;
+        ulong[] pe = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.SourceId, 0)!.Value.PasidEntry!;
 
         Assert.Equal(0x105UL, pe[0]); // AW = 1, PGTT = 100, P
         Assert.Equal(1UL, pe[1]);
@@ -73,7 +73,7 @@ public sealed partial class IntelIommuDriverTests
         // Linux intel_pasid_tear_down_entry: PASID cache (PASID-selective, old DID), then PASID-based IOTLB for a
         // first-level entry or domain-selective IOTLB for a second-level one. The context entry stays.
         Assert.Equal(["pc pasid did=3 pasid=0", iotlb], rig.Mmio.Invalidations);
-        Assert.All(ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.Rid, 0)!.Value.PasidEntry!, w => Assert.Equal(0UL, w));
+        Assert.All(ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, rig.Dev("A").Bdf.SourceId, 0)!.Value.PasidEntry!, w => Assert.Equal(0UL, w));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed partial class IntelIommuDriverTests
         IntelPagingDomain domain = Assert.IsType<IntelPagingDomain>(d!.Ops);
         Assert.False(domain.FirstLevel);
         Assert.Equal(LinuxError.Success, spr.Core.AttachDevice(d, spr.Dev("A")));
-        ulong w0 = ReferenceDecoder.ScalableWords(spr.Memory, spr.Driver.RootTable, spr.Dev("A").Bdf.Rid, 0)!.Value.PasidEntry![0];
+        ulong w0 = ReferenceDecoder.ScalableWords(spr.Memory, spr.Driver.RootTable, spr.Dev("A").Bdf.SourceId, 0)!.Value.PasidEntry![0];
         Assert.Equal(flags == IommuAllocFlags.DirtyTracking, (w0 & (1UL << 9)) != 0);
         Assert.Equal(2, (int)((w0 >> 6) & 7));
     }
@@ -153,7 +153,7 @@ public sealed partial class IntelIommuDriverTests
 
         // The context entry sets PASIDE and sizes the directory for 2^20 PASIDs (PDTS = 7); PASID 5's entry names
         // the domain; a CM = 0 unit needs no invalidation for a new entry.
-        (ulong[] ctx, ulong[]? pe) = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, a.Bdf.Rid, 5)!.Value;
+        (ulong[] ctx, ulong[]? pe) = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, a.Bdf.SourceId, 5)!.Value;
         Assert.Equal(0xE09UL, ctx[0] & 0xFFF);
         ushort did = Assert.IsType<IntelPagingDomain>(pasidDomain.Ops).Did;
         Assert.Equal(Assert.IsType<IntelPagingDomain>(pasidDomain.Ops).Root | 0x85, pe![0]);
@@ -192,7 +192,7 @@ public sealed partial class IntelIommuDriverTests
 
         // Linux intel_pasid_flush_present: PASID cache and PASID-based IOTLB with the OLD DID; the old DID is freed.
         Assert.Equal([$"pc pasid did={oldDid} pasid=3", $"piotlb all did={oldDid} pasid=3"], rig.Mmio.Invalidations);
-        ulong[] pe = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, a.Bdf.Rid, 3)!.Value.PasidEntry!;
+        ulong[] pe = ReferenceDecoder.ScalableWords(rig.Memory, rig.Driver.RootTable, a.Bdf.SourceId, 3)!.Value.PasidEntry!;
         Assert.Equal((ulong)Assert.IsType<IntelPagingDomain>(second.Ops).Did, pe[1]);
         Assert.Equal((ushort)0, Assert.IsType<IntelPagingDomain>(first.Ops).Did);
     }

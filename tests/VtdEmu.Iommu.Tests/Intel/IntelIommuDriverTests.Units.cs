@@ -35,7 +35,7 @@ public sealed partial class IntelIommuDriverTests
         Assert.NotSame(before, g2.Domain);
         Assert.Same(core.GetStaticBlockedDomain(u1!), g2.Domain);
         Assert.Empty(m1.Log);
-        Assert.Null(ReferenceDecoder.Context(p1.Memory, u1!.RootTable, devB.Bdf.Rid));
+        Assert.Null(ReferenceDecoder.Context(p1.Memory, u1!.RootTable, devB.Bdf.SourceId));
 
         // A domain allocated for the device's own unit attaches.
         Assert.Equal(LinuxError.Success, core.PagingDomainAlloc(devB, IommuAllocFlags.None, out IommuDomain? d1));

@@ -90,8 +90,8 @@ internal sealed class IntelRig
     public IommuDomain Domain(string name) => Dev(name).Group!.Domain!;
 
     public DecodedContext? Context(PciBdf bdf) => Driver.ScalableMode
-        ? ReferenceDecoder.ScalableContext(Memory, Driver.RootTable, bdf.Rid)
-        : ReferenceDecoder.Context(Memory, Driver.RootTable, bdf.Rid);
+        ? ReferenceDecoder.ScalableContext(Memory, Driver.RootTable, bdf.SourceId)
+        : ReferenceDecoder.Context(Memory, Driver.RootTable, bdf.SourceId);
 
     public DecodedLeaf? Walk(PciBdf bdf, ulong iova) =>
         Context(bdf) is { } ctx ? ReferenceDecoder.Walk(Memory, ctx, iova) : null;
@@ -102,5 +102,5 @@ internal sealed class IntelRig
         return d!;
     }
 
-    public PciEndpoint Endpoint(string device) => Platform.AddDevice(Dev(device).Bdf.Rid);
+    public PciEndpoint Endpoint(string device) => Platform.AddDevice(Dev(device).Bdf.SourceId);
 }

@@ -265,7 +265,7 @@ internal sealed class SoakWorld
         Dictionary<ulong, ulong> mappings = m.Domain >= 0 ? _models[c].Domains[m.Domain].Mappings : [];
         foreach (IommuDevice dev in g.Devices)
         {
-            PciEndpoint endpoint = _rigs[c].Platform.AddDevice(dev.Bdf.Rid);
+            PciEndpoint endpoint = _rigs[c].Platform.AddDevice(dev.Bdf.SourceId);
             for (int p = 0; p < Pages; p++)
             {
                 ulong iova = IovaBase + ((ulong)p * 0x1000);

@@ -105,7 +105,7 @@ public sealed class PciTopologyTests
     [Fact]
     public void Bdf_Rid_PacksBusDeviceFunction()
     {
-        Assert.Equal(0x01A3, new PciBdf(0x01, 0x14, 0x3).Rid);
+        Assert.Equal(0x01A3, new PciBdf(0x01, 0x14, 0x3).SourceId);
         Assert.Equal("01:14.3", new PciBdf(0x01, 0x14, 0x3).ToString());
     }
 }

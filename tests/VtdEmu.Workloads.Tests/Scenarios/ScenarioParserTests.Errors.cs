@@ -25,6 +25,7 @@ public sealed partial class ScenarioParserTests
         { "ram 0x800 0x1000", "t.scenario:1: ram: BASE and SIZE must be multiples of 4 KiB and SIZE must not be 0" },
         { "ram 0 0", "t.scenario:1: ram: BASE and SIZE must be multiples of 4 KiB and SIZE must not be 0" },
         { "ram 0xF_FFFF_FFFF_F000 0x2000", "t.scenario:1: ram: [0xffffffffff000, 0x10000000001000) lies beyond the 52-bit guest physical address space" },
+        { "ram 0xFFFF_FFFF_FFFF_F000 0x2000", "t.scenario:1: ram: [0xfffffffffffff000, 0xffffffffffffffff) lies beyond the 52-bit guest physical address space" },
         { "ram 0 0x2000\nram 0x1000 0x1000", "t.scenario:2: ram: [0x1000, 0x2000) overlaps [0x0, 0x2000)" },
         { "device 0:3", "t.scenario:1: device BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '0:3'" },
         { "device 00:20.0", "t.scenario:1: device BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '00:20.0'" },
@@ -49,6 +50,11 @@ public sealed partial class ScenarioParserTests
 
         // Command operands.
         { "mmio-read32", "t.scenario:1: mmio-read32: expected 'mmio-read32 OFF', found 0 operands" },
+        { "mmio-read32 Gsts", "t.scenario:1: mmio-read32 OFF: unknown register 'Gsts': expected a register name as the spec prints it (GSTS, RTADDR, IQT, ...) or an offset, a number (0x-prefixed hex or decimal)" },
+        { "mmio-read32 GSTS_REG", "t.scenario:1: mmio-read32 OFF: unknown register 'GSTS_REG': expected a register name as the spec prints it (GSTS, RTADDR, IQT, ...) or an offset, a number (0x-prefixed hex or decimal)" },
+        { "mmio-read32 CAP+0x1000", "t.scenario:1: mmio-read32 OFF: 0x1000 does not fit in 12 bits" },
+        { "device 00:03.0\ndma-read 00:03.0 0 4 == fault readdenied", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex or a reason name such as ReadDenied, found 'readdenied'" },
+        { "device 00:03.0\ndma-read 00:03.0 0 4 == fault None", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex or a reason name such as ReadDenied, found 'None'" },
         { "mmio-read32 0 4", "t.scenario:1: mmio-read32: expected 'mmio-read32 OFF', found 2 operands" },
         { "mmio-write32 0x18", "t.scenario:1: mmio-write32: expected 'mmio-write32 OFF VALUE', found 1 operand" },
         { "mmio-write32 0x18 0x1_0000_0000", "t.scenario:1: mmio-write32 VALUE: 0x1_0000_0000 does not fit in 32 bits" },
@@ -77,8 +83,8 @@ public sealed partial class ScenarioParserTests
         { "mem-read 0x0 2 == 0x01zz", "t.scenario:1: mem-read == HEXBYTES: expected 2 bytes as 4 hex digits, found '0x01zz'" },
         { "mem-read 0x0 2 & 0xff == 0x0102", "t.scenario:1: mem-read: expected '== HEXBYTES' (2 hex digits per byte, in address order) after the operands, found '& 0xff == 0x0102'" },
         { "device 00:03.0\ndma-read 00:03.0 0 4 == okay", "t.scenario:2: dma-read: expected '== ok', '== fault XX', '== abort' or '== ur' after the operands, found '== okay'" },
-        { "device 00:03.0\ndma-read 00:03.0 0 4 == fault 00", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex, found '00'" },
-        { "device 00:03.0\ndma-read 00:03.0 0 4 == fault 100", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex, found '100'" },
+        { "device 00:03.0\ndma-read 00:03.0 0 4 == fault 00", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex or a reason name such as ReadDenied, found '00'" },
+        { "device 00:03.0\ndma-read 00:03.0 0 4 == fault 100", "t.scenario:2: dma-read == fault XX: expected a fault reason code 01-ff in hex or a reason name such as ReadDenied, found '100'" },
     };
 
     [Theory]

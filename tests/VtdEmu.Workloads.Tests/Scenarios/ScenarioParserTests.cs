@@ -62,7 +62,7 @@ public sealed partial class ScenarioParserTests
         Assert.Equal(0x00F0_0F4AUL, setup.Ecap);
         Assert.Equal(new SourceLocation(File, 4), setup.EcapLocation);
         Assert.Equal([new MemoryRange(0, 0x20_0000), new MemoryRange(0x1_0000_0000, 0x10_0000)], setup.Ram.ToArray());
-        Assert.Equal([new Bdf(0, 3, 0), new Bdf(0x1A, 0x1F, 7)], setup.Devices.ToArray());
+        Assert.Equal([new PciBdf(0, 3, 0), new PciBdf(0x1A, 0x1F, 7)], setup.Devices.ToArray());
         Assert.Equal(new CacheGeometry(64, 4, ReplacementPolicy.Lru), setup.Caches.Iotlb);
         Assert.Equal(new CacheGeometry(16, new TranslationCacheOptions().ContextCache.Ways, ReplacementPolicy.TreePlru), setup.Caches.ContextCache);
         Assert.Equal(new CacheGeometry(8, 8), setup.Caches.PasidCache);
@@ -103,10 +103,32 @@ public sealed partial class ScenarioParserTests
         Assert.Null(command.Expectation);
     }
 
+    [Theory]
+    [InlineData("mmio-read32 GSTS", 0x1CUL)]
+    [InlineData("mmio-read64 CAP", 0x08UL)]
+    [InlineData("mmio-read32 CAP+4", 0x0CUL)]
+    [InlineData("mmio-write64 RTADDR 0x10000", 0x20UL)]
+    [InlineData("mmio-write32 GCMD 0x40000000", 0x18UL)]
+    [InlineData("mmio-read32 0x1c", 0x1CUL)]
+    public void Parse_MmioOffset_RegisterNameOrNumber(string line, ulong offset)
+    {
+        Assert.Equal(offset, Single(line).Address);
+    }
+
+    [Theory]
+    [InlineData("fault ReadDenied", FaultReason.ReadDenied)]
+    [InlineData("fault 06", FaultReason.ReadDenied)]
+    [InlineData("fault RootEntryNotPresent", FaultReason.RootEntryNotPresent)]
+    [InlineData("fault 0x3a", FaultReason.ScalableRootEntryReserved)]
+    public void Parse_FaultAssertion_ReasonNameOrCode(string expectation, FaultReason reason)
+    {
+        Assert.Equal(new DmaOutcome(reason), Single($"dma-read 00:03.0 0x0 4 == {expectation}").Expectation!.Outcome);
+    }
+
     [Fact]
     public void Parse_DmaCommand_KeepsTheDevice()
     {
-        Assert.Equal(new Bdf(0, 3, 0), Single("dma-read 00:03.0 0x0 4").Device);
+        Assert.Equal(new PciBdf(0, 3, 0), Single("dma-read 00:03.0 0x0 4").Device);
     }
 
     [Fact]

@@ -31,6 +31,16 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public void Run_RegisterNamedOffset_ResultLinePrintsTheNumber()
+    {
+        ScenarioRunResult result = Run("mmio-write32 FECTL 0\nmmio-read32 FECTL == 0\nmmio-read32 CAP+4\n");
+
+        Assert.True(result.Passed);
+        Assert.Equal("mmio-read32 0x38 = 00000000", Lines[0]);
+        Assert.StartsWith("mmio-read32 0xc = ", Lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_MmioRead64_PrintsSixteenDigitValueAndHexAddressForDecimalInput()
     {
         Run("mmio-read64 8\nmmio-read64 0x10\n");
@@ -158,6 +168,17 @@ public sealed class ScenarioRunnerTests
             ["r.scenario:2: mem-read32 0x1000: 4 bytes at 0x1000 are not all guest RAM", "r.scenario:3: mem-fill 0xff0: 32 bytes at 0xff0 are not all guest RAM"],
             result.Failures.Select(f => f.ToString()));
         Assert.Equal(["mem-read32 0xffc = 00000000"], Lines);
+    }
+
+    [Fact]
+    public void Run_MemFillOverHugeRam_FailsNamingTheBackingLimitAndLineWithoutRunningOutOfMemory()
+    {
+        ScenarioRunResult result = Run("ram 0 0xFFFFFFFFFF000\nmem-fill 0 0xFFFFFFFFF000 0xAA\nmem-fill 0 0xFFFFFFFFF000 0\nmem-read32 0x1000 == 0\n");
+
+        Assert.Equal(
+            ["r.scenario:2: mem-fill 0x0: writing 281474976706560 bytes would take the host memory behind guest RAM past its limit of 4 GiB (0 bytes in use); write less, or fill with 0 (unwritten RAM already reads as 0)"],
+            result.Failures.Select(f => f.ToString()));
+        Assert.Equal(["mem-read32 0x1000 = 00000000"], Lines);
     }
 
     [Fact]

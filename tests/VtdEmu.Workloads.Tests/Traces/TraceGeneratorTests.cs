@@ -19,7 +19,7 @@ public sealed class TraceGeneratorTests
                 Base = 0x10_0000,
                 Seed = t.Item6,
                 WriteRatio = 0.25,
-                Devices = [new Bdf(0, 3, 0), new Bdf(0, 4, 0)],
+                Devices = [new PciBdf(0, 3, 0), new PciBdf(0, 4, 0)],
             });
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class TraceGeneratorTests
     {
         var options = new TraceGeneratorOptions
         {
-            Pattern = TracePattern.Strided, Count = 3, Stride = 0x3000, Devices = [new Bdf(0, 3, 0), new Bdf(1, 0, 0)],
+            Pattern = TracePattern.Strided, Count = 3, Stride = 0x3000, Devices = [new PciBdf(0, 3, 0), new PciBdf(1, 0, 0)],
         };
 
         Assert.Equal(

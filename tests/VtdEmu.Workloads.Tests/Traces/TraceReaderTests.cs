@@ -12,9 +12,9 @@ public sealed class TraceReaderTests
 
     private static readonly TraceAccess[] s_expected =
     [
-        new(new Bdf(0, 3, 0), 0x1000, 64, DmaDirection.Read),
-        new(new Bdf(0x1A, 0x1F, 7), 0x1000, 0x1000, DmaDirection.Write),
-        new(new Bdf(0, 3, 0), 0x0, 0, DmaDirection.Read),
+        new(new PciBdf(0, 3, 0), 0x1000, 64, DmaDirection.Read),
+        new(new PciBdf(0x1A, 0x1F, 7), 0x1000, 0x1000, DmaDirection.Write),
+        new(new PciBdf(0, 3, 0), 0x0, 0, DmaDirection.Read),
     ];
 
     private static (List<TraceAccess> Accesses, ScenarioError? Error) ReadAll(Stream stream)
@@ -109,7 +109,7 @@ public sealed class TraceReaderTests
     {
         Gen.Select(Gen.UShort, Gen.ULong, Gen.UInt[0, 1 << 20], Gen.Bool).Sample((sourceId, iova, length, write) =>
         {
-            var access = new TraceAccess(Bdf.FromSourceId(sourceId), iova, length, write ? DmaDirection.Write : DmaDirection.Read);
+            var access = new TraceAccess(PciBdf.FromSourceId(sourceId), iova, length, write ? DmaDirection.Write : DmaDirection.Read);
 
             Assert.True(TraceReader.TryParseLine("  " + access.ToString().Replace(" ", "\t ", StringComparison.Ordinal) + " # c", default, out TraceAccess parsed, out _));
             Assert.Equal(access, parsed);

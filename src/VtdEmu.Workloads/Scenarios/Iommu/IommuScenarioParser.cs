@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using VtdEmu.Registers;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Workloads.Scenarios.Iommu;
 
@@ -254,7 +255,7 @@ public static class IommuScenarioParser
                 case IommuOperand.Token:
                     return CheckName(verb, token, text, NameKind.Token);
                 case IommuOperand.PciAddress:
-                    if (!Bdf.TryParse(text, out Bdf bdf))
+                    if (!PciBdf.TryParse(text, out PciBdf bdf))
                     {
                         return Error(token, $"{verb.Name}: expected a PCI address BB:DD.F (hex), found '{text}'");
                     }
@@ -322,7 +323,6 @@ public static class IommuScenarioParser
             return false;
         }
 
-        private static string Plural(int count, string noun) =>
-            count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+        private static string Plural(int count, string noun) => Counts.Plural(count, noun);
     }
 }

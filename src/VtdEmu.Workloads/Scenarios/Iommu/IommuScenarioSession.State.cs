@@ -29,7 +29,7 @@ public sealed partial class IommuScenarioSession
             return "not-present";
         }
 
-        ulong entry = (root & AddressMask) + ((ulong)(rid.Rid & 0xFF) * 16);
+        ulong entry = (root & AddressMask) + ((ulong)(rid.SourceId & 0xFF) * 16);
         if (!Platform.Memory.TryRead64(entry, out ulong lo) || !Platform.Memory.TryRead64(entry + 8, out ulong hi) || (lo & 1) == 0)
         {
             return "not-present";

@@ -291,7 +291,7 @@ public sealed partial class IommuScenarioSession
         uint? pasid = step.Option("pasid") is { } p && ScenarioNumber.TryParse(p, out ulong v) ? (uint)v : null;
 
         // The requester ID on the wire: behind a PCIe-to-PCI bridge it is the bridge's alias (§ DMA aliases).
-        PciEndpoint endpoint = Platform.AddDevice(node.DmaAliases[^1].Rid);
+        PciEndpoint endpoint = Platform.AddDevice(node.DmaAliases[^1].SourceId);
         DmaResult dma;
         if (step.Verb.Name == "dma-read")
         {
@@ -347,8 +347,8 @@ public sealed partial class IommuScenarioSession
 
     private static PciBdf ToPci(IommuToken token)
     {
-        _ = Bdf.TryParse(token.Text, out Bdf bdf);
-        return new PciBdf(bdf.Bus, bdf.Device, bdf.Function);
+        _ = PciBdf.TryParse(token.Text, out PciBdf bdf);
+        return bdf;
     }
 
     private static ulong Number(IommuToken token) => ScenarioNumber.TryParse(token.Text, out ulong value) ? value : 0;

@@ -1,10 +1,8 @@
 using CsCheck;
-using VtdEmu.Workloads.Scenarios;
-using VtdEmu.Workloads.Traces;
 
-namespace VtdEmu.Workloads.Tests.Scenarios;
+namespace VtdEmu.Tests;
 
-public sealed class BdfTests
+public sealed class PciBdfTests
 {
     [Theory]
     [InlineData("00:03.0", 0x0018)]
@@ -14,7 +12,7 @@ public sealed class BdfTests
     [InlineData("1A:2.5", 0x1A15)]
     public void TryParse_Valid_GivesSourceIdBus15To8Device7To3Function2To0(string text, int sourceId)
     {
-        Assert.True(Bdf.TryParse(text, out Bdf bdf));
+        Assert.True(PciBdf.TryParse(text, out PciBdf bdf));
         Assert.Equal((ushort)sourceId, bdf.SourceId);
     }
 
@@ -33,7 +31,7 @@ public sealed class BdfTests
     [InlineData("0g:03.0")]
     public void TryParse_Invalid_ReturnsFalse(string? text)
     {
-        Assert.False(Bdf.TryParse(text, out _));
+        Assert.False(PciBdf.TryParse(text, out _));
     }
 
     [Fact]
@@ -41,9 +39,9 @@ public sealed class BdfTests
     {
         Gen.UShort.Sample(sourceId =>
         {
-            Bdf bdf = Bdf.FromSourceId(sourceId);
+            PciBdf bdf = PciBdf.FromSourceId(sourceId);
             Assert.Equal(sourceId, bdf.SourceId);
-            Assert.True(Bdf.TryParse(bdf.ToString(), out Bdf parsed));
+            Assert.True(PciBdf.TryParse(bdf.ToString(), out PciBdf parsed));
             Assert.Equal(bdf, parsed);
             Assert.Matches("^[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$", bdf.ToString());
         });
@@ -52,6 +50,6 @@ public sealed class BdfTests
     [Fact]
     public void Constructor_DeviceAbove1F_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Bdf(0, 0x20, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PciBdf(0, 0x20, 0));
     }
 }
