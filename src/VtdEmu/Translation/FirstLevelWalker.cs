@@ -26,10 +26,6 @@ public sealed class FirstLevelWalker
     private const ulong XdBit = 1UL << 63;
     private const int MaxLevels = 5;
 
-    // A compare-and-exchange retried this often without success (a CPU rewriting the entry without pause)
-    // gives up with an access error instead of spinning.
-    private const int MaxUpdateAttempts = 64;
-
     private readonly GuestMemory _memory;
     private readonly ulong _addressReserved;
     private readonly bool _oneGiBPages;
@@ -132,7 +128,7 @@ public sealed class FirstLevelWalker
         {
             bool isLeaf = i == walked - 1;
             ulong bits = FirstLevelPagingEntry.AccessedBit | (isLeaf && write ? FirstLevelPagingEntry.DirtyBit : 0);
-            if (!TrySetBits(slots[i], bits, out ulong now))
+            if (!PagingEntryUpdate.TrySetBits(_memory, slots[i], bits, out ulong now))
             {
                 return TranslationResult.Faulted(i == 0 ? FaultReason.FirstLevelRootAccessError : FaultReason.FirstLevelEntryAccessError, reads);
             }
@@ -192,37 +188,5 @@ public sealed class FirstLevelWalker
         }
 
         return reserved;
-    }
-
-    // ORs bits into the entry at slot with compare-and-exchange; false when the entry cannot be written.
-    private bool TrySetBits(ulong slot, ulong bits, out ulong now)
-    {
-        if (!_memory.TryRead64(slot, out now))
-        {
-            return false;
-        }
-
-        for (int attempt = 0; attempt < MaxUpdateAttempts; attempt++)
-        {
-            if ((now & bits) == bits)
-            {
-                return true;
-            }
-
-            if (!_memory.TryCompareExchange64(slot, now | bits, now, out ulong found))
-            {
-                return false;
-            }
-
-            if (found == now)
-            {
-                now |= bits;
-                return true;
-            }
-
-            now = found;
-        }
-
-        return false;
     }
 }
