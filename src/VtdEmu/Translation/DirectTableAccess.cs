@@ -20,11 +20,11 @@ internal struct DirectTableAccess : IFirstLevelTableAccess
     }
 
     /// <inheritdoc/>
-    public readonly FaultReason LocateOutput(ulong output, DmaAccess access, out ulong hostOutput, out int pageShift, out bool writable, out bool cacheWrite)
+    public readonly FaultReason LocateOutput(ulong output, DmaAccess access, out ulong hostOutput, out int pageShift, out DmaAccess rights, out bool cacheWrite)
     {
         hostOutput = output;
         pageShift = 64;
-        writable = true;
+        rights = DmaAccess.ReadWrite;
         cacheWrite = true;
         return SecondLevelWalker.IsInterruptRange(output) ? FaultReason.ScalableOutputInInterruptRange : FaultReason.None;
     }

@@ -139,7 +139,7 @@ public sealed class FirstLevelWalker
         int pageShift = PageShift + (LevelStride * (level - 1));
         ulong page = entry & AddressMask & ~((1UL << pageShift) - 1);
         FaultReason outputFault = tables.LocateOutput(
-            page | (address & ((1UL << pageShift) - 1)), request.Access, out ulong output, out int outputShift, out bool outputWritable, out bool cacheWrite);
+            page | (address & ((1UL << pageShift) - 1)), request.Access, out ulong output, out int outputShift, out DmaAccess outputRights, out bool cacheWrite);
         if (outputFault != FaultReason.None)
         {
             return TranslationResult.Faulted(outputFault, reads);
@@ -164,16 +164,20 @@ public sealed class FirstLevelWalker
         }
 
         // Rights as a user-mode, non-execute request sees them, W only once D is set: what the IOTLB may answer
-        // without a walk (a write to a clean page walks again to set D). A nested page is the smaller of the two levels'.
+        // without a walk (a write to a clean page walks again to set D). Nested: ANDed with the second level's rights
+        // (and its D under SLADE), and the page is the smaller of the two levels'.
         bool dirty = (entry & FirstLevelPagingEntry.DirtyBit) != 0;
+        bool outputRead = (outputRights & DmaAccess.Read) != 0;
+        bool outputWrite = (outputRights & DmaAccess.Write) != 0;
         int shiftCached = Math.Min(pageShift, outputShift);
-        leaf = new FirstLevelLeaf(output & AddressMask & ~((1UL << shiftCached) - 1), shiftCached, Cacheable: user, Write: user && writable && dirty && cacheWrite);
+        leaf = new FirstLevelLeaf(
+            output & AddressMask & ~((1UL << shiftCached) - 1), shiftCached, Cacheable: user, Read: outputRead, Write: user && writable && dirty && cacheWrite);
         return new TranslationResult
         {
             OutputAddress = output,
             PageShift = shiftCached,
-            Read = true,
-            Write = (writable || (request.Privileged && !wpe)) && outputWritable,
+            Read = outputRead,
+            Write = (writable || (request.Privileged && !wpe)) && outputWrite,
             TableReads = reads,
         };
     }

@@ -17,8 +17,9 @@ internal interface IFirstLevelTableAccess
 
     /// <summary>
     /// The walk's output <paramref name="output"/> for <paramref name="access"/>: its host address, the largest page
-    /// shift the mapping allows, whether it may be written and whether an IOTLB entry may hold W (nested with SLADE:
-    /// only once the second-level leaf's D is set). Includes the interrupt-range check of the final address.
+    /// shift the mapping allows, the rights it grants (R and W as in a paging entry) and whether an IOTLB entry may hold
+    /// W (nested with SLADE: only once the second-level leaf's D is set). Includes the interrupt-range check of the
+    /// final address.
     /// </summary>
-    FaultReason LocateOutput(ulong output, DmaAccess access, out ulong hostOutput, out int pageShift, out bool writable, out bool cacheWrite);
+    FaultReason LocateOutput(ulong output, DmaAccess access, out ulong hostOutput, out int pageShift, out DmaAccess rights, out bool cacheWrite);
 }

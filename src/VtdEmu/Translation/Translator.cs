@@ -405,13 +405,9 @@ public sealed partial class Translator
                 case TranslationKind.PassThrough:
                     result = PassThrough(address, context.Scalable);
                     break;
-                case TranslationKind.FirstLevel:
-                    result = FirstLevel(request, address, context, epoch, ref counts);
-                    break;
                 default:
-                    // Nested contexts are not resolved yet: step 2 reports their PGTT as SPT.4
-                    // (spec-notes/translation.md). Their walk belongs here, beside SecondLevel.
-                    result = TranslationResult.Faulted(FaultReason.PasidTableEntryInvalid, 0);
+                    // First-level and nested (spec-notes/first-level.md, nested.md).
+                    result = FirstLevel(request, address, context, epoch, ref counts);
                     break;
             }
         }
@@ -506,7 +502,7 @@ public sealed partial class Translator
         DmaAccess access = request.Access;
         if (!request.Privileged && !request.Execute)
         {
-            bool hit = _iotlb.Find(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
+            bool hit = _iotlb.Find(context.DomainId, context.Pasid, context.Kind, address, out ulong data, out int pageShift);
             counts.IotlbLookup(hit);
             if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
             {
@@ -522,12 +518,26 @@ public sealed partial class Translator
     private TranslationResult WalkFirstLevel(in DmaRequest request, ulong address, in TranslationContext context, long epoch)
     {
         var walkRequest = new DmaRequest(request.SourceId, address, request.Access, request.AddressType, context.Pasid, request.Privileged, request.Execute);
-        TranslationResult result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, out FirstLevelLeaf leaf);
+        TranslationResult result;
+        FirstLevelLeaf leaf;
+        if (context.Kind == TranslationKind.Nested)
+        {
+            var nested = new NestedTableAccess(_walker, context, _parameters.InputWidth(context.SecondLevelLevels));
+            result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, ref nested, out leaf);
+            result = result with { TableReads = result.TableReads + nested.Reads };
+        }
+        else
+        {
+            result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, out leaf);
+        }
+
         if (result.Fault == FaultReason.None && leaf.Cacheable)
         {
-            AccessRights rights = AccessRights.Read | (leaf.Write ? AccessRights.Write : AccessRights.None);
+            // Nested: the combined translation (first-level input page → host page, the smaller page of the two
+            // levels), tagged (DID, PASID, nested) so that either level's invalidation removes it (nested.md §4).
+            AccessRights rights = (leaf.Read ? AccessRights.Read : AccessRights.None) | (leaf.Write ? AccessRights.Write : AccessRights.None);
             _iotlb.Fill(
-                new IotlbEntry(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                new IotlbEntry(context.DomainId, context.Pasid, context.Kind, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
                 _epoch, epoch);
         }
 
