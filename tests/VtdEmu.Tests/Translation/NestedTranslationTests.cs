@@ -121,7 +121,7 @@ public sealed class NestedTranslationTests
         if (expected == FaultReason.None)
         {
             Assert.Equal(0x3000_0123UL, result.OutputAddress);
-            Assert.Equal(Did, result.DomainId);
+            Assert.Equal(Did, result.Did);
         }
     }
 
