@@ -66,16 +66,17 @@ public sealed class PciEndpoint
     /// <summary>
     /// Reads <c>destination.Length</c> bytes at <paramref name="iova"/> (a device-to-memory read of host
     /// memory). With <paramref name="translated"/> the device translates through its device-TLB (a
-    /// translation request on a miss) and sends translated requests (AT = 10b).
+    /// translation request on a miss) and sends translated requests (AT = 10b). <paramref name="privileged"/> and
+    /// <paramref name="execute"/> are the PASID prefix's PR and ER attributes (untranslated requests with a PASID).
     /// </summary>
-    public DmaResult Read(ulong iova, Span<byte> destination, uint? pasid = null, bool translated = false)
+    public DmaResult Read(ulong iova, Span<byte> destination, uint? pasid = null, bool translated = false, bool privileged = false, bool execute = false)
     {
         ulong done = 0;
         while (done < (ulong)destination.Length)
         {
             ulong address = unchecked(iova + done);
             int chunk = (int)Math.Min((ulong)destination.Length - done, ChunkSize - (address & (ChunkSize - 1)));
-            if (!TryTranslate(address, DmaAccess.Read, pasid, translated, out ulong target, out DmaResult blocked))
+            if (!TryTranslate(address, DmaAccess.Read, pasid, translated, privileged, execute, out ulong target, out DmaResult blocked))
             {
                 return blocked with { BytesTransferred = done };
             }
@@ -92,14 +93,14 @@ public sealed class PciEndpoint
     }
 
     /// <summary>Writes <paramref name="source"/> at <paramref name="iova"/> (a device-to-memory write); <paramref name="translated"/> as for <see cref="Read"/>.</summary>
-    public DmaResult Write(ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool translated = false)
+    public DmaResult Write(ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool translated = false, bool privileged = false, bool execute = false)
     {
         ulong done = 0;
         while (done < (ulong)source.Length)
         {
             ulong address = unchecked(iova + done);
             int chunk = (int)Math.Min((ulong)source.Length - done, ChunkSize - (address & (ChunkSize - 1)));
-            if (!TryTranslate(address, DmaAccess.Write, pasid, translated, out ulong target, out DmaResult blocked))
+            if (!TryTranslate(address, DmaAccess.Write, pasid, translated, privileged, execute, out ulong target, out DmaResult blocked))
             {
                 return blocked with { BytesTransferred = done };
             }
@@ -125,14 +126,14 @@ public sealed class PciEndpoint
 
     // One 4 KiB piece: untranslated through the unit, or translated through the device-TLB and then
     // checked by the unit as a translated request.
-    private bool TryTranslate(ulong address, DmaAccess access, uint? pasid, bool translated, out ulong target, out DmaResult blocked)
+    private bool TryTranslate(ulong address, DmaAccess access, uint? pasid, bool translated, bool privileged, bool execute, out ulong target, out DmaResult blocked)
     {
         blocked = default;
         target = 0;
         RemappingUnit unit = Unit;
         if (!translated)
         {
-            TranslationResult result = unit.Translate(new DmaRequest(SourceId, address, access, pasid: pasid));
+            TranslationResult result = unit.Translate(new DmaRequest(SourceId, address, access, pasid: pasid, privileged: privileged, execute: execute));
             target = result.OutputAddress;
             return result.IsSuccess || Blocked(result, address, out blocked);
         }

@@ -103,9 +103,9 @@ internal sealed class FakePlatform : IScenarioTargetFactory
         {
         }
 
-        public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination) => Outcome(iova);
+        public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false) => Outcome(iova);
 
-        public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source) => Outcome(iova);
+        public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false) => Outcome(iova);
 
         private static DmaOutcome Outcome(ulong iova) => iova < 0x10000 ? DmaOutcome.Ok : new DmaOutcome(FaultReason.AddressBeyondWidth);
     }

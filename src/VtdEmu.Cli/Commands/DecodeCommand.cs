@@ -2,14 +2,15 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Spectre.Console;
 using VtdEmu.Cli.Decoding;
+using VtdEmu.Tables;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
-/// <c>vtdemu decode cap|ecap|slpte|flpte VALUE...</c> and <c>vtdemu decode context LO HI...</c>: a register
-/// value or a table entry, field by field.
+/// <c>vtdemu decode cap|ecap|slpte|flpte VALUE...</c>, <c>vtdemu decode context LO HI...</c> and
+/// <c>vtdemu decode pasid-entry W0 [W1 ... W7]</c>: a register value or a table entry, field by field.
 /// </summary>
 internal static class DecodeCommand
 {
@@ -17,16 +18,16 @@ internal static class DecodeCommand
     {
         var register = new Argument<string>("register")
         {
-            Description = "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64) slpte (second-level paging entry) or flpte (first-level paging entry).",
+            Description = "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64), pasid-entry (one scalable-mode PASID-table entry: up to 8 words, bits 63:0 first, missing words 0), slpte (second-level paging entry) or flpte (first-level paging entry).",
         };
-        register.AcceptOnlyFromAmong("cap", "ecap", "context", "slpte", "flpte");
+        register.AcceptOnlyFromAmong("cap", "ecap", "context", "pasid-entry", "slpte", "flpte");
         var values = new Argument<ulong[]>("value")
         {
             Description = "Register values, 0x-prefixed hex or decimal.",
             Arity = ArgumentArity.OneOrMore,
             CustomParser = ParseValues,
         };
-        var command = new Command("decode", "Decode CAP, ECAP, context-entry, SLPTE or FLPTE values field by field, with the spec's mnemonics and bit ranges.")
+        var command = new Command("decode", "Decode CAP, ECAP, context-entry, PASID-entry, SLPTE or FLPTE values field by field, with the spec's mnemonics and bit ranges.")
         {
             register,
             values,
@@ -45,6 +46,22 @@ internal static class DecodeCommand
         }
 
         var decoded = new List<(string Title, UInt128 Value, IReadOnlyList<RegisterFieldRow> Rows)>();
+        if (which == "pasid-entry")
+        {
+            if (values.Length > PasidEntry.WordCount)
+            {
+                context.Error.WriteLine($"decode pasid-entry: a PASID-table entry has {PasidEntry.WordCount} words, found {values.Length} values");
+                return ExitCode.BadInput;
+            }
+
+            // One entry: the title shows the words given (highest first); JSON's value field holds bits 127:0.
+            ulong[] words = new ulong[PasidEntry.WordCount];
+            values.CopyTo(words, 0);
+            string hex = string.Join("_", words.Take(values.Length).Reverse().Select(w => $"{w:x16}"));
+            decoded.Add(($"PASID entry 0x{hex}", ((UInt128)words[1] << 64) | words[0], PasidEntryDecoder.Decode(words)));
+            values = [];
+        }
+
         for (int i = 0; i < values.Length; i += which == "context" ? 2 : 1)
         {
             decoded.Add(which switch

@@ -17,11 +17,12 @@ public interface IScenarioTarget
 
     /// <summary>
     /// A read DMA of <c>destination.Length</c> bytes at <paramref name="iova"/> by the device with
-    /// <paramref name="sourceId"/>. On a fault the request is blocked and the fault reason returned,
-    /// whether or not the unit recorded it.
+    /// <paramref name="sourceId"/>, with a PASID prefix when <paramref name="pasid"/> is not null (its
+    /// privileged and execute attributes beside it). On a fault the request is blocked and the fault
+    /// reason returned, whether or not the unit recorded it.
     /// </summary>
-    DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination);
+    DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false);
 
     /// <summary>A write DMA of <paramref name="source"/> at <paramref name="iova"/>; see <see cref="DmaRead"/>.</summary>
-    DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source);
+    DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false);
 }

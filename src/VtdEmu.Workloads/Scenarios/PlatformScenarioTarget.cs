@@ -23,11 +23,11 @@ public sealed class PlatformScenarioTarget : IScenarioTarget
 
     public GuestMemory Memory => Platform.Memory;
 
-    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination) =>
-        ToOutcome(Platform.AddDevice(sourceId).Read(iova, destination));
+    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false) =>
+        ToOutcome(Platform.AddDevice(sourceId).Read(iova, destination, pasid, privileged: privileged, execute: execute));
 
-    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source) =>
-        ToOutcome(Platform.AddDevice(sourceId).Write(iova, source));
+    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false) =>
+        ToOutcome(Platform.AddDevice(sourceId).Write(iova, source, pasid, privileged: privileged, execute: execute));
 
     /// <summary>The scenario outcome of a DMA: the first blocked page decides it.</summary>
     public static DmaOutcome ToOutcome(in DmaResult result) => result.Status switch

@@ -11,6 +11,9 @@ namespace VtdEmu.Workloads.Scenarios;
 /// <param name="Length">The byte count of mem-read, mem-fill and dma-*.</param>
 /// <param name="Device">The requester of a dma-* command.</param>
 /// <param name="Expectation">The assertion at the end of the line, if any.</param>
+/// <param name="Pasid">The PASID of a dma-* command's PASID prefix (<c>pasid=N</c>), or null for a request without one.</param>
+/// <param name="Privileged">The prefix's privileged-mode-requested attribute (<c>priv</c>).</param>
+/// <param name="Execute">The prefix's execute-requested attribute (<c>exec</c>).</param>
 public sealed record ScenarioCommand(
     ScenarioCommandKind Kind,
     SourceLocation Location,
@@ -18,7 +21,10 @@ public sealed record ScenarioCommand(
     ulong Value = 0,
     ulong Length = 0,
     PciBdf Device = default,
-    ScenarioExpectation? Expectation = null)
+    ScenarioExpectation? Expectation = null,
+    uint? Pasid = null,
+    bool Privileged = false,
+    bool Execute = false)
 {
     /// <summary>The command's name as written in a scenario, e.g. <c>mmio-read32</c>.</summary>
     public string Name => ScenarioSyntax.NameOf(Kind);

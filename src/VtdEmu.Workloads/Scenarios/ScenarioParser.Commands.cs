@@ -18,13 +18,25 @@ public static partial class ScenarioParser
             int tail = Array.FindIndex(tokens, t => t is ScenarioSyntax.EqualsToken or ScenarioSyntax.AndToken);
 
             int given = (tail < 0 ? tokens.Length : tail) - 1;
+            var command = new ScenarioCommand(kind, at, 0);
+            bool dma = kind is ScenarioCommandKind.DmaRead or ScenarioCommandKind.DmaWrite;
+            if (dma && given > operandCount)
+            {
+                // PASID prefix options after the operands: pasid=N [priv] [exec].
+                if (!TryDmaOptions(at, name, tokens.AsSpan(1 + operandCount, given - operandCount), ref command))
+                {
+                    return;
+                }
+
+                given = operandCount;
+            }
+
             if (given != operandCount)
             {
-                Error(at, $"{name}: expected '{name} {usage}', found {Plural(given, "operand")}");
+                Error(at, $"{name}: expected '{name} {usage}{(dma ? ScenarioSyntax.DmaOptions : string.Empty)}', found {Plural(given, "operand")}");
                 return;
             }
 
-            var command = new ScenarioCommand(kind, at, 0);
             if (!TryOperands(at, kind, name, tokens, ref command))
             {
                 return;
@@ -148,6 +160,59 @@ public static partial class ScenarioParser
             }
 
             offset = (ulong)register + delta;
+            return true;
+        }
+
+        // pasid=N (below 2^20) and the prefix's privileged / execute attributes, each at most once, priv and exec
+        // only with a PASID (they travel in the PASID prefix).
+        private bool TryDmaOptions(SourceLocation at, string name, ReadOnlySpan<string> options, ref ScenarioCommand command)
+        {
+            uint? pasid = null;
+            bool privileged = false;
+            bool execute = false;
+            foreach (string option in options)
+            {
+                bool repeated;
+                if (option.StartsWith(ScenarioSyntax.PasidPrefix, StringComparison.Ordinal))
+                {
+                    repeated = pasid.HasValue;
+                    if (!TryNumber(at, $"{name} pasid=N", option[ScenarioSyntax.PasidPrefix.Length..], ScenarioSyntax.PasidBits, out ulong value))
+                    {
+                        return false;
+                    }
+
+                    pasid = (uint)value;
+                }
+                else if (option == ScenarioSyntax.PrivilegedToken)
+                {
+                    repeated = privileged;
+                    privileged = true;
+                }
+                else if (option == ScenarioSyntax.ExecuteToken)
+                {
+                    repeated = execute;
+                    execute = true;
+                }
+                else
+                {
+                    Error(at, $"{name}: unexpected '{option}' after the operands: expected{ScenarioSyntax.DmaOptions}, or '==' and the expected outcome");
+                    return false;
+                }
+
+                if (repeated)
+                {
+                    Error(at, $"{name}: '{option}' given twice");
+                    return false;
+                }
+            }
+
+            if ((privileged || execute) && pasid is null)
+            {
+                Error(at, $"{name}: priv and exec are attributes of the PASID prefix: add pasid=N");
+                return false;
+            }
+
+            command = command with { Pasid = pasid, Privileged = privileged, Execute = execute };
             return true;
         }
 

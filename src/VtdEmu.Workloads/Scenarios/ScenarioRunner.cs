@@ -121,12 +121,12 @@ public static class ScenarioRunner
         DmaOutcome outcome;
         if (command.Kind == ScenarioCommandKind.DmaRead)
         {
-            outcome = target.DmaRead(command.Device.SourceId, command.Address, buffer);
+            outcome = target.DmaRead(command.Device.SourceId, command.Address, buffer, command.Pasid, command.Privileged, command.Execute);
         }
         else
         {
             buffer.AsSpan().Fill((byte)command.Value);
-            outcome = target.DmaWrite(command.Device.SourceId, command.Address, buffer);
+            outcome = target.DmaWrite(command.Device.SourceId, command.Address, buffer, command.Pasid, command.Privileged, command.Execute);
         }
 
         string prefix = $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(command.Address)}";

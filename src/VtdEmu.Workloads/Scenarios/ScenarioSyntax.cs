@@ -40,6 +40,21 @@ internal static class ScenarioSyntax
         return false;
     }
 
+    /// <summary>The optional PASID-prefix options of dma-read and dma-write, as usage messages show them.</summary>
+    public const string DmaOptions = " [pasid=N [priv] [exec]]";
+
+    /// <summary>The PASID option's prefix: <c>pasid=N</c>.</summary>
+    public const string PasidPrefix = "pasid=";
+
+    /// <summary>The privileged-mode-requested option (PASID prefix PR).</summary>
+    public const string PrivilegedToken = "priv";
+
+    /// <summary>The execute-requested option (PASID prefix ER).</summary>
+    public const string ExecuteToken = "exec";
+
+    /// <summary>Width of a PASID.</summary>
+    public const int PasidBits = 20;
+
     /// <summary>The operand names of each command, for usage messages.</summary>
     public static string UsageOf(ScenarioCommandKind kind) => kind switch
     {

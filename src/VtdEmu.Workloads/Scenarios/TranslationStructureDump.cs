@@ -7,8 +7,9 @@ namespace VtdEmu.Workloads.Scenarios;
 /// <summary>
 /// Prints the translation structures reachable from a unit's latched root pointer (the RTADDR value
 /// of the last SRTP): present root entries, present context entries and, below each, the present
-/// second-level paging entries — legacy and scalable mode (RID_PASID's PASID entry). Reads guest
-/// memory only; output is bounded by a line budget and cycles in the tables are cut.
+/// paging entries — legacy mode (second level), scalable mode (every present PASID-directory and
+/// PASID-table entry, then its second-level, first-level or nested tables). Reads guest memory only;
+/// output is bounded by a line budget and cycles in the tables are cut.
 /// </summary>
 public static class TranslationStructureDump
 {
@@ -17,6 +18,7 @@ public static class TranslationStructureDump
 
     private const int RootEntries = 256;
     private const int PagingEntries = 512;
+    private const int PasidTableEntries = 64;
 
     /// <summary>Writes the structures of <paramref name="platform"/>'s unit; returns the number of lines written.</summary>
     public static int Write(Platform platform, TextWriter output, int maxLines = DefaultMaxLines)
@@ -144,27 +146,146 @@ public static class TranslationStructureDump
                 }
 
                 Line(2, $"context[{PciBdf.FromSourceId((ushort)((bus << 8) | (firstDevfn + i)))}] {context}");
-                uint pasid = context.RID_PASID;
-                if (!Read(context.PASIDDIRPTR + ((ulong)(pasid >> 6) * PasidDirectoryEntry.Size), entry[..PasidDirectoryEntry.Size]))
+                PasidDirectory(context);
+            }
+        }
+
+        // Every present PASID-directory entry of a scalable context entry (2^(PDTS+7) of them), then their PASID tables.
+        private void PasidDirectory(in ScalableContextEntry context)
+        {
+            Span<byte> bytes = stackalloc byte[PasidDirectoryEntry.Size];
+            int entries = 1 << (context.PDTS + 7);
+            for (int d = 0; d < entries && !_truncated; d++)
+            {
+                if (!Read(context.PASIDDIRPTR + ((ulong)d * PasidDirectoryEntry.Size), bytes))
                 {
                     Line(3, $"PASID directory at 0x{context.PASIDDIRPTR:x} is not RAM");
-                    continue;
+                    return;
                 }
 
-                var directory = PasidDirectoryEntry.ReadFrom(entry);
-                Line(3, $"pasid-dir[{pasid >> 6}] {directory}");
-                if (!directory.Present || !Read(directory.SMPTBLPTR + ((ulong)(pasid & 63) * PasidEntry.Size), entry))
+                var directory = PasidDirectoryEntry.ReadFrom(bytes);
+                if (directory.Present)
                 {
-                    continue;
-                }
-
-                var pasidEntry = PasidEntry.ReadFrom(entry);
-                Line(4, $"pasid[{pasid.ToString(CultureInfo.InvariantCulture)}] (RID_PASID) {pasidEntry}");
-                if (pasidEntry.Present && pasidEntry.PGTT == PasidGranularTranslationType.SecondLevel)
-                {
-                    PagingTable(pasidEntry.SLPTPTR, pasidEntry.AW + 2, 5, 0);
+                    Line(3, $"pasid-dir[{d}] {directory}");
+                    PasidTable(directory.SMPTBLPTR, d, context.RID_PASID);
                 }
             }
+        }
+
+        // The 64 entries of one PASID table: present ones, then the paging structures each one uses.
+        private void PasidTable(ulong table, int directoryIndex, uint ridPasid)
+        {
+            Span<byte> bytes = stackalloc byte[PasidEntry.Size];
+            for (int i = 0; i < PasidTableEntries && !_truncated; i++)
+            {
+                if (!Read(table + ((ulong)i * PasidEntry.Size), bytes))
+                {
+                    Line(4, $"PASID table at 0x{table:x} is not RAM");
+                    return;
+                }
+
+                var entry = PasidEntry.ReadFrom(bytes);
+                if (!entry.Present)
+                {
+                    continue;
+                }
+
+                uint pasid = ((uint)directoryIndex * PasidTableEntries) + (uint)i;
+                Line(4, $"pasid[{pasid.ToString(CultureInfo.InvariantCulture)}]{(pasid == ridPasid ? " (RID_PASID)" : string.Empty)} {entry}");
+                int flLevels = entry.FLPM == 1 ? 5 : 4;
+                switch (entry.PGTT)
+                {
+                    case PasidGranularTranslationType.SecondLevel:
+                        PagingTable(entry.SLPTPTR, entry.AW + 2, 5, 0);
+                        break;
+                    case PasidGranularTranslationType.FirstLevel:
+                        FirstLevelTable(entry.FLPTPTR, flLevels, 5, 0, secondLevel: null);
+                        break;
+                    case PasidGranularTranslationType.Nested:
+                        Line(5, "second level:");
+                        PagingTable(entry.SLPTPTR, entry.AW + 2, 6, 0);
+                        Line(5, "first level (guest-physical table addresses, read through the second level):");
+                        FirstLevelTable(entry.FLPTPTR, flLevels, 6, 0, (entry.SLPTPTR, entry.AW + 2));
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+
+        // One first-level table at `level` (5 = PML5 … 1 = PT): present entries, then the tables they point to. Nested:
+        // `table` is guest physical and is read where the second level maps it.
+        private void FirstLevelTable(ulong table, int level, int depth, ulong iovaBase, (ulong Root, int Levels)? secondLevel)
+        {
+            ulong host = table;
+            if (secondLevel is { } sl && !TrySecondLevelLookup(sl.Root, sl.Levels, table, out host))
+            {
+                Line(depth, $"FL table at 0x{table:x} (guest physical): not mapped by the second level");
+                return;
+            }
+
+            if (level is < 1 or > 5 || !_visitedTables.Add(host))
+            {
+                Line(depth, $"FL table at 0x{table:x}: {(level is < 1 or > 5 ? "invalid level" : "already shown")}");
+                return;
+            }
+
+            Span<byte> bytes = stackalloc byte[FirstLevelPagingEntry.Size];
+            int shift = 12 + (9 * (level - 1));
+            for (int i = 0; i < PagingEntries && !_truncated; i++)
+            {
+                if (!Read(host + ((ulong)i * FirstLevelPagingEntry.Size), bytes))
+                {
+                    Line(depth, $"FL table at 0x{host:x} is not RAM");
+                    return;
+                }
+
+                var entry = FirstLevelPagingEntry.ReadFrom(bytes);
+                if (!entry.Present)
+                {
+                    continue;
+                }
+
+                ulong iova = iovaBase | ((ulong)i << shift);
+                bool leaf = level == 1 || (entry.PS && level <= 3);
+                ulong page = entry.ADDR & ~((1UL << shift) - 1);
+                Line(depth, $"FL{level}[{i}] iova 0x{iova:x}{(leaf ? $" -> 0x{page:x} ({PageName(shift)})" : string.Empty)} {entry}");
+                if (!leaf)
+                {
+                    FirstLevelTable(entry.ADDR, level - 1, depth + 1, iova, secondLevel);
+                }
+            }
+        }
+
+        // Where the second-level tables at root map guest-physical `address` (present entries only, no rights check).
+        private bool TrySecondLevelLookup(ulong root, int levels, ulong address, out ulong host)
+        {
+            host = 0;
+            ulong table = root;
+            for (int level = levels; level >= 1; level--)
+            {
+                int shift = 12 + (9 * (level - 1));
+                if (!platform.Memory.TryRead64(table + (((address >> shift) & 0x1FF) * SecondLevelPageTableEntry.Size), out ulong raw))
+                {
+                    return false;
+                }
+
+                var entry = new SecondLevelPageTableEntry(raw);
+                if (!entry.Read && !entry.Write)
+                {
+                    return false;
+                }
+
+                if (level == 1 || entry.PS)
+                {
+                    host = (entry.ADDR & ~((1UL << shift) - 1)) | (address & ((1UL << shift) - 1));
+                    return true;
+                }
+
+                table = entry.ADDR;
+            }
+
+            return false;
         }
 
         // One second-level table at `level` (5 = PML5 … 1 = PT): present entries, then the tables they point to.

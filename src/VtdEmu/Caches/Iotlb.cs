@@ -29,10 +29,15 @@ public sealed class Iotlb
     private const ulong GlobalBit = 1UL << 2;
     private const int UntaggedKinds = (1 << (int)TranslationKind.SecondLevel) | (1 << (int)TranslationKind.PassThrough);
     private const int PasidKinds = (1 << (int)TranslationKind.FirstLevel) | (1 << (int)TranslationKind.Nested);
+    private const int SecondLevelKinds = UntaggedKinds | (1 << (int)TranslationKind.Nested);
 
     private readonly SetAssociativeStore<ulong> _small;
     private readonly SetAssociativeStore<ulong> _large;
     private readonly Lock _lock = new();
+
+    // Set by a nested fill, cleared by a global invalidation: page-selective invalidations scan every set for nested
+    // entries only while some may exist.
+    private bool _mayHoldNested;
     private readonly LookupCounters _lookups;
 
     /// <summary>Creates an IOTLB.</summary>
@@ -198,6 +203,7 @@ public sealed class Iotlb
             }
 
             store.FillLocked(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
+            _mayHoldNested |= entry.Kind == TranslationKind.Nested;
         }
 
         return true;
@@ -235,14 +241,18 @@ public sealed class Iotlb
         using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
+            _mayHoldNested = false;
             return _small.ClearLocked() + (HasSeparateLargePageArray ? _large.ClearLocked() : 0);
         }
     }
 
-    /// <summary>Domain-selective invalidation (G=10): second-level and pass-through entries of <paramref name="did"/>, all PASIDs.</summary>
+    /// <summary>
+    /// Domain-selective invalidation (G=10): second-level, pass-through and nested entries of <paramref name="did"/>,
+    /// all PASIDs (a nested entry holds second-level information, so a second-level invalidation removes it).
+    /// </summary>
     public int InvalidateDomain(ushort did)
     {
-        var match = new Match(did, UntaggedKinds, pasid: null, 0, PageNumberMask + 1, spareGlobal: false);
+        var match = new Match(did, SecondLevelKinds, pasid: null, 0, PageNumberMask + 1, spareGlobal: false);
         return InvalidateAllSets(ref match);
     }
 
@@ -250,13 +260,24 @@ public sealed class Iotlb
     /// Page-selective-within-domain invalidation (G=11): second-level and pass-through entries of
     /// <paramref name="did"/> overlapping the 2^<paramref name="am"/> pages at <paramref name="address"/>
     /// (low AM bits of the page number ignored). Large pages overlapping the range are dropped.
-    /// Guest-controlled AM is clamped, never trusted to be small.
+    /// Guest-controlled AM is clamped, never trusted to be small. Every nested entry of the DID goes too.
     /// </summary>
     public int InvalidatePages(ushort did, ulong address, int am)
     {
         (ulong first, ulong end) = PageRange(address, am);
         var match = new Match(did, UntaggedKinds, pasid: null, first, end, spareGlobal: false);
-        return InvalidateRange(ref match);
+        using InvalidationScope scope = Epoch.Enter();
+        int removed = InvalidateRange(ref match);
+        if (Volatile.Read(ref _mayHoldNested))
+        {
+            // The range names second-level input (guest physical) addresses; a nested entry is keyed by its
+            // first-level input and does not record which guest-physical pages it went through, so every nested
+            // entry of the DID goes — coarser than asked, which §6.5 allows (spec-notes/nested.md §4).
+            var nested = new Match(did, 1 << (int)TranslationKind.Nested, pasid: null, 0, PageNumberMask + 1, spareGlobal: false);
+            removed += InvalidateAllSets(ref nested);
+        }
+
+        return removed;
     }
 
     /// <summary>PASID-selective P_IOTLB (G=10): first-level and nested entries of (DID, PASID) except global ones.</summary>

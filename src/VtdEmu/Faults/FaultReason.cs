@@ -169,6 +169,18 @@ public enum FaultReason : byte
     /// <summary>SFL.4: error accessing the first-level table root (FLPTPTR). Qualified.</summary>
     FirstLevelRootAccessError = 0x73,
 
+    /// <summary>SFL.5: (nested) a first-level table's address is beyond the second level's input width. Qualified.</summary>
+    NestedTableBeyondWidth = 0x74,
+
+    /// <summary>SFL.6: (nested) the second level denies read access to the FLPTPTR table. Qualified.</summary>
+    NestedRootTableReadDenied = 0x75,
+
+    /// <summary>SFL.7: (nested) the second level denies read access to a lower first-level table. Qualified.</summary>
+    NestedTableReadDenied = 0x76,
+
+    /// <summary>SFL.8: (nested) the second level denies write access for a first-level A/D update. Qualified.</summary>
+    NestedEntryUpdateWriteDenied = 0x77,
+
     /// <summary>SSL.1: error reading a second-level paging entry below the first table (scalable mode). Qualified.</summary>
     SecondLevelEntryAccessError = 0x78,
 

@@ -13,6 +13,12 @@ public readonly struct SecondLevelPageTableEntry
     /// <summary>Size of the entry in bytes.</summary>
     public const int Size = 8;
 
+    /// <summary>A bit, 8: set by hardware in every entry a walk uses when the PASID entry's SLADE is set (§3.8).</summary>
+    public const ulong AccessedBit = 1UL << 8;
+
+    /// <summary>D bit, 9: set by hardware in the leaf of a write when SLADE is set.</summary>
+    public const ulong DirtyBit = 1UL << 9;
+
     private readonly ulong _value;
 
     /// <summary>An entry from its raw word.</summary>

@@ -160,7 +160,8 @@ public sealed class ContextResolver
     internal static TranslationContext PasidContext(in PasidEntry pasidEntry, FaultReason entryFault, bool fpd, int reads, uint pasid)
     {
         bool passThrough = pasidEntry.PGTT == PasidGranularTranslationType.PassThrough;
-        if (entryFault == FaultReason.None && pasidEntry.PGTT == PasidGranularTranslationType.FirstLevel)
+        bool nested = pasidEntry.PGTT == PasidGranularTranslationType.Nested;
+        if (entryFault == FaultReason.None && (nested || pasidEntry.PGTT == PasidGranularTranslationType.FirstLevel))
         {
             return new TranslationContext
             {
@@ -168,9 +169,12 @@ public sealed class ContextResolver
                 Fpd = fpd | pasidEntry.FPD,
                 TableReads = reads,
                 Did = pasidEntry.DID,
-                Kind = TranslationKind.FirstLevel,
+                Kind = nested ? TranslationKind.Nested : TranslationKind.FirstLevel,
                 FirstLevelRoot = pasidEntry.FLPTPTR,
                 Levels = FirstLevelWalker.LevelsForFlpm(pasidEntry.FLPM),
+                SecondLevelRoot = nested ? pasidEntry.SLPTPTR : 0,
+                SecondLevelLevels = nested ? TranslationParameters.LevelsForAw(pasidEntry.AW) : 0,
+                Slade = nested && pasidEntry.SLADE,
                 Pasid = pasid,
                 Sre = pasidEntry.SRE,
                 Ere = pasidEntry.ERE,
@@ -188,6 +192,7 @@ public sealed class ContextResolver
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : pasidEntry.SLPTPTR,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(pasidEntry.AW),
+            Slade = !passThrough && pasidEntry.SLADE,
         };
     }
 
@@ -313,8 +318,10 @@ public sealed class ContextResolver
             // FLPM 00 = 4-level, 01 = 5-level (needs CAP.FL5LP); the rest is reserved (SPT.4).
             PasidGranularTranslationType.FirstLevel when ecap.FLTS =>
                 entry.FLPM == 0 || (entry.FLPM == 1 && parameters.Capability.FL5LP) ? FaultReason.None : FaultReason.PasidTableEntryInvalid,
-            // Nested translation is not modelled yet: reported as SPT.4 even when NEST is advertised
-            // (spec-notes/translation.md).
+            // Nested (spec-notes/nested.md §1): the first level's FLPM rule and the second level's AW rule.
+            PasidGranularTranslationType.Nested when ecap.NEST =>
+                (entry.FLPM == 0 || (entry.FLPM == 1 && parameters.Capability.FL5LP)) && parameters.SupportsAw(entry.AW)
+                    ? FaultReason.None : FaultReason.PasidTableEntryInvalid,
             _ => FaultReason.PasidTableEntryInvalid,
         };
     }

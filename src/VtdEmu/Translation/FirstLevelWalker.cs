@@ -26,10 +26,6 @@ public sealed class FirstLevelWalker
     private const ulong XdBit = 1UL << 63;
     private const int MaxLevels = 5;
 
-    // A compare-and-exchange retried this often without success (a CPU rewriting the entry without pause)
-    // gives up with an access error instead of spinning.
-    private const int MaxUpdateAttempts = 64;
-
     private readonly GuestMemory _memory;
     private readonly ulong _addressReserved;
     private readonly bool _oneGiBPages;
@@ -57,6 +53,19 @@ public sealed class FirstLevelWalker
     /// </summary>
     public TranslationResult Walk(in DmaRequest request, ulong root, int levels, bool wpe, out FirstLevelLeaf leaf)
     {
+        var direct = default(DirectTableAccess);
+        return Walk(request, root, levels, wpe, ref direct, out leaf);
+    }
+
+    /// <summary>
+    /// The walk with its tables and output reached through <paramref name="tables"/>: directly, or through the
+    /// second level for nested translation (spec-notes/nested.md). Table addresses in entries and
+    /// <paramref name="root"/> are what the first-level tables hold; the reads and writes go to the host addresses
+    /// <paramref name="tables"/> gives.
+    /// </summary>
+    internal TranslationResult Walk<TTables>(in DmaRequest request, ulong root, int levels, bool wpe, ref TTables tables, out FirstLevelLeaf leaf)
+        where TTables : struct, IFirstLevelTableAccess
+    {
         leaf = default;
         ulong address = request.Address;
         int width = PageShift + (LevelStride * levels);
@@ -69,7 +78,9 @@ public sealed class FirstLevelWalker
             return TranslationResult.Faulted(FaultReason.NonCanonicalAddress, 0);
         }
 
+        // Per level walked, root first: the entry's address as the tables name it, and where it was read.
         Span<ulong> slots = stackalloc ulong[MaxLevels];
+        Span<ulong> hostSlots = stackalloc ulong[MaxLevels];
         ulong table = root;
         bool user = true;
         bool writable = true;
@@ -79,10 +90,16 @@ public sealed class FirstLevelWalker
         ulong entry;
         while (true)
         {
+            FaultReason located = tables.LocateTable(table, level == levels, out ulong hostTable);
+            if (located != FaultReason.None)
+            {
+                return TranslationResult.Faulted(located, reads);
+            }
+
             int shift = PageShift + (LevelStride * (level - 1));
-            ulong slot = table + (((address >> shift) & IndexMask) * sizeof(ulong));
+            ulong index = ((address >> shift) & IndexMask) * sizeof(ulong);
             reads++;
-            if (!_memory.TryRead64(slot, out entry))
+            if (!_memory.TryRead64(hostTable + index, out entry))
             {
                 return TranslationResult.Faulted(level == levels ? FaultReason.FirstLevelRootAccessError : FaultReason.FirstLevelEntryAccessError, reads);
             }
@@ -98,7 +115,8 @@ public sealed class FirstLevelWalker
                 return TranslationResult.Faulted(FaultReason.FirstLevelEntryReserved, reads);
             }
 
-            slots[levels - level] = slot;
+            slots[levels - level] = table + index;
+            hostSlots[levels - level] = hostTable + index;
             user &= (entry & UserBit) != 0;
             writable &= (entry & ReadWriteBit) != 0;
             executeDisabled |= (entry & XdBit) != 0;
@@ -120,21 +138,23 @@ public sealed class FirstLevelWalker
 
         int pageShift = PageShift + (LevelStride * (level - 1));
         ulong page = entry & AddressMask & ~((1UL << pageShift) - 1);
-        ulong output = page | (address & ((1UL << pageShift) - 1));
-        if (SecondLevelWalker.IsInterruptRange(output))
+        FaultReason outputFault = tables.LocateOutput(
+            page | (address & ((1UL << pageShift) - 1)), request.Access, out ulong output, out int outputShift, out DmaAccess outputRights, out bool cacheWrite);
+        if (outputFault != FaultReason.None)
         {
-            return TranslationResult.Faulted(FaultReason.ScalableOutputInInterruptRange, reads);
+            return TranslationResult.Faulted(outputFault, reads);
         }
 
-        // A on every entry walked, root first; D on the leaf of a write (§3.6.3).
+        // A on every entry walked, root first; D on the leaf of a write (§3.8).
         int walked = levels - level + 1;
         for (int i = 0; i < walked; i++)
         {
             bool isLeaf = i == walked - 1;
             ulong bits = FirstLevelPagingEntry.AccessedBit | (isLeaf && write ? FirstLevelPagingEntry.DirtyBit : 0);
-            if (!TrySetBits(slots[i], bits, out ulong now))
+            FaultReason updated = SetBits(ref tables, slots[i], hostSlots[i], bits, i == 0, out ulong now);
+            if (updated != FaultReason.None)
             {
-                return TranslationResult.Faulted(i == 0 ? FaultReason.FirstLevelRootAccessError : FaultReason.FirstLevelEntryAccessError, reads);
+                return TranslationResult.Faulted(updated, reads);
             }
 
             if (isLeaf)
@@ -144,15 +164,20 @@ public sealed class FirstLevelWalker
         }
 
         // Rights as a user-mode, non-execute request sees them, W only once D is set: what the IOTLB may answer
-        // without a walk (a write to a clean page walks again to set D).
+        // without a walk (a write to a clean page walks again to set D). Nested: ANDed with the second level's rights
+        // (and its D under SLADE), and the page is the smaller of the two levels'.
         bool dirty = (entry & FirstLevelPagingEntry.DirtyBit) != 0;
-        leaf = new FirstLevelLeaf(page, pageShift, Cacheable: user, Write: user && writable && dirty);
+        bool outputRead = (outputRights & DmaAccess.Read) != 0;
+        bool outputWrite = (outputRights & DmaAccess.Write) != 0;
+        int shiftCached = Math.Min(pageShift, outputShift);
+        leaf = new FirstLevelLeaf(
+            output & AddressMask & ~((1UL << shiftCached) - 1), shiftCached, Cacheable: user, Read: outputRead, Write: user && writable && dirty && cacheWrite);
         return new TranslationResult
         {
             OutputAddress = output,
-            PageShift = pageShift,
-            Read = true,
-            Write = writable || (request.Privileged && !wpe),
+            PageShift = shiftCached,
+            Read = outputRead,
+            Write = (writable || (request.Privileged && !wpe)) && outputWrite,
             TableReads = reads,
         };
     }
@@ -194,35 +219,29 @@ public sealed class FirstLevelWalker
         return reserved;
     }
 
-    // ORs bits into the entry at slot with compare-and-exchange; false when the entry cannot be written.
-    private bool TrySetBits(ulong slot, ulong bits, out ulong now)
+    // The A/D update of one entry: nothing when its bits are set; else the entry located for a write (nested: through
+    // the second level, SFL.8 without W) and ORed by compare-and-exchange. An entry that cannot be written faults as
+    // its read would (SFL.4 for the root table, SFL.1 below).
+    private FaultReason SetBits<TTables>(ref TTables tables, ulong slot, ulong hostSlot, ulong bits, bool root, out ulong now)
+        where TTables : struct, IFirstLevelTableAccess
     {
-        if (!_memory.TryRead64(slot, out now))
+        FaultReason accessError = root ? FaultReason.FirstLevelRootAccessError : FaultReason.FirstLevelEntryAccessError;
+        if (!_memory.TryRead64(hostSlot, out now))
         {
-            return false;
+            return accessError;
         }
 
-        for (int attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        if ((now & bits) == bits)
         {
-            if ((now & bits) == bits)
-            {
-                return true;
-            }
-
-            if (!_memory.TryCompareExchange64(slot, now | bits, now, out ulong found))
-            {
-                return false;
-            }
-
-            if (found == now)
-            {
-                now |= bits;
-                return true;
-            }
-
-            now = found;
+            return FaultReason.None;
         }
 
-        return false;
+        FaultReason located = tables.LocateForUpdate(slot, out ulong target);
+        if (located != FaultReason.None)
+        {
+            return located;
+        }
+
+        return PagingEntryUpdate.TrySetBits(_memory, target, bits, out now) ? FaultReason.None : accessError;
     }
 }

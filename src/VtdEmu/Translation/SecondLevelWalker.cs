@@ -12,7 +12,7 @@ namespace VtdEmu.Translation;
 /// precomputed in <see cref="TranslationParameters"/>, and stops at level 1 or a PS=1 leaf.
 /// A loop with one read per level, so a table that points at itself ends after the level count.
 /// </summary>
-public sealed class SecondLevelWalker
+public sealed partial class SecondLevelWalker
 {
     private const int PageShift = 12;
     private const int LevelStride = 9;

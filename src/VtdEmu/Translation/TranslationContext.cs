@@ -10,21 +10,28 @@ namespace VtdEmu.Translation;
 public readonly struct TranslationContext
 {
     // Word-sized properties first: declaration order is field order, which packs the struct into
-    // 40 bytes (it is passed between every step of the pipeline).
-    /// <summary>Root of the second-level tables (physical address), for <see cref="TranslationKind.SecondLevel"/>.</summary>
+    // 40 bytes (it is passed between every step of the pipeline). The level counts are stored as bytes.
+
+    /// <summary>Root of the second-level tables (physical address), for <see cref="TranslationKind.SecondLevel"/> and <see cref="TranslationKind.Nested"/>.</summary>
     public ulong SecondLevelRoot { get; init; }
 
-    /// <summary>Root of the first-level tables (PASID-entry FLPTPTR), for <see cref="TranslationKind.FirstLevel"/>.</summary>
+    /// <summary>Root of the first-level tables (PASID-entry FLPTPTR), for <see cref="TranslationKind.FirstLevel"/> (host physical) and <see cref="TranslationKind.Nested"/> (guest physical, translated by the second level).</summary>
     public ulong FirstLevelRoot { get; init; }
 
-    /// <summary>Number of paging levels (second level 3, 4 or 5; first level 4 or 5).</summary>
-    public int Levels { get; init; }
+    /// <summary>Number of paging levels (second level 3, 4 or 5; first level and nested: the first level's, 4 or 5).</summary>
+    public int Levels { get => _levels; init => _levels = (byte)value; }
+
+    /// <summary>Second-level paging levels of a nested context (3, 4 or 5; its tables at <see cref="SecondLevelRoot"/>).</summary>
+    public int SecondLevelLevels { get => _secondLevelLevels; init => _secondLevelLevels = (byte)value; }
 
     /// <summary>The PASID the request is translated under (its own, or the context's RID_PASID): first-level IOTLB tag.</summary>
     public uint Pasid { get; init; }
 
     /// <summary>How many root/context/PASID entries were read.</summary>
     public int TableReads { get; init; }
+
+    private readonly byte _levels;
+    private readonly byte _secondLevelLevels;
 
     /// <summary>DID of the context entry (legacy) or PASID-table entry (scalable).</summary>
     public ushort Did { get; init; }
@@ -49,6 +56,9 @@ public readonly struct TranslationContext
 
     /// <summary>PASID-entry WPE: supervisor writes honour R/W (first level).</summary>
     public bool Wpe { get; init; }
+
+    /// <summary>PASID-entry SLADE: the second-level walk sets A/D bits (second-level and nested; spec-notes/translation.md §7).</summary>
+    public bool Slade { get; init; }
 
     /// <summary>OR of FPD over every context / PASID-directory / PASID-table entry read, present or not.</summary>
     public bool Fpd { get; init; }

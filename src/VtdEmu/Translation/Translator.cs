@@ -30,11 +30,12 @@ namespace VtdEmu.Translation;
 // SAFETY: every local is definitely assigned before use (compiler-checked; the stackalloc'd PASID
 // words are written in full before they are read), so skipping the prolog zeroing is safe.
 [SkipLocalsInit]
-public sealed class Translator
+public sealed partial class Translator
 {
     private const ulong PageAddressMask = 0x000F_FFFF_FFFF_F000;
     private const ulong TableMask = ~0xFFFUL;
     private const int PageShift = 12;
+    private const ulong SladeBit = 1UL << 9;
 
     private readonly TranslationParameters _parameters;
     private readonly ContextResolver _resolver;
@@ -373,9 +374,10 @@ public sealed class Translator
             return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = fpd, Cached = true };
         }
 
-        if ((PasidGranularTranslationType)cached.PasidGranularTranslationType == PasidGranularTranslationType.FirstLevel)
+        var pgtt = (PasidGranularTranslationType)cached.PasidGranularTranslationType;
+        if (pgtt is PasidGranularTranslationType.FirstLevel or PasidGranularTranslationType.Nested)
         {
-            // First-level contexts need FLPTPTR, FLPM, SRE, ERE and WPE: rebuilt from the cached words.
+            // First-level and nested contexts need FLPTPTR, FLPM, SRE, ERE and WPE: rebuilt from the cached words.
             Span<ulong> words = stackalloc ulong[PasidEntry.WordCount];
             for (int i = 0; i < words.Length; i++)
             {
@@ -385,7 +387,7 @@ public sealed class Translator
             return ContextResolver.PasidContext(new PasidEntry(words), FaultReason.None, fpd, 0, pasid) with { Cached = true };
         }
 
-        bool passThrough = (PasidGranularTranslationType)cached.PasidGranularTranslationType == PasidGranularTranslationType.PassThrough;
+        bool passThrough = pgtt == PasidGranularTranslationType.PassThrough;
         return new TranslationContext
         {
             Scalable = true,
@@ -395,6 +397,7 @@ public sealed class Translator
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
+            Slade = !passThrough && (cached.Word(0) & SladeBit) != 0,
         };
     }
 
@@ -444,13 +447,9 @@ public sealed class Translator
                 case TranslationKind.PassThrough:
                     result = PassThrough(address, context.Scalable);
                     break;
-                case TranslationKind.FirstLevel:
-                    result = FirstLevel(request, address, context, epoch, ref counts);
-                    break;
                 default:
-                    // Nested contexts are not resolved yet: step 2 reports their PGTT as SPT.4
-                    // (spec-notes/translation.md). Their walk belongs here, beside SecondLevel.
-                    result = TranslationResult.Faulted(FaultReason.PasidTableEntryInvalid, 0);
+                    // First-level and nested (spec-notes/first-level.md, nested.md).
+                    result = FirstLevel(request, address, context, epoch, ref counts);
                     break;
             }
         }
@@ -484,9 +483,16 @@ public sealed class Translator
         {
             // Step 5 on a hit: the request's rights and the interrupt range against the cached leaf.
             FaultReason cachedFault = Iotlb.DataFault(data);
-            return cachedFault != FaultReason.None
-                ? TranslationResult.Faulted(NegativeFault(cachedFault, context.Scalable, access), 0)
-                : SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+            if (cachedFault != FaultReason.None)
+            {
+                return TranslationResult.Faulted(NegativeFault(cachedFault, context.Scalable, access), 0);
+            }
+
+            // With SLADE the entry holds W only once the leaf's D was set: a write to a clean page walks to set D.
+            if (((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0 || !context.Slade)
+            {
+                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+            }
         }
 
         counts.Walked();
@@ -504,6 +510,11 @@ public sealed class Translator
             : WalkStart.FromRoot(context.SecondLevelRoot, levels);
         WalkPath path = default;
         WalkOutcome outcome = _walker.WalkCore(address, start, ref path);
+        if (context.Slade)
+        {
+            return CompleteWithAccessedDirty(address, access, did, start, outcome, ref path, epoch);
+        }
+
         FillSecondLevel(did, address, start.Level, outcome, ref path, context.Scalable, epoch);
 
         // Step 5 after a walk: the fault for where it stopped, or the request checked at the leaf.
@@ -533,7 +544,7 @@ public sealed class Translator
         DmaAccess access = request.Access;
         if (!request.Privileged && !request.Execute)
         {
-            bool hit = _iotlb.Find(context.Did, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
+            bool hit = _iotlb.Find(context.Did, context.Pasid, context.Kind, address, out ulong data, out int pageShift);
             counts.IotlbLookup(hit);
             if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
             {
@@ -549,12 +560,26 @@ public sealed class Translator
     private TranslationResult WalkFirstLevel(in DmaRequest request, ulong address, in TranslationContext context, long epoch)
     {
         var walkRequest = new DmaRequest(request.SourceId, address, request.Access, request.AddressType, context.Pasid, request.Privileged, request.Execute);
-        TranslationResult result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, out FirstLevelLeaf leaf);
+        TranslationResult result;
+        FirstLevelLeaf leaf;
+        if (context.Kind == TranslationKind.Nested)
+        {
+            var nested = new NestedTableAccess(_walker, context, _parameters.InputWidth(context.SecondLevelLevels));
+            result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, ref nested, out leaf);
+            result = result with { TableReads = result.TableReads + nested.Reads };
+        }
+        else
+        {
+            result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, out leaf);
+        }
+
         if (result.Fault == FaultReason.None && leaf.Cacheable)
         {
-            AccessRights rights = AccessRights.Read | (leaf.Write ? AccessRights.Write : AccessRights.None);
+            // Nested: the combined translation (first-level input page → host page, the smaller page of the two
+            // levels), tagged (DID, PASID, nested) so that either level's invalidation removes it (nested.md §4).
+            AccessRights rights = (leaf.Read ? AccessRights.Read : AccessRights.None) | (leaf.Write ? AccessRights.Write : AccessRights.None);
             _iotlb.Fill(
-                new IotlbEntry(context.Did, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
                 _epoch, epoch);
         }
 
@@ -567,21 +592,37 @@ public sealed class Translator
     {
         // Every non-leaf entry the walk validated (present, no reserved bits) may be cached, whatever
         // happened below it.
-        for (int level = startLevel; level > outcome.Level && level >= PagingStructureEntry.MinLevel; level--)
+        FillPagingStructures(did, address, startLevel, outcome.Level, ref path, epoch);
+        if (outcome.Status == WalkStatus.Leaf)
+        {
+            // A present, valid leaf is cached even when this request lacks its rights or its output
+            // is in the interrupt range: those are checks of the request against the entry.
+            FillLeaf(did, address, outcome.Level, outcome.Entry, outcome.Rights, epoch);
+        }
+        else
+        {
+            FillNegative(did, address, outcome, scalable, epoch);
+        }
+    }
+
+    private void FillPagingStructures(ushort did, ulong address, int startLevel, int stopLevel, ref WalkPath path, long epoch)
+    {
+        for (int level = startLevel; level > stopLevel && level >= PagingStructureEntry.MinLevel; level--)
         {
             ulong next = path[level];
             _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & TableMask, (AccessRights)(next & (ulong)AccessRights.ReadWrite)), _epoch, epoch);
         }
+    }
 
+    private void FillLeaf(ushort did, ulong address, int level, ulong entry, ulong rights, long epoch) =>
+        _iotlb.Fill(
+            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageAddressMask, (AccessRights)rights),
+            _epoch, epoch);
+
+    private void FillNegative(ushort did, ulong address, in WalkOutcome outcome, bool scalable, long epoch)
+    {
         switch (outcome.Status)
         {
-            case WalkStatus.Leaf:
-                // A present, valid leaf is cached even when this request lacks its rights or its output
-                // is in the interrupt range: those are checks of the request against the entry.
-                _iotlb.Fill(
-                    new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(outcome.Level - 1), outcome.Entry & PageAddressMask, (AccessRights)outcome.Rights),
-                    _epoch, epoch);
-                break;
             case WalkStatus.NotPresent or WalkStatus.Reserved when _cachingMode:
                 // CM=1: the not-present or erroneous entry is cached as a negative IOTLB entry covering
                 // the region that entry maps, at most 1 GiB (the largest IOTLB page).

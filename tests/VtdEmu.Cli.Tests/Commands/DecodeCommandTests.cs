@@ -93,6 +93,37 @@ public sealed class DecodeCommandTests : IDisposable
         Assert.Matches(new Regex(@"│ XD\s+│\s+63 │\s+1 │"), _cli.Out);
     }
 
+    [Fact]
+    public void Decode_PasidEntry_NestedEntryWithSlade()
+    {
+        // P, AW 3, PGTT 011, SLADE, SLPTPTR 0x123000 | DID 42 | SRE, FLPTPTR 0x456000.
+        Assert.Equal(ExitCode.Success, _cli.Run("decode", "pasid-entry", "0x1232CD", "0x2A", "0x456001"));
+
+        Assert.Matches(new Regex(@"│ PGTT\s+│\s+8:6 │\s+0x3 │ nested translation"), _cli.Out);
+        Assert.Matches(new Regex(@"│ SLADE\s+│\s+9 │\s+1 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ SLPTPTR\s+│\s+63:12 │\s+0x123 │ second-level table at 0x123000"), _cli.Out);
+        Assert.Matches(new Regex(@"│ DID\s+│\s+79:64 │\s+0x2a │ domain 42"), _cli.Out);
+        Assert.Matches(new Regex(@"│ SRE\s+│\s+128 │\s+1 │"), _cli.Out);
+        Assert.Matches(new Regex(@"│ FLPTPTR\s+│\s+191:140 │\s+0x456 │ first-level table at 0x456000"), _cli.Out);
+        Assert.DoesNotContain("reserved (", _cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_PasidEntry_ReservedBitsNamedWithTheirWord()
+    {
+        Assert.Equal(ExitCode.Success, _cli.Run("decode", "pasid-entry", "0x401", "0", "0", "1"));
+
+        Assert.Matches(new Regex(@"│ reserved \(63:0\)\s+│\s+63:0 │\s+0x400 │ reserved bits set \(of word 0\): 10"), _cli.Out);
+        Assert.Matches(new Regex(@"│ reserved \(255:192\)\s+│\s+255:192 │\s+0x1 │"), _cli.Out);
+    }
+
+    [Fact]
+    public void Decode_PasidEntryWithNineWords_BadInput()
+    {
+        Assert.Equal(ExitCode.BadInput, _cli.Run("decode", "pasid-entry", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        Assert.Contains("8 words", _cli.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("decode", "cap", "zz")]
     [InlineData("decode", "gcmd", "0")]

@@ -92,11 +92,13 @@ public sealed partial class IotlbTests
                 break;
             case 1:
                 iotlb.InvalidateDomain(did);
-                removes = e => e.Did == did && SecondLevelOrPassThrough(e);
+                // Nested entries hold second-level information: a second-level invalidation removes them too.
+                removes = e => e.Did == did && (SecondLevelOrPassThrough(e) || e.Kind == TranslationKind.Nested);
                 break;
             case 2:
                 iotlb.InvalidatePages(did, address, am);
-                removes = e => e.Did == did && SecondLevelOrPassThrough(e) && Overlaps(e);
+                // The range is second-level input: every nested entry of the DID goes (spec-notes/nested.md §4).
+                removes = e => e.Did == did && ((SecondLevelOrPassThrough(e) && Overlaps(e)) || e.Kind == TranslationKind.Nested);
                 break;
             case 3:
                 iotlb.InvalidatePasid(did, pasid);

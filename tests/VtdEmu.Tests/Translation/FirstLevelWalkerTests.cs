@@ -42,7 +42,7 @@ public sealed class FirstLevelWalkerTests
             Assert.Equal(i == slots.Length - 1 ? 0x60UL : 0x20UL, e & 0x60);
         }
 
-        Assert.Equal(new FirstLevelLeaf(Hpa, 12, Cacheable: true, Write: true), leaf);
+        Assert.Equal(new FirstLevelLeaf(Hpa, 12, Cacheable: true, Read: true, Write: true), leaf);
     }
 
     [Fact]

@@ -59,16 +59,21 @@ internal sealed class FakeScenarioTarget : IScenarioTarget, IMmio
         }
     }
 
-    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination)
+    /// <summary>The PASID prefix of the last DMA (null PASID: none).</summary>
+    public (uint? Pasid, bool Privileged, bool Execute) LastPasid { get; private set; }
+
+    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false)
     {
+        LastPasid = (pasid, privileged, execute);
         DmaLog.Add((sourceId, iova, destination.Length, DmaDirection.Read));
         return _writable.ContainsKey((sourceId, iova >> 12)) && Memory.TryRead(iova, destination)
             ? DmaOutcome.Ok
             : new DmaOutcome(BlockedReason);
     }
 
-    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source)
+    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false)
     {
+        LastPasid = (pasid, privileged, execute);
         DmaLog.Add((sourceId, iova, source.Length, DmaDirection.Write));
         if (!_writable.TryGetValue((sourceId, iova >> 12), out bool writable))
         {

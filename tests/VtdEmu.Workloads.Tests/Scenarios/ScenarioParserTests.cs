@@ -125,6 +125,21 @@ public sealed partial class ScenarioParserTests
         Assert.Equal(new DmaOutcome(reason), Single($"dma-read 00:03.0 0x0 4 == {expectation}").Expectation!.Outcome);
     }
 
+    [Theory]
+    [InlineData("dma-read 00:03.0 0x1000 8", null, false, false)]
+    [InlineData("dma-read 00:03.0 0x1000 8 pasid=5", 5u, false, false)]
+    [InlineData("dma-read 00:03.0 0x1000 8 pasid=0xFFFFF priv exec", 0xFFFFFu, true, true)]
+    [InlineData("dma-write 00:03.0 0x1000 8 0x5c exec pasid=1 == ok", 1u, false, true)]
+    [InlineData("dma-write 00:03.0 0x1000 8 0x5c priv pasid=0", 0u, true, false)]
+    public void Parse_DmaPasidOptions_KeptOnTheCommand(string line, uint? pasid, bool privileged, bool execute)
+    {
+        ScenarioCommand command = Single(line);
+
+        Assert.Equal((pasid, privileged, execute), (command.Pasid, command.Privileged, command.Execute));
+        Assert.Equal(0x1000UL, command.Address);
+        Assert.Equal(8UL, command.Length);
+    }
+
     [Fact]
     public void Parse_DmaCommand_KeepsTheDevice()
     {

@@ -106,6 +106,20 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public void Run_DmaWithPasid_PassesThePrefixAndPrintsAsWithout()
+    {
+        var target = new FakeScenarioTarget(new ScenarioSetup());
+        target.Allow(0x0A0B, 0x2, writable: true);
+        ScenarioParseResult parsed = ScenarioParser.Parse(File, "device 0a:01.3\ndma-read 0a:01.3 0x2000 4 pasid=0x85 priv == ok\n");
+
+        ScenarioRunResult result = ScenarioRunner.Run(parsed.Scenario!, target, _output);
+
+        Assert.True(result.Passed, string.Join('\n', result.Failures));
+        Assert.Equal(((uint?)0x85, true, false), target.LastPasid);
+        Assert.Equal(["dma-read 0a:01.3 0x2000 = ok"], Lines);
+    }
+
+    [Fact]
     public void Run_WriteFaultFromTarget_PrintsItsCode()
     {
         var target = new FakeScenarioTarget(new ScenarioSetup());

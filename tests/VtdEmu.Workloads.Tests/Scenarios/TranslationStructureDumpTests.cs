@@ -66,4 +66,63 @@ public sealed class TranslationStructureDumpTests
         Assert.Equal(10, lines);
         Assert.EndsWith("... (stopped after 10 lines)\n", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Write_Scalable_ShowsEveryPresentPasidEntryWithItsFirstLevelSecondLevelOrNestedTables()
+    {
+        var platform = new EmulatedPlatform(UnitConfiguration.SapphireRapids, null, new MemoryRange(0, 0x100000));
+        void W(ulong address, ulong value) => Assert.True(platform.Memory.TryWrite64(address, value));
+        W(0x10000, 0x11001);                     // root[0] lower half -> scalable context table 0x11000
+        W(0x11300, 0x12001);                     // 00:03.0: P, PDTS 0, PASID directory 0x12000, RID_PASID 0
+        W(0x12000, 0x13001);                     // pasid-dir[0] -> PASID table 0x13000
+        W(0x13000, 0x14089);                     // pasid[0]: P, AW 2, PGTT 010 (second level), SLPTPTR 0x14000 (empty)
+        W(0x13008, 1);
+        W(0x13140, 0x41);                        // pasid[5]: P, PGTT 001 (first level)
+        W(0x13148, 2);
+        W(0x13150, 0x15000);                     //   FLPTPTR 0x15000
+        W(0x15000, 0x16007);                     //   FL4[0] -> 0x16000
+        W(0x16000, 0x17007);                     //   FL3[0] -> 0x17000
+        W(0x17008, 0x200087);                    //   FL2[1]: 2 MiB page at 2 MiB
+        W(0x13180, 0x180C9);                     // pasid[6]: P, AW 2, PGTT 011 (nested), SLPTPTR 0x18000
+        W(0x13188, 3);
+        W(0x13190, 0x5000);                      //   FLPTPTR: guest-physical 0x5000
+        W(0x18000, 0x1A003);                     //   second level maps guest 0x5000 -> host 0x19000
+        W(0x1A000, 0x1B003);
+        W(0x1B000, 0x1C003);
+        W(0x1C028, 0x19003);
+        W(0x19000, 0x6007);                      //   FL4[0] -> guest-physical 0x6000, not mapped
+        platform.Unit.Write((ulong)VtdRegister.RTADDR, 8, 0x10000 | (1UL << 10));
+        platform.Unit.Write((ulong)VtdRegister.GCMD, 4, (ulong)GlobalCommand.SRTP);
+        using var output = new StringWriter { NewLine = "\n" };
+
+        TranslationStructureDump.Write(platform, output);
+
+        string[] text = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] expectedStarts =
+        [
+            "RTADDR (latched) 0x10000 TTM=Scalable",
+            "  root[bus 00] ",
+            "    context[00:03.0] ",
+            "      pasid-dir[0] ",
+            "        pasid[0] (RID_PASID) PasidEntry P=1",
+            "        pasid[5] PasidEntry P=1",
+            "          FL4[0] iova 0x0 ",
+            "            FL3[0] iova 0x0 ",
+            "              FL2[1] iova 0x200000 -> 0x200000 (2 MiB) ",
+            "        pasid[6] PasidEntry P=1",
+            "          second level:",
+            "            L4[0] iova 0x0 SLPTE",
+            "              L3[0] iova 0x0 SLPTE",
+            "                L2[0] iova 0x0 SLPTE",
+            "                  L1[5] iova 0x5000 -> 0x19000 (4 KiB) SLPTE",
+            "          first level (guest-physical table addresses, read through the second level):",
+            "            FL4[0] iova 0x0 ",
+            "              FL table at 0x6000 (guest physical): not mapped by the second level",
+        ];
+        Assert.Equal(expectedStarts.Length, text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            Assert.StartsWith(expectedStarts[i], text[i], StringComparison.Ordinal);
+        }
+    }
 }
