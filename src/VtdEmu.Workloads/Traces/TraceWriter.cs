@@ -23,6 +23,7 @@ public sealed class TraceWriter : IDisposable
     private readonly Crc32 _crc = new();
     private int _buffered;
     private bool _completed;
+    private bool _closed;
 
     /// <summary>
     /// Starts a trace on <paramref name="output"/> (left open) in <paramref name="encoding"/>;
@@ -100,14 +101,21 @@ public sealed class TraceWriter : IDisposable
             (_compressor ?? _output).Write(trailer);
         }
 
-        _completed = true;
-        _text?.Dispose();
-        _compressor?.Dispose();
+        Close();
         _output.Flush();
     }
 
-    public void Dispose()
+    public void Dispose() => Close();
+
+    // Once only: a StreamWriter left open on its stream flushes that stream again on a second Dispose.
+    private void Close()
     {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
         _completed = true;
         _text?.Dispose();
         _compressor?.Dispose();
