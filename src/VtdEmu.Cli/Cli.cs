@@ -58,6 +58,7 @@ internal static class Cli
             RunCommand.Create(context),
             CompareCommand.Create(context),
             ReplayCommand.Create(context),
+            ReplayMmioCommand.Create(context),
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),
             TraceCommand.Create(context),

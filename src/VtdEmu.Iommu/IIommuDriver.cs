@@ -9,7 +9,8 @@ public interface IIommuDriver
 {
     /// <summary>
     /// The driver's static BLOCKED domain (<c>ops->blocked_domain</c>), or null to let the core use an empty paging
-    /// domain as the group's blocking domain (reference §1.1). Needed for PASID detach.
+    /// domain as the group's blocking domain (spec-notes/iommu-core.md "Groups, devices and domains"). Needed for PASID
+    /// detach.
     /// </summary>
     IIommuDomainOps? BlockedDomain { get; }
 

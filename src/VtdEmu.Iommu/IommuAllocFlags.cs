@@ -1,6 +1,7 @@
 namespace VtdEmu.Iommu;
 
-/// <summary>IOMMU_HWPT_ALLOC_* flags accepted by <c>iommu_paging_domain_alloc_flags</c> (reference §2.17).</summary>
+/// <summary>IOMMU_HWPT_ALLOC_* flags accepted by <c>iommu_paging_domain_alloc_flags</c> (spec-notes/iommu-core.md
+/// "Domain allocation").</summary>
 [Flags]
 public enum IommuAllocFlags
 {

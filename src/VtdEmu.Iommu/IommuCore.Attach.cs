@@ -1,11 +1,13 @@
 namespace VtdEmu.Iommu;
 
-/// <summary>Attach / detach / replace and domain allocation (reference §2.8–§2.12, §2.17).</summary>
+/// <summary>Attach / detach / replace and domain allocation (spec-notes/iommu-core.md "Attach and detach", "Replace and
+/// group handles", "Domain allocation").</summary>
 public sealed partial class IommuCore
 {
     /// <summary>
-    /// <c>iommu_paging_domain_alloc_flags</c> (§2.17): an UNMANAGED paging domain for <paramref name="device"/>'s
-    /// unit. No IOMMU or a device of another core → ENODEV; driver errors (EOPNOTSUPP for unsupported flags, ENOMEM) propagate.
+    /// <c>iommu_paging_domain_alloc_flags</c> ("Domain allocation"): an UNMANAGED paging domain for
+    /// <paramref name="device"/>'s unit. No IOMMU or a device of another core → ENODEV; driver errors (EOPNOTSUPP for
+    /// unsupported flags, ENOMEM) propagate.
     /// </summary>
     public LinuxError PagingDomainAlloc(IommuDevice device, IommuAllocFlags flags, out IommuDomain? domain)
     {
@@ -44,9 +46,9 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_attach_device</c>: the rules of <see cref="AttachPolicy"/> (mainline §2.8: no group → ENODEV; group
-    /// with ≠ 1 device → EINVAL; else AttachGroup, with no ownership check). A domain of another core → EINVAL, a
-    /// device of another core → ENODEV.
+    /// <c>iommu_attach_device</c>: the rules of <see cref="AttachPolicy"/> (mainline, "Attach and detach": no group →
+    /// ENODEV; group with ≠ 1 device → EINVAL; else AttachGroup, with no ownership check). A domain of another core →
+    /// EINVAL, a device of another core → ENODEV.
     /// </summary>
     public LinuxError AttachDevice(IommuDomain domain, IommuDevice device)
     {
@@ -62,9 +64,9 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_detach_device</c>: the rules of <see cref="AttachPolicy"/> (mainline §2.9: WARN and no change if
-    /// <paramref name="domain"/> is not the group's domain or the group has ≠ 1 device; else back to the core domain).
-    /// Objects of another core: WARN, no change.
+    /// <c>iommu_detach_device</c>: the rules of <see cref="AttachPolicy"/> (mainline, "Attach and detach": WARN and no
+    /// change if <paramref name="domain"/> is not the group's domain or the group has ≠ 1 device; else back to the core
+    /// domain). Objects of another core: WARN, no change.
     /// </summary>
     public void DetachDevice(IommuDomain domain, IommuDevice device)
     {
@@ -80,8 +82,8 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_attach_group</c> (§2.10): AttachGroup under the lock; no device-count or ownership check. An empty
-    /// group → ENODEV (the kernel leaves this unchecked); a group or domain of another core → EINVAL.
+    /// <c>iommu_attach_group</c> ("Attach and detach"): AttachGroup under the lock; no device-count or ownership check.
+    /// An empty group → ENODEV (the kernel leaves this unchecked); a group or domain of another core → EINVAL.
     /// </summary>
     public LinuxError AttachGroup(IommuDomain domain, IommuGroup group)
     {
@@ -99,8 +101,8 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_detach_group</c> (§2.11): ignores <paramref name="domain"/>; back to the core domain. A group of
-    /// another core: WARN, no change.
+    /// <c>iommu_detach_group</c> ("Attach and detach"): ignores <paramref name="domain"/>; back to the core domain. A
+    /// group of another core: WARN, no change.
     /// </summary>
     public void DetachGroup(IommuDomain? domain, IommuGroup group)
     {
@@ -121,9 +123,9 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_group_replace_domain</c> (§2.12): null → EINVAL; else SetGroupDomain without the EBUSY check;
-    /// failure leaves the old domain. A group or domain of another core, or a domain of another unit → EINVAL (each
-    /// device's attach checks the unit, spec-notes/iommu-core.md).
+    /// <c>iommu_group_replace_domain</c> ("Replace and group handles"): null → EINVAL; else SetGroupDomain without the
+    /// EBUSY check; failure leaves the old domain. A group or domain of another core, or a domain of another unit →
+    /// EINVAL (each device's attach checks the unit, spec-notes/iommu-core.md).
     /// </summary>
     public LinuxError GroupReplaceDomain(IommuGroup group, IommuDomain? newDomain)
     {

@@ -1,6 +1,7 @@
 namespace VtdEmu.Iommu;
 
-/// <summary>Default-domain selection, setup and the sysfs <c>type</c> store (reference §2.18).</summary>
+/// <summary>Default-domain selection, setup and the sysfs <c>type</c> store (spec-notes/iommu-core.md "Default
+/// domain").</summary>
 public sealed partial class IommuCore
 {
     /// <summary>

@@ -4,8 +4,8 @@ using System.Numerics;
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// map / unmap / iova_to_phys (reference §2.14–§2.16). Not serialised by a group lock (as in Linux): concurrent
-/// page-table updates on one domain are the driver's concern.
+/// map / unmap / iova_to_phys (spec-notes/iommu-core.md "Map and unmap"). Not serialised by a group lock (as in Linux):
+/// concurrent page-table updates on one domain are the driver's concern.
 /// </summary>
 public sealed partial class IommuCore
 {

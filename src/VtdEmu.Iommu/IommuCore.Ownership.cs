@@ -1,10 +1,10 @@
 namespace VtdEmu.Iommu;
 
-/// <summary>The DMA-ownership API (reference §2.1–§2.7, §2.19).</summary>
+/// <summary>The DMA-ownership API (spec-notes/iommu-core.md "Ownership").</summary>
 public sealed partial class IommuCore
 {
     /// <summary>
-    /// <c>iommu_device_use_default_domain</c> (§2.1): a DMA-API driver is about to bind. No group → 0; default
+    /// <c>iommu_device_use_default_domain</c> ("Ownership"): a DMA-API driver is about to bind. No group → 0; default
     /// domain not set up → EPROBE_DEFER; owner_cnt &gt; 0 with a non-default domain, an owner or a PASID → EBUSY;
     /// else owner_cnt + 1.
     /// </summary>
@@ -40,8 +40,8 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_device_unuse_default_domain</c> (§2.2): owner_cnt − 1; WARN and no change when it is 0 or a PASID is
-    /// attached. Never changes the domain.
+    /// <c>iommu_device_unuse_default_domain</c> ("Ownership"): owner_cnt − 1; WARN and no change when it is 0 or a
+    /// PASID is attached. Never changes the domain.
     /// </summary>
     public void DeviceUnuseDefaultDomain(IommuDevice device)
     {
@@ -70,7 +70,7 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_group_claim_dma_owner</c> (§2.3): null token → WARN, EINVAL; owner_cnt ≠ 0 → EPERM; else
+    /// <c>iommu_group_claim_dma_owner</c> ("Ownership"): null token → WARN, EINVAL; owner_cnt ≠ 0 → EPERM; else
     /// TakeOwnership (EBUSY / EINVAL / allocation or driver errors).
     /// </summary>
     public LinuxError GroupClaimDmaOwner(IommuGroup group, object? owner)
@@ -94,8 +94,8 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_group_release_dma_owner</c> (§2.4): back to the default domain, owner_cnt forced to 0; WARN and no
-    /// change when not owned or a PASID is attached.
+    /// <c>iommu_group_release_dma_owner</c> ("Ownership"): back to the default domain, owner_cnt forced to 0; WARN and
+    /// no change when not owned or a PASID is attached.
     /// </summary>
     public void GroupReleaseDmaOwner(IommuGroup group)
     {
@@ -112,7 +112,8 @@ public sealed partial class IommuCore
         }
     }
 
-    /// <summary><c>iommu_group_dma_owner_claimed</c> (§2.5): owner_cnt ≠ 0 (DMA-API users count too); false for a group of another core.</summary>
+    /// <summary><c>iommu_group_dma_owner_claimed</c> ("Ownership"): owner_cnt ≠ 0 (DMA-API users count too); false for
+    /// a group of another core.</summary>
     public bool GroupDmaOwnerClaimed(IommuGroup group)
     {
         ThrowHelper.ThrowIfNull(group, nameof(group));
@@ -128,8 +129,9 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_device_claim_dma_owner</c> (§2.6): null token → WARN, EINVAL; no group → ENODEV; claimed by another
-    /// token or by DMA-API users → EPERM; same token → owner_cnt + 1 without a domain change; else TakeOwnership.
+    /// <c>iommu_device_claim_dma_owner</c> ("Ownership"): null token → WARN, EINVAL; no group → ENODEV; claimed by
+    /// another token or by DMA-API users → EPERM; same token → owner_cnt + 1 without a domain change; else
+    /// TakeOwnership.
     /// </summary>
     public LinuxError DeviceClaimDmaOwner(IommuDevice device, object? owner)
     {
@@ -168,8 +170,8 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// <c>iommu_device_release_dma_owner</c> (§2.7): owner_cnt &gt; 1 → − 1, domain unchanged; else ReleaseOwnership.
-    /// A device without a group (the kernel would crash) is a WARN here.
+    /// <c>iommu_device_release_dma_owner</c> ("Ownership"): owner_cnt &gt; 1 → − 1, domain unchanged; else
+    /// ReleaseOwnership. A device without a group (the kernel would crash) is a WARN here.
     /// </summary>
     public void DeviceReleaseDmaOwner(IommuDevice device)
     {
@@ -199,7 +201,7 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// Driver bind as the driver core and bus <c>dma_configure</c> do it (§2.19): unless the driver sets
+    /// Driver bind as the driver core and bus <c>dma_configure</c> do it ("Ownership"): unless the driver sets
     /// <paramref name="driverManagedDma"/>, <see cref="DeviceUseDefaultDomain"/> runs first and its error fails the
     /// bind (no cleanup). <paramref name="probeResult"/> stands for the driver's own probe; when it fails,
     /// <c>dma_cleanup</c> runs and that error is returned, with owner_cnt back where it was even when a PASID or a
@@ -271,7 +273,8 @@ public sealed partial class IommuCore
                 DeviceUnuseDefaultDomain(device);
             }
 
-            // The driver that attached the group's domain is gone; the domain stays (reference §2.2).
+            // The driver that attached the group's domain is gone; the domain stays (spec-notes/iommu-core.md
+            // "Ownership").
             if (device.Group is { } group)
             {
                 lock (group.SyncRoot)

@@ -1,8 +1,8 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// PASID attachments and group handles, as far as they interact with ownership (reference §2.12 handles, §2.13).
-/// Any <c>pasid_array</c> entry blocks ownership changes.
+/// PASID attachments and group handles, as far as they interact with ownership (spec-notes/iommu-core.md "Replace and
+/// group handles", "PASID"). Any <c>pasid_array</c> entry blocks ownership changes.
 /// </summary>
 public sealed partial class IommuCore
 {

@@ -1,8 +1,9 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// The primitives every public call is built from (reference §2.0): SetGroupDomain, SetCoreDomain, AttachGroup,
-/// TakeOwnership, ReleaseOwnership. All require the group's lock (suffix <c>Locked</c>).
+/// The primitives every public call is built from (spec-notes/iommu-core.md "The domain-switch primitive"):
+/// SetGroupDomain, SetCoreDomain, AttachGroup, TakeOwnership, ReleaseOwnership. All require the group's lock (suffix
+/// <c>Locked</c>).
 /// </summary>
 public sealed partial class IommuCore
 {

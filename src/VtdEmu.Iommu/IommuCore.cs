@@ -3,7 +3,7 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// The IOMMU core (Linux <c>drivers/iommu/iommu.c</c>, mainline ≈ v7.0 semantics, reference linux-iommu-core.md §1–§2):
+/// The IOMMU core (Linux <c>drivers/iommu/iommu.c</c>, mainline ≈ v7.0 semantics, spec-notes/iommu-core.md):
 /// devices, groups and domains; default-domain selection; the DMA-ownership API; attach/detach/replace;
 /// map/unmap. Driver-agnostic: every hardware action goes through <see cref="IIommuDriver"/> /
 /// <see cref="IIommuDomainOps"/>. Refusals are <see cref="LinuxError"/> values with state unchanged; kernel WARNs
@@ -60,7 +60,8 @@ public sealed partial class IommuCore
     /// <summary>The attach_device/detach_device rules (spec-notes/ownership-policies.md).</summary>
     public IommuAttachPolicy AttachPolicy { get; }
 
-    /// <summary>The global default domain type the policy selects (reference §2.18).</summary>
+    /// <summary>The global default domain type the policy selects (spec-notes/iommu-core.md "Default
+    /// domain").</summary>
     public IommuDomainType GlobalDefaultType => Policy switch
     {
         IommuDmaPolicy.Passthrough => IommuDomainType.Identity,
@@ -125,8 +126,8 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// Hot-add (reference §2.20): the device joins its group and is attached to whatever the group's domain is;
-    /// the first device of a new group gets the group's default domain set up now.
+    /// Hot-add (spec-notes/iommu-core.md "Hot-plug"): the device joins its group and is attached to whatever the
+    /// group's domain is; the first device of a new group gets the group's default domain set up now.
     /// </summary>
     public LinuxError AddDevice(PciTopologyNode node, out IommuDevice? device)
     {
@@ -143,10 +144,10 @@ public sealed partial class IommuCore
     }
 
     /// <summary>
-    /// Hot-removal (reference §2.20): the driver's release domain (blocked; identity for require_direct devices) is
-    /// attached, the driver releases the device, and a group that becomes empty frees its core domains (WARN if it
-    /// was still owned or not on its default domain). A device of another core, or one already removed → ENODEV,
-    /// nothing changed.
+    /// Hot-removal (spec-notes/iommu-core.md "Hot-plug"): the driver's release domain (blocked; identity for
+    /// require_direct devices) is attached, the driver releases the device, and a group that becomes empty frees its
+    /// core domains (WARN if it was still owned or not on its default domain). A device of another core, or one already
+    /// removed → ENODEV, nothing changed.
     /// </summary>
     public LinuxError RemoveDevice(IommuDevice device)
     {

@@ -3,8 +3,9 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// A device as the IOMMU core sees it (<c>struct device</c> + <c>dev->iommu</c>, reference §1.2): which unit translates
-/// it, its group, the firmware flags, and whether a (host) device driver is bound.
+/// A device as the IOMMU core sees it (<c>struct device</c> + <c>dev->iommu</c>, spec-notes/iommu-core.md "Groups,
+/// devices and domains"): which unit translates it, its group, the firmware flags, and whether a (host) device driver
+/// is bound.
 /// </summary>
 public sealed class IommuDevice
 {

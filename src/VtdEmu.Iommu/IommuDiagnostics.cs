@@ -1,8 +1,8 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// Countable record of modelled kernel WARNs (reference §6: a WARN is a diagnostic event, not a state change).
-/// Thread-safe.
+/// Countable record of modelled kernel WARNs (spec-notes/iommu-core.md "WARNs": a WARN is a diagnostic event, not a
+/// state change). Thread-safe.
 /// </summary>
 public sealed class IommuDiagnostics
 {

@@ -1,8 +1,8 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// The boot-time default-domain policy (reference §2.18): <c>iommu.passthrough=1</c>, <c>iommu.strict=1</c> or
-/// <c>iommu.strict=0</c>. Selects the global default type IDENTITY, DMA or DMA_FQ.
+/// The boot-time default-domain policy (spec-notes/iommu-core.md "Default domain"): <c>iommu.passthrough=1</c>,
+/// <c>iommu.strict=1</c> or <c>iommu.strict=0</c>. Selects the global default type IDENTITY, DMA or DMA_FQ.
 /// </summary>
 public enum IommuDmaPolicy
 {

@@ -1,8 +1,9 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// <c>struct iommu_domain</c> (reference §1.3): the core's view of a domain — its type, the driver it came from
-/// (<c>owner</c>) and the driver's implementation. Created only by <see cref="IommuCore"/>.
+/// <c>struct iommu_domain</c> (spec-notes/iommu-core.md "Groups, devices and domains"): the core's view of a domain —
+/// its type, the driver it came from (<c>owner</c>) and the driver's implementation. Created only by
+/// <see cref="IommuCore"/>.
 /// </summary>
 public sealed class IommuDomain
 {
@@ -56,7 +57,8 @@ public sealed class IommuDomain
     /// <summary>The core that allocated the domain; objects of another core are refused (EINVAL).</summary>
     internal IommuCore Core { get; }
 
-    /// <summary>Turns a strict DMA domain into DMA_FQ (sysfs "DMA-FQ", reference §2.18).</summary>
+    /// <summary>Turns a strict DMA domain into DMA_FQ (sysfs "DMA-FQ", spec-notes/iommu-core.md "Default
+    /// domain").</summary>
     internal void UpgradeToFlushQueue()
     {
         FlushQueue ??= new IommuFlushQueue(Ops, IommuFlushQueue.DefaultCapacity);

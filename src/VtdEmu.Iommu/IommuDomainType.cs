@@ -1,8 +1,9 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// <c>iommu_domain</c> type (reference §1.3): a bit-set of PAGING 0x01, DMA_API 0x02, PT 0x04, DMA_FQ 0x08 with the
-/// kernel's values. SVA, PLATFORM and NESTED are not modelled (spec-notes/iommu-core.md).
+/// <c>iommu_domain</c> type (spec-notes/iommu-core.md "Groups, devices and domains"): a bit-set of PAGING 0x01, DMA_API
+/// 0x02, PT 0x04, DMA_FQ 0x08 with the kernel's values. SVA, PLATFORM and NESTED are not modelled
+/// (spec-notes/iommu-core.md).
 /// </summary>
 public enum IommuDomainType
 {

@@ -1,6 +1,7 @@
 namespace VtdEmu.Iommu;
 
-/// <summary>Predicates over the <see cref="IommuDomainType"/> bit-set (reference §1.3).</summary>
+/// <summary>Predicates over the <see cref="IommuDomainType"/> bit-set (spec-notes/iommu-core.md "Groups, devices and
+/// domains").</summary>
 public static class IommuDomainTypeExtensions
 {
     private const int PagingBit = 0x01;

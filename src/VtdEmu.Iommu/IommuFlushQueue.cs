@@ -1,10 +1,10 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// The DMA_FQ flush queue (reference §4.6, dma-iommu): strict IOTLB invalidation is replaced by queueing the unmapped
-/// ranges; draining calls the driver's <c>flush_iotlb_all</c> once and releases every queued range. Drains are
-/// explicit (<see cref="Drain"/>) or happen when a full queue receives another entry — no timers, so tests are
-/// deterministic. Thread-safe.
+/// The DMA_FQ flush queue (Linux <c>dma-iommu.c</c> <c>iova_queue</c>; spec-notes/intel-driver.md "Paging domains"):
+/// strict IOTLB invalidation is replaced by queueing the unmapped ranges; draining calls the driver's
+/// <c>flush_iotlb_all</c> once and releases every queued range. Drains are explicit (<see cref="Drain"/>) or happen
+/// when a full queue receives another entry — no timers, so tests are deterministic. Thread-safe.
 /// </summary>
 public sealed class IommuFlushQueue
 {

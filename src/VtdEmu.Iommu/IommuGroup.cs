@@ -1,9 +1,9 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// <c>struct iommu_group</c> (reference §1.1): the devices that cannot be isolated from each other, the domain they
-/// all use, and who owns their DMA. Every change happens under the group's lock (<see cref="SyncRoot"/>); read the
-/// properties from another thread only when no call on the group is in flight.
+/// <c>struct iommu_group</c> (spec-notes/iommu-core.md "Groups, devices and domains"): the devices that cannot be
+/// isolated from each other, the domain they all use, and who owns their DMA. Every change happens under the group's
+/// lock (<see cref="SyncRoot"/>); read the properties from another thread only when no call on the group is in flight.
 /// </summary>
 public sealed class IommuGroup
 {

@@ -1,42 +1,45 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// The kernel's WARN sites that this core models (reference §2): each is counted by <see cref="IommuDiagnostics"/>
-/// and the call that hit it makes no state change (except where the kernel itself carries on, noted per member).
+/// The kernel's WARN sites that this core models (spec-notes/iommu-core.md "WARNs"; sections named per member): each is
+/// counted by <see cref="IommuDiagnostics"/> and the call that hit it makes no state change (except where the kernel
+/// itself carries on, noted per member).
 /// </summary>
 public enum IommuWarning
 {
-    /// <summary>SetGroupDomain with a null domain (§2.0 step 2): -EINVAL.</summary>
+    /// <summary>SetGroupDomain with a null domain ("The domain-switch primitive"): -EINVAL.</summary>
     SetGroupDomainNull,
 
-    /// <summary>A must-succeed domain switch failed on some device (§2.0 step 5); the group still moves.</summary>
+    /// <summary>A must-succeed domain switch failed on some device ("The domain-switch primitive"); the group still
+    /// moves.</summary>
     MustSucceedAttachFailed,
 
-    /// <summary>Claim with a null owner token (§2.3, §2.6): -EINVAL.</summary>
+    /// <summary>Claim with a null owner token ("Ownership"): -EINVAL.</summary>
     NullOwnerToken,
 
-    /// <summary>unuse_default_domain with owner_cnt == 0 or a PASID attached (§2.2).</summary>
+    /// <summary>unuse_default_domain with owner_cnt == 0 or a PASID attached ("Ownership").</summary>
     UnuseWithoutUse,
 
-    /// <summary>Release of a group that is not owned, or has a PASID attached (§2.0 ReleaseOwnership).</summary>
+    /// <summary>Release of a group that is not owned, or has a PASID attached ("The domain-switch primitive",
+    /// ReleaseOwnership).</summary>
     ReleaseNotOwned,
 
-    /// <summary>detach_device with a domain that is not the group's domain (§2.9).</summary>
+    /// <summary>detach_device with a domain that is not the group's domain ("Attach and detach").</summary>
     DetachDeviceNotAttached,
 
-    /// <summary>detach_device on a group with other than one device (§2.9).</summary>
+    /// <summary>detach_device on a group with other than one device ("Attach and detach").</summary>
     DetachDeviceMultiDeviceGroup,
 
-    /// <summary>The last device left a group that was still owned or not on its default domain (§2.20).</summary>
+    /// <summary>The last device left a group that was still owned or not on its default domain ("Hot-plug").</summary>
     GroupEmptiedInUse,
 
-    /// <summary>Freeing a domain that is still attached (§1.4 invariant 5); the domain is not freed.</summary>
+    /// <summary>Freeing a domain that is still attached ("Invariants" (5)); the domain is not freed.</summary>
     DomainFreeInUse,
 
-    /// <summary>map/unmap on a paging domain without page sizes (§2.14 step 2, §2.15 step 1).</summary>
+    /// <summary>map/unmap on a paging domain without page sizes ("Map and unmap").</summary>
     NoPageSizes,
 
-    /// <summary>replace_device_pasid with the handle already installed (§2.13): -EINVAL.</summary>
+    /// <summary>replace_device_pasid with the handle already installed ("PASID"): -EINVAL.</summary>
     PasidReplaceSameHandle,
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace VtdEmu.Iommu;
 
 /// <summary>
 /// Linux errno values (x86-64 numbering) returned by the driver-facing API instead of the kernel's negative
-/// ints (STYLE.md §2.8). Members are the errno names verbatim so traces line up with kernel logs.
+/// ints. Members are the errno names verbatim so traces line up with kernel logs.
 /// </summary>
 public enum LinuxError
 {

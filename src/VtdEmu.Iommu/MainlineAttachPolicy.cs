@@ -1,9 +1,9 @@
 namespace VtdEmu.Iommu;
 
 /// <summary>
-/// Mainline (reference §2.8, §2.9): attach_device needs a singleton group (EINVAL otherwise) and then is AttachGroup,
-/// with no ownership check; detach_device WARNs unless the domain is attached to a singleton group, then restores the
-/// core domain.
+/// Mainline (spec-notes/iommu-core.md "Attach and detach"): attach_device needs a singleton group (EINVAL otherwise)
+/// and then is AttachGroup, with no ownership check; detach_device WARNs unless the domain is attached to a singleton
+/// group, then restores the core domain.
 /// </summary>
 internal sealed class MainlineAttachPolicy() : IommuAttachPolicy("mainline")
 {

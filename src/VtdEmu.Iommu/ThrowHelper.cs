@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace VtdEmu.Iommu;
 
-/// <summary>Throws for host-programmer contract violations the kernel cannot express (STYLE.md §2.8).</summary>
+/// <summary>Throws for host-programmer contract violations the kernel cannot express.</summary>
 internal static class ThrowHelper
 {
     public static void ThrowIfNull([NotNull] object? argument, string paramName)

@@ -4,7 +4,8 @@ using VtdEmu.Iommu.Topology;
 
 namespace VtdEmu.Iommu.Tests;
 
-/// <summary>Reference §2.0, §2.8–§2.12, §2.17, §2.20 and scenarios 19–34.</summary>
+/// <summary>spec-notes/iommu-core.md "The domain-switch primitive", "Attach and detach", "Replace and group handles",
+/// "Domain allocation", "Hot-plug".</summary>
 public sealed partial class IommuCoreTests
 {
     [Fact]
@@ -81,7 +82,7 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void DetachGroup_WhileOwned_ReturnsToBlocking()
     {
-        // Scenario 23; detach_group ignores its domain argument (§2.11).
+        // Scenario 23; detach_group ignores its domain argument ("Attach and detach").
         CoreRig rig = CoreRig.Pair();
         IommuGroup g = rig.Group("A");
         Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(g, s_t));
@@ -152,7 +153,8 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void AttachGroup_DriverRejectsSecondDevice_RollsBackFirst()
     {
-        // §2.0 step 5: non-must-succeed failure re-attaches earlier devices to the old domain.
+        // "The domain-switch primitive", rollback: non-must-succeed failure re-attaches earlier devices to the old
+        // domain.
         CoreRig rig = CoreRig.Pair();
         IommuGroup g = rig.Group("A");
         Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(g, s_t));
@@ -171,7 +173,8 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void GroupReleaseDmaOwner_DefaultAttachFails_MustSucceedWarnsAndStillMoves()
     {
-        // §2.0 step 5, must-succeed: keeps going, group.domain = new, failed device parked on blocking.
+        // "The domain-switch primitive", must-succeed: keeps going, group.domain = new, failed device parked on
+        // blocking.
         CoreRig rig = CoreRig.Pair();
         IommuGroup g = rig.Group("A");
         Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(g, s_t));
@@ -187,7 +190,7 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void GroupReplaceDomain_CallerToCaller_NoBlockingStepAndSameIsNoCall()
     {
-        // §2.12 and scenario 31.
+        // "Replace and group handles"; freeing an attached domain is refused.
         CoreRig rig = CoreRig.Pair();
         IommuGroup g = rig.Group("A");
         Assert.Equal(LinuxError.Success, rig.Core.GroupClaimDmaOwner(g, s_t));
@@ -356,7 +359,7 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void PagingDomainAlloc_UnsupportedFlagsOrNoMemory_DriverError()
     {
-        // Scenario 52 (allocation half) and §2.17.
+        // Scenario 52 (allocation half) and "Domain allocation".
         CoreRig rig = CoreRig.Singleton();
         Assert.Equal(LinuxError.EOPNOTSUPP, rig.Core.PagingDomainAlloc(rig.Dev("A"), IommuAllocFlags.DirtyTracking, out IommuDomain? d));
         Assert.Null(d);

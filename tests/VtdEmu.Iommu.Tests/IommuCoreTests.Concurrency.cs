@@ -5,8 +5,8 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu.Tests;
 
 /// <summary>
-/// Concurrency (reference §0 locking model): calls on one group are serialised, so racing calls end in one of the
-/// serial outcomes; calls on different groups do not wait for each other. Real threads, bounded iterations.
+/// Concurrency (spec-notes/iommu-core.md "Locking"): calls on one group are serialised, so racing calls end in one of
+/// the serial outcomes; calls on different groups do not wait for each other. Real threads, bounded iterations.
 /// </summary>
 public sealed partial class IommuCoreTests
 {

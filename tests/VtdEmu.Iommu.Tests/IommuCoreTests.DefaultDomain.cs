@@ -4,7 +4,7 @@ using VtdEmu.Iommu.Topology;
 
 namespace VtdEmu.Iommu.Tests;
 
-/// <summary>Reference §2.18 and scenarios 53, 54, 57.</summary>
+/// <summary>spec-notes/iommu-core.md "Default domain": type selection, the sysfs type store, strict vs lazy.</summary>
 public sealed partial class IommuCoreTests
 {
     public static TheoryData<IommuDmaPolicy, IommuDomainType> PolicyTypes => new()

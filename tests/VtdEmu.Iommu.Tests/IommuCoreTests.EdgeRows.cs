@@ -4,13 +4,14 @@ using VtdEmu.Iommu.Topology;
 
 namespace VtdEmu.Iommu.Tests;
 
-/// <summary>Remaining table rows of reference §2: no-group and empty-group cases, zero-size map.</summary>
+/// <summary>Remaining rules of spec-notes/iommu-core.md "Rules we model": no-group and empty-group cases, zero-size
+/// map.</summary>
 public sealed partial class IommuCoreTests
 {
     [Fact]
     public void VoidCalls_DeviceWithoutGroup_DoNothing()
     {
-        // §2.2 and §2.9 "no group" rows.
+        // "Ownership" and "Attach and detach": the no-group cases.
         PciTopology t = new();
         t.AddEndpoint(null, new PciBdf(0, 2, 0), name: "A");
         t.AddEndpoint(null, new PciBdf(0, 3, 0), name: "X", unit: -1);

@@ -4,7 +4,7 @@ using VtdEmu.Iommu.Tests.Fakes;
 
 namespace VtdEmu.Iommu.Tests;
 
-/// <summary>Reference §2.14–§2.16 and scenarios 39–52.</summary>
+/// <summary>spec-notes/iommu-core.md "Map and unmap".</summary>
 public sealed partial class IommuCoreTests
 {
     private const ulong K4 = FakeIommuDriver.Size4K;
@@ -13,7 +13,7 @@ public sealed partial class IommuCoreTests
     private const ulong Mock2K = 0x800;
     private const IommuProt Rw = IommuProt.Read | IommuProt.Write;
 
-    /// <summary>The reference's worked examples (§2.14) with bitmap 4K|2M|1G: (iova, paddr, size) → calls.</summary>
+    /// <summary>Linux <c>iommu_pgsize</c> worked through with bitmap 4K|2M|1G: (iova, paddr, size) → calls.</summary>
     public static TheoryData<ulong, ulong, ulong, string> PgSizeExamples => new()
     {
         { 0x0, 0x0, 0x3000, "1000x3" },
@@ -180,7 +180,8 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void Unmap_PartialRanges_ReturnsBytesActuallyUnmapped()
     {
-        // §2.15: a hole stops the walk; start inside a larger leaf unmaps nothing; end inside a leaf removes all of it.
+        // "Map and unmap" (unmap): a hole stops the walk; start inside a larger leaf unmaps nothing; end inside a leaf
+        // removes all of it.
         CoreRig rig = CoreRig.Singleton();
         IommuDomain d = rig.NewDomain("A");
         Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x20_0000, 0x20_0000, M2, Rw));

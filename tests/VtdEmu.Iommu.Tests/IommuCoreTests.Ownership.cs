@@ -4,7 +4,7 @@ using VtdEmu.Iommu.Topology;
 
 namespace VtdEmu.Iommu.Tests;
 
-/// <summary>Reference §2.1–§2.7, §2.19 and scenarios 1–18.</summary>
+/// <summary>spec-notes/iommu-core.md "Ownership": ownership and driver binding cases.</summary>
 public sealed partial class IommuCoreTests
 {
     private static readonly object s_t = new();
@@ -231,7 +231,7 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void GroupReleaseDmaOwner_DeviceClaimsOutstanding_ForcesZeroAndRestoresDefault()
     {
-        // §2.4: release resets owner_cnt even with several device claims and replaces an attached caller domain.
+        // "Ownership": release resets owner_cnt even with several device claims and replaces an attached caller domain.
         CoreRig rig = CoreRig.Pair();
         IommuGroup g = rig.Group("A");
         Assert.Equal(LinuxError.Success, rig.Core.DeviceClaimDmaOwner(rig.Dev("A"), s_t));
@@ -305,7 +305,7 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void DeviceUseDefaultDomain_CountZeroOnCallerDomain_NotChecked()
     {
-        // §2.1 note: with owner_cnt == 0 a leftover non-default domain is not detected.
+        // "Ownership" (use_default_domain): with owner_cnt == 0 a leftover non-default domain is not detected.
         CoreRig rig = CoreRig.Singleton();
         IommuDomain d = rig.NewDomain("A");
         Assert.Equal(LinuxError.Success, rig.Core.AttachDevice(d, rig.Dev("A")));
@@ -320,7 +320,7 @@ public sealed partial class IommuCoreTests
     [Fact]
     public void DeviceUnuseDefaultDomain_LeavesCallerDomainAttached()
     {
-        // §2.2: unuse never changes the domain.
+        // "Ownership": unuse never changes the domain.
         CoreRig rig = CoreRig.Singleton();
         Assert.Equal(LinuxError.Success, rig.Core.BindDriver(rig.Dev("A"), false));
         IommuDomain d = rig.NewDomain("A");

@@ -3,7 +3,7 @@ using VtdEmu.Iommu.Tests.Fakes;
 
 namespace VtdEmu.Iommu.Tests;
 
-/// <summary>Reference §2.12 (handles), §2.13 and scenarios 36–38.</summary>
+/// <summary>spec-notes/iommu-core.md "Replace and group handles" and "PASID".</summary>
 public sealed partial class IommuCoreTests
 {
     private const uint MaxPasids = 1 << 20;

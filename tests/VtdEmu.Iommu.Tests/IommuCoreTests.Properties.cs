@@ -8,7 +8,8 @@ namespace VtdEmu.Iommu.Tests;
 /// <summary>
 /// Property tests: random sequences of API calls on a small topology (group {A, B}, group {C}, one caller domain the
 /// driver refuses for B); after every step the
-/// §1.4 invariants hold, and a refused call (an errno, or a WARN from a void call) leaves every group and domain unchanged.
+/// spec-notes/iommu-core.md "Invariants" hold, and a refused call (an errno, or a WARN from a void call) leaves every
+/// group and domain unchanged.
 /// </summary>
 public sealed partial class IommuCoreTests
 {
@@ -91,7 +92,8 @@ public sealed partial class IommuCoreTests
 
     private static void AssertInvariants(CoreRig rig, IommuGroup g, IommuGroup[] groups, IommuDomain[] domains)
     {
-        // §1.4 (1) and (2): an owner implies a count and a non-default domain. Replace can only pick caller domains here.
+        // "Invariants" (1) and (2): an owner implies a count and a non-default domain. Replace can only pick caller
+        // domains here.
         if (g.Owner is not null)
         {
             Assert.True(g.OwnerCnt >= 1);

@@ -3,7 +3,7 @@ using VtdEmu.Registers;
 namespace VtdEmu.Cli.Decoding;
 
 /// <summary>
-/// Decodes CAP_REG field by field (VT-d spec §11.4.2; layout in spec-facts registers.md §3),
+/// Decodes CAP_REG field by field (VT-d spec §11.4.2; layout in spec-notes/registers.md "Identity: VER, CAP, ECAP"),
 /// using <see cref="CapabilityRegister"/>'s accessors for every value.
 /// </summary>
 internal static class CapabilityDecoder

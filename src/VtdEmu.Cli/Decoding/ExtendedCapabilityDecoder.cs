@@ -3,7 +3,7 @@ using VtdEmu.Registers;
 namespace VtdEmu.Cli.Decoding;
 
 /// <summary>
-/// Decodes ECAP_REG field by field (VT-d spec §11.4.3; layout in spec-facts registers.md §4),
+/// Decodes ECAP_REG field by field (VT-d spec §11.4.3; layout in spec-notes/registers.md "Identity: VER, CAP, ECAP"),
 /// using <see cref="ExtendedCapabilityRegister"/>'s accessors for every value.
 /// </summary>
 internal static class ExtendedCapabilityDecoder

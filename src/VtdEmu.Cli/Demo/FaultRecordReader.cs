@@ -20,18 +20,15 @@ internal static class FaultRecordReader
         List<Record> records = [];
         for (int i = 0; i < cap.FaultRecordingCount; i++)
         {
-            ulong offset = (ulong)cap.FaultRecordingOffset + (16UL * (ulong)i);
+            ulong offset = (ulong)cap.FaultRecordingOffset + ((ulong)FaultRecordingRegister.Size * (ulong)i);
             ulong high = mmio.Read(offset + 8, 8);
-            if ((high >> 63) == 0)
+            if ((high & FaultRecordingRegister.FaultBit) == 0)
             {
                 continue;
             }
 
-            ulong low = mmio.Read(offset, 8);
-
-            // FRCD bits 79:64 SID, 103:96 FR, request type {T1 (bit 126), T2 (bit 92)}, FI in 63:12.
-            var type = (FaultRequestType)((((high >> 62) & 1) << 1) | ((high >> 28) & 1));
-            records.Add(new Record(i, (ushort)(high & 0xFFFF), (FaultReason)(byte)((high >> 32) & 0xFF), type, low & ~0xFFFUL));
+            var frcd = new FaultRecordingRegister(mmio.Read(offset, 8), high);
+            records.Add(new Record(i, frcd.SID, frcd.FR, frcd.RequestType, frcd.FI));
         }
 
         return records;

@@ -1,9 +1,9 @@
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Per-unit domain-ID allocator (reference §4.2): IDs 2 … 2^(4+2·ND) − 1, lowest free first (Linux's IDA).
-/// DID 0 is reserved (caching mode tags not-present entries with it) and DID 1 is Linux's FLPT_DEFAULT_DID
-/// (pass-through entries). Not thread-safe: the driver's lock covers it.
+/// Per-unit domain-ID allocator (spec-notes/intel-driver.md "Domain IDs"): IDs 2 … 2^(4+2·ND) − 1, lowest free first
+/// (Linux's IDA). DID 0 is reserved (caching mode tags not-present entries with it) and DID 1 is Linux's
+/// FLPT_DEFAULT_DID (pass-through entries). Not thread-safe: the driver's lock covers it.
 /// </summary>
 internal sealed class DomainIdAllocator
 {

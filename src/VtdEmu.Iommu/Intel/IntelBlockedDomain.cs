@@ -1,8 +1,9 @@
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// The driver's static BLOCKED domain (reference §4.3): attach = clear the device's context entries with the
-/// invalidations of spec-facts caching.md §2; no entry is present afterwards, so DMA faults.
+/// The driver's static BLOCKED domain (spec-notes/intel-driver.md "Attach"): attach = clear the device's context
+/// entries with the invalidations of spec-notes/caching.md "What software must invalidate"; no entry is present
+/// afterwards, so DMA faults.
 /// </summary>
 internal sealed class IntelBlockedDomain(IntelIommuDriver driver) : IIommuDomainOps
 {

@@ -1,8 +1,8 @@
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// The driver's static IDENTITY domain (reference §4.3), offered only when ECAP.PT: attach writes pass-through
-/// context entries (TT = 10, DID 1, AW = the largest supported AGAW).
+/// The driver's static IDENTITY domain (spec-notes/intel-driver.md "Attach"), offered only when ECAP.PT: attach writes
+/// pass-through context entries (TT = 10, DID 1, AW = the largest supported AGAW).
 /// </summary>
 internal sealed class IntelIdentityDomain(IntelIommuDriver driver) : IIommuDomainOps
 {

@@ -4,11 +4,11 @@ using VtdEmu.Memory;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// The driver's invalidation interface (VT-d spec §6.5; facts: spec-facts invalidation.md): queued invalidation once
-/// <see cref="StartQueue"/> ran (every submission ends with an inv_wait whose status write is polled, as Linux's
-/// <c>qi_submit_sync</c>), register-based CCMD / IOTLB_REG otherwise (write, then poll ICC / IVT). Every wait is
-/// bounded; failures are reported and returned, never thrown. Thread-safe (one submission at a time, as the hardware
-/// requires for register-based invalidation).
+/// The driver's invalidation interface (VT-d spec §6.5; spec-notes/intel-driver.md "Invalidation interface"): queued
+/// invalidation once <see cref="StartQueue"/> ran (every submission ends with an inv_wait whose status write is polled,
+/// as Linux's <c>qi_submit_sync</c>), register-based CCMD / IOTLB_REG otherwise (write, then poll ICC / IVT). Every
+/// wait is bounded; failures are reported and returned, never thrown. Thread-safe (one submission at a time, as the
+/// hardware requires for register-based invalidation).
 /// </summary>
 internal sealed class IntelInvalidator
 {

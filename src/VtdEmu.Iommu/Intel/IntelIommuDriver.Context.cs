@@ -3,8 +3,8 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Attach paths: legacy context entries and the invalidations around them (reference §4.3, §4.4); in scalable mode
-/// the RID_PASID entry instead (IntelIommuDriver.Scalable.cs).
+/// Attach paths: legacy context entries and the invalidations around them (spec-notes/intel-driver.md "Attach",
+/// "Invalidation order"); in scalable mode the RID_PASID entry instead (IntelIommuDriver.Scalable.cs).
 /// </summary>
 public sealed partial class IntelIommuDriver
 {
@@ -41,7 +41,8 @@ public sealed partial class IntelIommuDriver
 
             foreach (PciBdf alias in info.Aliases)
             {
-                // ASR is ignored for pass-through; AW must be the largest supported AGAW (spec-facts tables.md §1.2).
+                // ASR is ignored for pass-through; AW must be the largest supported AGAW (Linux <c>msagaw</c>; VT-d
+                // spec §9.3).
                 LinuxError r = WriteContext(alias, LegacyEntries.ContextLo(0, LegacyEntries.TranslationPassThrough), LegacyEntries.ContextHi(PassThroughDid, Caps.MaxAgaw), PassThroughDid);
                 if (r != LinuxError.Success)
                 {
@@ -106,7 +107,8 @@ public sealed partial class IntelIommuDriver
     /// <summary>
     /// Linux <c>device_block_translation</c> (legacy): for every alias with a present context entry, clear it, then
     /// context-cache device-selective (old DID) → IOTLB domain-selective (old DID) → device-TLB global when ATS is
-    /// enabled (reference §4.4 first row). The device then leaves its domain (its DID is freed with the last device).
+    /// enabled (spec-notes/intel-driver.md "Invalidation order", first row). The device then leaves its domain (its DID
+    /// is freed with the last device).
     /// </summary>
     private void BlockTranslation(IntelDeviceInfo info)
     {
@@ -155,7 +157,7 @@ public sealed partial class IntelIommuDriver
     /// <summary>
     /// Writes a not-present → present context entry (high word first, P last), then the present-cache flush:
     /// CM = 1 → context-cache device-selective with DID 0 and IOTLB domain-selective for the new DID; CM = 0 →
-    /// write-buffer flush (RWBF only). Reference §4.3 "Legacy context entry".
+    /// write-buffer flush (RWBF only). Linux <c>domain_context_mapping_one</c>; spec-notes/intel-driver.md "Attach".
     /// </summary>
     private LinuxError WriteContext(PciBdf alias, ulong lo, ulong hi, ushort did)
     {

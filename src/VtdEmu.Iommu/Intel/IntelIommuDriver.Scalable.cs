@@ -3,10 +3,10 @@ using VtdEmu.Iommu.Topology;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Scalable-mode programming (VT-d spec §3.4, §9.4–§9.6, §6.5.2; Linux <c>intel/pasid.c</c>, reference §4.3, §4.4):
-/// scalable context entries written once at probe, PASID-table entries per attachment (RID_PASID = 0 for the
-/// device's own domain, other PASIDs through set_dev_pasid), and the PASID-cache / PASID-based IOTLB / device-TLB
-/// invalidations in Linux's order. Sequences: spec-notes/intel-driver.md "Scalable mode".
+/// Scalable-mode programming (VT-d spec §3.4, §9.4–§9.6, §6.5.2; Linux <c>intel/pasid.c</c>; spec-notes/intel-driver.md
+/// "Scalable mode"): scalable context entries written once at probe, PASID-table entries per attachment (RID_PASID = 0
+/// for the device's own domain, other PASIDs through set_dev_pasid), and the PASID-cache / PASID-based IOTLB /
+/// device-TLB invalidations in Linux's order. Sequences: spec-notes/intel-driver.md "Scalable mode".
 /// </summary>
 public sealed partial class IntelIommuDriver
 {

@@ -3,8 +3,8 @@ using VtdEmu.Memory;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// The Intel VT-d driver under <see cref="IommuCore"/> (Linux <c>drivers/iommu/intel</c>, reference
-/// linux-iommu-core.md §4): one instance per remapping unit. It sees the hardware only as a real driver does —
+/// The Intel VT-d driver under <see cref="IommuCore"/> (Linux <c>drivers/iommu/intel</c>,
+/// spec-notes/intel-driver.md): one instance per remapping unit. It sees the hardware only as a real driver does —
 /// the unit's registers through <see cref="IMmio"/> and its in-memory structures in <see cref="GuestMemory"/> —
 /// and programs root/context tables, page tables and invalidations: legacy mode, or scalable mode when the unit
 /// reports ECAP.SMTS (with queued invalidation and FLTS or SLTS) — PASID directories per device, PASID-table
@@ -214,9 +214,10 @@ public sealed partial class IntelIommuDriver : IIommuDriver
     public IommuDomainType? DefDomainType(IommuDevice device) => Caps.PT ? null : IommuDomainType.Dma;
 
     /// <summary>
-    /// <c>domain_alloc_paging_flags</c> (reference §2.17): NEST_PARENT needs scalable mode with ECAP.NEST and SLTS,
-    /// DIRTY_TRACKING scalable mode with SLADS and SLTS (EOPNOTSUPP otherwise); both force second-level tables.
-    /// Otherwise first-level tables whenever the unit has FLTS in scalable mode.
+    /// <c>domain_alloc_paging_flags</c> (spec-notes/iommu-core.md "Domain allocation"; spec-notes/intel-driver.md
+    /// "Scalable mode"): NEST_PARENT needs scalable mode with ECAP.NEST and SLTS, DIRTY_TRACKING scalable mode with
+    /// SLADS and SLTS (EOPNOTSUPP otherwise); both force second-level tables. Otherwise first-level tables whenever the
+    /// unit has FLTS in scalable mode.
     /// </summary>
     public LinuxError DomainAllocPaging(IommuDevice device, IommuAllocFlags flags, out IIommuDomainOps? domain)
     {
@@ -312,8 +313,8 @@ public sealed partial class IntelIommuDriver : IIommuDriver
             return result;
         }
 
-        // Spec §6.5 / reference §4.4: SRTP does not flush; the old root's cached entries are dropped here:
-        // context cache, PASID cache (scalable), IOTLB.
+        // Spec §6.5 / spec-notes/intel-driver.md "Invalidation order": SRTP does not flush; the old root's cached
+        // entries are dropped here: context cache, PASID cache (scalable), IOTLB.
         result = Invalidator.ContextGlobal();
         LinuxError pasid = ScalableMode ? Invalidator.PasidCacheGlobal() : LinuxError.Success;
         LinuxError iotlb = Invalidator.IotlbGlobal();

@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// A paging domain of the Intel driver (reference §4.5, §4.6): second-level or (scalable mode with FLTS)
-/// first-level page tables in guest memory with the unit's AGAW, leaves of 4 KiB / 2 MiB / 1 GiB, and the IOTLB /
-/// device-TLB invalidations of strict unmap, lazy (flush-queue) drain and caching-mode map. The domain is attached
-/// to (device, PASID) pairs — PASID 0 is the device's RID (legacy context entry or scalable RID_PASID entry); it
-/// holds one DID on its unit while any pair is attached. Map/unmap outcomes follow the ≥ v6.19 generic page table:
-/// overlap → EADDRINUSE, beyond the width → ERANGE, start inside a larger leaf → nothing unmapped, end inside a
-/// larger leaf → the whole leaf unmapped. Table pages that become empty are unlinked at once but freed only after
-/// the IOTLB flush that follows (strict sync or flush-queue drain). Sequences: spec-notes/intel-driver.md.
+/// A paging domain of the Intel driver (spec-notes/intel-driver.md "Paging domains"): second-level or (scalable mode
+/// with FLTS) first-level page tables in guest memory with the unit's AGAW, leaves of 4 KiB / 2 MiB / 1 GiB, and the
+/// IOTLB / device-TLB invalidations of strict unmap, lazy (flush-queue) drain and caching-mode map. The domain is
+/// attached to (device, PASID) pairs — PASID 0 is the device's RID (legacy context entry or scalable RID_PASID entry);
+/// it holds one DID on its unit while any pair is attached. Map/unmap outcomes follow the ≥ v6.19 generic page table:
+/// overlap → EADDRINUSE, beyond the width → ERANGE, start inside a larger leaf → nothing unmapped, end inside a larger
+/// leaf → the whole leaf unmapped. Table pages that become empty are unlinked at once but freed only after the IOTLB
+/// flush that follows (strict sync or flush-queue drain). Sequences: spec-notes/intel-driver.md.
 /// </summary>
 internal sealed class IntelPagingDomain : IIommuDomainOps
 {
@@ -32,7 +32,8 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
         DirtyTracking = dirtyTracking;
         _levels = driver.Agaw + 2;
 
-        // First-level tables take canonical addresses: the top bit of the width is the sign bit (reference §4.5).
+        // First-level tables take canonical addresses: the top bit of the width is the sign bit
+        // (spec-notes/intel-driver.md "Scalable mode", first-level entries).
         int width = firstLevel ? driver.AddressWidth - 1 : driver.AddressWidth;
         _maxAddress = (1UL << width) - 1;
         Geometry = new IommuGeometry(0, _maxAddress, ForceAperture: true);

@@ -1,7 +1,7 @@
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Register offsets and bits the driver uses (VT-d spec §11.4; facts: spec-facts registers.md). The driver's own
+/// Register offsets and bits the driver uses (VT-d spec §11.4; spec-notes/registers.md). The driver's own
 /// copy, as Linux keeps its own in <c>intel/iommu.h</c>.
 /// </summary>
 internal static class IntelRegisters

@@ -2,8 +2,9 @@ namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
 /// CAP_REG and ECAP_REG as the driver decodes them (VT-d spec §11.4.2, §11.4.3; the fields Linux's
-/// <c>intel/iommu.h</c> <c>cap_*</c>/<c>ecap_*</c> macros read, reference linux-iommu-core.md §4.1). Deliberately
-/// independent of the hardware model's own register types: the driver sees only the raw 64-bit values.
+/// <c>intel/iommu.h</c> <c>cap_*</c>/<c>ecap_*</c> macros read; spec-notes/intel-driver.md "Capabilities the driver
+/// reads"). Deliberately independent of the hardware model's own register types: the driver sees only the raw 64-bit
+/// values.
 /// </summary>
 internal readonly record struct IntelUnitCaps(ulong Cap, ulong Ecap)
 {

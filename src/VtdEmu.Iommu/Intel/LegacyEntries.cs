@@ -2,7 +2,7 @@ namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
 /// Legacy-mode root and context entries as the driver writes them (VT-d spec §9.1 root entry, §9.3 context entry;
-/// facts: spec-facts tables.md §1). Both are 128 bits: <c>Lo</c> = bits 63:0, <c>Hi</c> = bits 127:64.
+/// spec-notes/tables.md). Both are 128 bits: <c>Lo</c> = bits 63:0, <c>Hi</c> = bits 127:64.
 /// </summary>
 internal static class LegacyEntries
 {

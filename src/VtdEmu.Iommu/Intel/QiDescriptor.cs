@@ -1,8 +1,8 @@
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Queued-invalidation descriptors the driver builds (VT-d spec §6.5.2; facts: spec-facts invalidation.md §5).
-/// 128-bit form (QW0, QW1); in a 256-bit queue QW2/QW3 are written as zero.
+/// Queued-invalidation descriptors the driver builds (VT-d spec §6.5.2.1–§6.5.2.8; spec-notes/invalidation.md
+/// "Descriptor validation"). 128-bit form (QW0, QW1); in a 256-bit queue QW2/QW3 are written as zero.
 /// </summary>
 internal readonly record struct QiDescriptor(ulong Qw0, ulong Qw1)
 {

@@ -1,7 +1,7 @@
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
-/// Second-level paging entries as the driver writes them (VT-d spec §9.8; facts: spec-facts tables.md §3): R (0),
+/// Second-level paging entries as the driver writes them (VT-d spec §9.8; spec-notes/tables.md): R (0),
 /// W (1), PS (7) for 2 MiB / 1 GiB leaves, address in 51:12. An entry with R = W = 0 is not present.
 /// </summary>
 internal static class SecondLevelPte

@@ -50,7 +50,7 @@ public sealed class PciTopologyNode
     /// <summary>
     /// The requester IDs DMA from this function may carry (Linux <c>pci_for_each_dma_alias</c>): its own BDF, then
     /// for every PCIe-to-PCI bridge on the way up, that bridge's secondary bus with devfn 00.0. A legacy-mode
-    /// driver programs one context entry per alias (reference §4.3).
+    /// driver programs one context entry per alias (spec-notes/intel-driver.md "Attach").
     /// </summary>
     public IReadOnlyList<PciBdf> DmaAliases
     {

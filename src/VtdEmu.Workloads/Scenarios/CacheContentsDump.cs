@@ -74,7 +74,7 @@ public static class CacheContentsDump
         }
 
         string mode = entry.IsScalable ? "scalable" : "legacy";
-        string fpd = entry.FaultProcessingDisable ? " fpd" : string.Empty;
+        string fpd = entry.Fpd ? " fpd" : string.Empty;
         return $"context-cache {bdf} did={entry.Did} {mode} tt={entry.TranslationType} aw={entry.AddressWidth} ptr=0x{entry.TablePointer:x}{fpd}";
     }
 

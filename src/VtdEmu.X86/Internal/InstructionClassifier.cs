@@ -4,7 +4,7 @@ namespace VtdEmu.X86.Internal;
 
 /// <summary>
 /// Turns a decoded Iced <see cref="Instruction"/> into a <see cref="DecodedAccess"/> or a refusal
-/// reason. This is the edge where Iced types stop (STYLE.md 2.9).
+/// reason. This is the edge where Iced types stop.
 /// </summary>
 internal static class InstructionClassifier
 {

@@ -3,8 +3,8 @@ using Iced.Intel;
 namespace VtdEmu.X86.Internal;
 
 /// <summary>
-/// The reusable <see cref="CodeReader"/> behind a trap site's single <see cref="Decoder"/>
-/// (STYLE.md 2.9): each trap copies its instruction bytes in and rewinds, so decoding allocates nothing.
+/// The reusable <see cref="CodeReader"/> behind a trap site's single <see cref="Decoder"/>:
+/// each trap copies its instruction bytes in and rewinds, so decoding allocates nothing.
 /// </summary>
 internal sealed class TrapCodeReader : CodeReader
 {

@@ -137,7 +137,7 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
     private readonly struct SummaryReader : IPayloadReader<ContextCacheEntry, ContextSummary>
     {
         public ContextSummary Read(in ContextCacheEntry payload) => new(
-            payload.TablePointer, payload.Did, payload.Fault, payload.IsScalable, payload.TranslationType, payload.AddressWidth, payload.FaultProcessingDisable);
+            payload.TablePointer, payload.Did, payload.Fault, payload.IsScalable, payload.TranslationType, payload.AddressWidth, payload.Fpd);
     }
 
     private readonly struct DomainMatch(ushort did) : IEntryMatch<ContextCacheEntry>

@@ -26,7 +26,7 @@ public readonly struct ContextCacheEntry
         byte translationType = 0,
         byte addressWidth = 0,
         ulong tablePointer = 0,
-        bool faultProcessingDisable = false)
+        bool fpd = false)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rawWords.Length, MaxWords);
         SourceId = sourceId;
@@ -37,7 +37,7 @@ public readonly struct ContextCacheEntry
         TranslationType = translationType;
         AddressWidth = addressWidth;
         TablePointer = tablePointer;
-        FaultProcessingDisable = faultProcessingDisable;
+        Fpd = fpd;
     }
 
     /// <summary>Source-id (bus:dev.fn) whose context entry this is.</summary>
@@ -65,7 +65,7 @@ public readonly struct ContextCacheEntry
     public ulong TablePointer { get; }
 
     /// <summary>Derived: FPD, fault processing disable.</summary>
-    public bool FaultProcessingDisable { get; }
+    public bool Fpd { get; }
 
     /// <summary>Number of raw words held (2 or 4).</summary>
     public int WordCount => IsScalable ? MaxWords : 2;

@@ -8,7 +8,7 @@ namespace VtdEmu.Caches;
 /// <summary>
 /// IOTLB (VT-d spec §6.2.3): cached input-page → output-page translations, tagged by DID, kind,
 /// PASID (first-level and nested only), input page number and page size. Source-id is not part of
-/// the tag, so devices sharing a DID share entries (§6.2.3; spec-facts caching.md §6.5).
+/// the tag, so devices sharing a DID share entries (§6.2.3; spec-notes/caching.md "What software must invalidate").
 /// <para>
 /// 4 KiB entries live in one array; 2 MiB and 1 GiB entries share it or use a separate large-page
 /// array. A lookup probes 4 KiB, then 2 MiB, then 1 GiB. Lookups are lock-free; fills and

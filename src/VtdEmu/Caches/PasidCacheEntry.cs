@@ -26,7 +26,7 @@ public readonly struct PasidCacheEntry
         byte pasidGranularTranslationType = 0,
         byte addressWidth = 0,
         ulong tablePointer = 0,
-        bool faultProcessingDisable = false)
+        bool fpd = false)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rawWords.Length, WordCount);
         SourceId = sourceId;
@@ -37,7 +37,7 @@ public readonly struct PasidCacheEntry
         PasidGranularTranslationType = pasidGranularTranslationType;
         AddressWidth = addressWidth;
         TablePointer = tablePointer;
-        FaultProcessingDisable = faultProcessingDisable;
+        Fpd = fpd;
     }
 
     /// <summary>Requester source-id the entry was fetched for (lookup key with <see cref="Pasid"/>).</summary>
@@ -65,7 +65,7 @@ public readonly struct PasidCacheEntry
     public ulong TablePointer { get; }
 
     /// <summary>Derived: FPD.</summary>
-    public bool FaultProcessingDisable { get; }
+    public bool Fpd { get; }
 
     /// <summary>Raw word <paramref name="index"/> (0..7).</summary>
     public ulong Word(int index)

@@ -4,7 +4,7 @@ using VtdEmu.Registers;
 namespace VtdEmu.Faults;
 
 /// <summary>
-/// Primary fault logging (VT-d spec §7.2.1, spec-notes/faults.md §5) and the fault event (§7.4): owns
+/// Primary fault logging (VT-d spec §7.2.1, spec-notes/fault-recording.md §1) and the fault event (§7.4): owns
 /// FSTS, the FRCD block at CAP.FRO, IQERCD and the fault event registers (FECTL/FEDATA/FEADDR/
 /// FEUADDR). The DMA path hands it translation faults; the invalidation queue reports its errors
 /// (IQE, ICE, ITE) here because they share FSTS and the fault event. Choices:
@@ -15,8 +15,6 @@ internal sealed class FaultRecorder
     // FSTS bits whose presence means "an interrupt condition is already pending".
     private const FaultStatus PendingConditions =
         FaultStatus.PFO | FaultStatus.PPF | FaultStatus.AFO | FaultStatus.APF | FaultStatus.IQE | FaultStatus.ICE | FaultStatus.ITE;
-
-    private const ulong FrcdFault = 1UL << 63;
 
     private readonly RegisterFile _registers;
     private readonly EventInterrupt _event;
@@ -72,27 +70,16 @@ internal sealed class FaultRecorder
 
         int index = _nextRecord;
         int offset = RecordOffset(index);
-        if ((_registers.Get64(offset + 8) & FrcdFault) != 0)
+        if ((_registers.Get64(offset + 8) & FaultRecordingRegister.FaultBit) != 0)
         {
             RaiseCondition(FaultStatus.PFO);
             return;
         }
 
-        ulong type = (ulong)record.RequestType;
-        ulong high = 0;
-        high = Bits.With(high, 15, 0, record.SourceId);
-        high = Bits.With(high, 28, 28, type & 1);                     // T2 (bit 92)
-        high = Bits.With(high, 29, 29, record.Privileged ? 1UL : 0);  // PRIV (bit 93)
-        high = Bits.With(high, 30, 30, record.Execute ? 1UL : 0);     // EXE (bit 94)
-        high = Bits.With(high, 31, 31, record.PasidPresent ? 1UL : 0); // PP (bit 95)
-        high = Bits.With(high, 39, 32, (ulong)record.Reason);         // FR (bits 103:96)
-        high = Bits.With(high, 59, 40, record.PasidPresent ? record.Pasid : 0); // PV (bits 123:104)
-        high = Bits.With(high, 61, 60, _reportsAddressType ? (ulong)record.AddressType : 0); // AT (reserved without DT)
-        high = Bits.With(high, 62, 62, type >> 1);                    // T1 (bit 126)
-
-        _registers.Set64(offset, record.Address & Bits.Range(63, 12));
-        _registers.Set64(offset + 8, high);
-        _registers.Set64(offset + 8, high | FrcdFault); // F is set last
+        var frcd = FaultRecordingRegister.Create(record, _reportsAddressType);
+        _registers.Set64(offset, frcd.Low);
+        _registers.Set64(offset + 8, frcd.High);
+        _registers.Set64(offset + 8, frcd.High | FaultRecordingRegister.FaultBit); // F is set last
         _nextRecord = (index + 1) % _recordCount;
 
         uint fsts = _registers.Get32((int)VtdRegister.FSTS);
@@ -114,7 +101,7 @@ internal sealed class FaultRecorder
     /// <summary>Invalidation completion error: FSTS.ICE, IQERCD.ICESID (captured only while ICE was clear), fault event rule.</summary>
     public void ReportInvalidationCompletionError(ushort sourceId) => ReportInvalidationError(FaultStatus.ICE, 63, 48, sourceId);
 
-    private int RecordOffset(int index) => _firstRecord + (16 * index);
+    private int RecordOffset(int index) => _firstRecord + (FaultRecordingRegister.Size * index);
 
     private void ReportInvalidationError(FaultStatus condition, int msb, int lsb, ulong value)
     {
@@ -131,8 +118,8 @@ internal sealed class FaultRecorder
     {
         for (int i = 0; i < _recordCount; i++)
         {
-            ulong high = _registers.Get64(RecordOffset(i) + 8);
-            if ((high & FrcdFault) != 0 && (high & 0xFFFF) == sourceId)
+            var frcd = new FaultRecordingRegister(0, _registers.Get64(RecordOffset(i) + 8));
+            if (frcd.F && frcd.SID == sourceId)
             {
                 return true;
             }
@@ -141,7 +128,7 @@ internal sealed class FaultRecorder
         return false;
     }
 
-    // Sets status bits; a fault event fires only if no interrupt condition was already pending (faults.md §5 step 6).
+    // Sets status bits; a fault event fires only if no interrupt condition was already pending (spec-notes/fault-recording.md §2).
     private void RaiseCondition(FaultStatus bits)
     {
         uint fsts = _registers.Get32((int)VtdRegister.FSTS);
@@ -165,7 +152,7 @@ internal sealed class FaultRecorder
         bool anyFault = false;
         for (int i = 0; i < _recordCount && !anyFault; i++)
         {
-            anyFault = (_registers.Get64(RecordOffset(i) + 8) & FrcdFault) != 0;
+            anyFault = (_registers.Get64(RecordOffset(i) + 8) & FaultRecordingRegister.FaultBit) != 0;
         }
 
         uint fsts = _registers.Get32((int)VtdRegister.FSTS);

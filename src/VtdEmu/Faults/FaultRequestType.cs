@@ -2,7 +2,7 @@ namespace VtdEmu.Faults;
 
 /// <summary>
 /// Request type as FRCD reports it in T1 (bit 126) and T2 (bit 92): {T1,T2} = 00 write, 01 page
-/// request, 10 read, 11 AtomicOp (registers.md §10; the enum value is that two-bit code).
+/// request, 10 read, 11 AtomicOp (spec-notes/fault-recording.md §1; the enum value is that two-bit code).
 /// </summary>
 public enum FaultRequestType : byte
 {

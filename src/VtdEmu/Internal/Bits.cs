@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace VtdEmu.Internal;
 
 /// <summary>
-/// Bit-field extraction by the spec's absolute <c>msb:lsb</c> numbering (STYLE.md 2.4), so every
+/// Bit-field extraction by the spec's absolute <c>msb:lsb</c> numbering, so every
 /// accessor can be checked line by line against the Intel field tables.
 /// </summary>
 internal static class Bits

@@ -57,27 +57,28 @@ internal sealed class InvalidationEngine(TranslationCaches caches, CapabilityReg
     /// <summary>
     /// IOTLB invalidation shared by IOTLB_REG and iotlb_inv_dsc (IIRG / G encoding). Returns the
     /// granularity performed: page-selective is coarsened to domain-selective without CAP.PSI, and not
-    /// performed (0) when AM &gt; CAP.MAMV or the granularity is 00.
+    /// performed (<see cref="InvalidationGranularity.None"/>) when AM &gt; CAP.MAMV or the granularity is 00.
     /// </summary>
-    public int Iotlb(InvalidationSource source, int granularity, ushort did, ulong address, int am, bool invalidationHint)
+    public InvalidationGranularity Iotlb(
+        InvalidationSource source, InvalidationGranularity granularity, ushort did, ulong address, int am, bool invalidationHint)
     {
         switch (granularity)
         {
-            case 1:
+            case InvalidationGranularity.Global:
                 IotlbGlobal(source);
-                return 1;
-            case 2:
+                return InvalidationGranularity.Global;
+            case InvalidationGranularity.DomainSelective:
                 IotlbDomain(source, did);
-                return 2;
-            case 3 when !cap.PSI:
+                return InvalidationGranularity.DomainSelective;
+            case InvalidationGranularity.PageSelective when !cap.PSI:
                 IotlbDomain(source, did);
                 _totals.Coarsened++;
-                return 2;
-            case 3 when am <= cap.MAMV:
+                return InvalidationGranularity.DomainSelective;
+            case InvalidationGranularity.PageSelective when am <= cap.MAMV:
                 IotlbPages(source, did, address, am, invalidationHint);
-                return 3;
+                return InvalidationGranularity.PageSelective;
             default:
-                return 0;
+                return InvalidationGranularity.None;
         }
     }
 

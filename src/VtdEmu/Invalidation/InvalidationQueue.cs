@@ -58,6 +58,9 @@ internal sealed class InvalidationQueue
         Handle(InvalidationDescriptorType.InterruptEntryCache, CountInterruptEntryCache);
     }
 
+    /// <summary>Sees every processed descriptor; null (the default) costs one check per descriptor.</summary>
+    public IInvalidationObserver? Observer { get; set; }
+
     /// <summary>
     /// Makes <paramref name="handler"/> execute descriptors of <paramref name="type"/>, replacing any
     /// earlier handler. <paramref name="validator"/> checks them first; null means the built-in rules
@@ -180,6 +183,7 @@ internal sealed class InvalidationQueue
             }
 
             bool stop = handler!(descriptor, ref fetch);
+            Observer?.OnDescriptor(head, descriptor);
             head = (head + descriptorBytes) % queueBytes;
             _registers.Set64((int)VtdRegister.IQH, (ulong)head);
             _engine.Totals.DescriptorsProcessed++;
@@ -259,12 +263,12 @@ internal sealed class InvalidationQueue
 
     private bool InvalidateContextCache(in InvalidationDescriptor descriptor, ref QueueFetch fetch)
     {
-        switch (descriptor.Granularity)
+        switch ((InvalidationGranularity)descriptor.Granularity)
         {
-            case 1:
+            case InvalidationGranularity.Global:
                 _engine.ContextGlobal(InvalidationSource.Queue);
                 break;
-            case 2:
+            case InvalidationGranularity.DomainSelective:
                 _engine.ContextDomain(InvalidationSource.Queue, descriptor.DID);
                 break;
             default:
@@ -278,7 +282,7 @@ internal sealed class InvalidationQueue
     // DR / DW (7 / 6) are satisfied by the synchronous model, as for IOTLB_REG.
     private bool InvalidateIotlb(in InvalidationDescriptor descriptor, ref QueueFetch fetch)
     {
-        _engine.Iotlb(InvalidationSource.Queue, descriptor.Granularity, descriptor.DID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
+        _engine.Iotlb(InvalidationSource.Queue, (InvalidationGranularity)descriptor.Granularity, descriptor.DID, descriptor.Address, descriptor.AM, descriptor.InvalidationHint);
         return false;
     }
 

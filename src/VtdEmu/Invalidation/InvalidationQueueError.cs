@@ -1,6 +1,7 @@
 namespace VtdEmu.Invalidation;
 
-/// <summary>IQERCD.IQEI, bits 3:0: why FSTS.IQE was set (VT-d spec §11.4.28, spec-facts invalidation.md §4).</summary>
+/// <summary>IQERCD.IQEI, bits 3:0: why FSTS.IQE was set (VT-d spec §11.4.28, §6.5.2.10; spec-notes/invalidation.md
+/// §5).</summary>
 public enum InvalidationQueueError : byte
 {
     /// <summary>No information (also: no error).</summary>

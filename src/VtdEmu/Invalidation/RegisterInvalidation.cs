@@ -35,7 +35,7 @@ internal sealed class RegisterInvalidation
     private bool Available =>
         (_commands.Status & GlobalStatus.QIES) == 0 && _majorVersion < 6 && _commands.RootTableMode == TranslationTableMode.Legacy;
 
-    // CCMD written with ICC = 1 (the write covering bits 63:56, registers.md §7).
+    // CCMD written with ICC = 1 (the write covering bits 63:56, spec-notes/registers.md §4).
     private void OnContextCommandWritten()
     {
         ulong ccmd = _registers.Get64((int)VtdRegister.CCMD);
@@ -45,20 +45,20 @@ internal sealed class RegisterInvalidation
         }
 
         ushort did = (ushort)Bits.Get(ccmd, 15, 0);
-        int performed = 0;
+        var performed = InvalidationGranularity.None;
         if (Available)
         {
             _engine.FlushWriteBuffersImplicitly();
-            performed = (int)Bits.Get(ccmd, 62, 61); // CIRG; each valid request is performed as asked
+            performed = (InvalidationGranularity)Bits.Get(ccmd, 62, 61); // CIRG; each valid request is performed as asked
             switch (performed)
             {
-                case 1:
+                case InvalidationGranularity.Global:
                     _engine.ContextGlobal(InvalidationSource.Register);
                     break;
-                case 2:
+                case InvalidationGranularity.DomainSelective:
                     _engine.ContextDomain(InvalidationSource.Register, did);
                     break;
-                case 3:
+                case InvalidationGranularity.DeviceSelective:
                     _engine.ContextDevice(InvalidationSource.Register, (ushort)Bits.Get(ccmd, 31, 16), (int)Bits.Get(ccmd, 33, 32), did);
                     break;
                 default:
@@ -69,7 +69,7 @@ internal sealed class RegisterInvalidation
         Complete((int)VtdRegister.CCMD, ccmd, 60, performed);
     }
 
-    // IOTLB_REG written with IVT = 1 (the write covering bits 63:56, registers.md §15); IVA holds the address.
+    // IOTLB_REG written with IVT = 1 (the write covering bits 63:56, spec-notes/registers.md §4); IVA holds the address.
     private void OnIotlbCommandWritten()
     {
         ulong command = _registers.Get64(_iva + 8);
@@ -79,7 +79,7 @@ internal sealed class RegisterInvalidation
         }
 
         ulong iva = _registers.Get64(_iva);
-        int performed = 0;
+        var performed = InvalidationGranularity.None;
         if (Available)
         {
             // DR / DW (49 / 48): every DMA translated before this write has already completed, so the
@@ -87,7 +87,7 @@ internal sealed class RegisterInvalidation
             _engine.FlushWriteBuffersImplicitly();
             performed = _engine.Iotlb(
                 InvalidationSource.Register,
-                (int)Bits.Get(command, 61, 60),
+                (InvalidationGranularity)Bits.Get(command, 61, 60), // IIRG
                 (ushort)Bits.Get(command, 47, 32),
                 iva & Bits.Range(63, 12),
                 (int)Bits.Get(iva, 5, 0),
@@ -98,9 +98,9 @@ internal sealed class RegisterInvalidation
     }
 
     // Clears ICC / IVT and reports the performed granularity (CAIG 60:59 / IAIG 58:57; 0 = not performed).
-    private void Complete(int offset, ulong value, int granularityMsb, int performed)
+    private void Complete(int offset, ulong value, int granularityMsb, InvalidationGranularity performed)
     {
-        if (performed == 0)
+        if (performed == InvalidationGranularity.None)
         {
             _engine.Totals.RegisterRequestsNotPerformed++;
         }

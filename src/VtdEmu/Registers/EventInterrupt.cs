@@ -3,7 +3,7 @@ namespace VtdEmu.Registers;
 /// <summary>
 /// One interrupt event register group — control (IM, IP), data, address and upper address: the fault
 /// event (FECTL/FEDATA/FEADDR/FEUADDR) or the invalidation completion event (IECTL/IEDATA/IEADDR/
-/// IEUADDR), VT-d spec §7.4 and §11.4.4/§11.4.9; spec-notes/faults.md §6. Owns the control
+/// IEUADDR), VT-d spec §7.4 and §11.4.4/§11.4.9; spec-notes/fault-recording.md §2–§3. Owns the control
 /// register's write side effect. Not thread-safe: the unit calls it under its state lock.
 /// </summary>
 internal sealed class EventInterrupt

@@ -1,7 +1,7 @@
 namespace VtdEmu.Registers;
 
 /// <summary>
-/// Runs the side effects of a guest register write (STYLE.md 2.5): the component that owns a register
+/// Runs the side effects of a guest register write: the component that owns a register
 /// registers one handler for its offset with <see cref="On(int, Action)"/>; after the masked store the
 /// dispatch calls the handler of every row the write touched, in address order, when the row's
 /// <see cref="WriteEffect"/> says the write triggers it. Rows without a handler only store. Not

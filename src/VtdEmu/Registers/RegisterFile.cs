@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace VtdEmu.Registers;
 
 /// <summary>
-/// Register storage of one remapping unit (STYLE.md 2.5): byte-wise values plus writable, RW1C and
+/// Register storage of one remapping unit: byte-wise values plus writable, RW1C and
 /// WO masks filled from the <see cref="RegisterLayout"/> rows. Guest writes go through
 /// <see cref="GuestWrite"/> (the one masking rule); the model's own status updates use the raw
 /// <c>Get</c>/<c>Set</c> helpers, which bypass the masks.

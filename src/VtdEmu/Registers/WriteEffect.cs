@@ -1,7 +1,7 @@
 namespace VtdEmu.Registers;
 
 /// <summary>
-/// Which guest writes to a register row run its side effect after the masked store (STYLE.md 2.5):
+/// Which guest writes to a register row run its side effect after the masked store:
 /// the register layout says when, the component that owns the register says what
 /// (<see cref="RegisterDispatch"/>). A 64-bit register written as two 32-bit halves acts on the half
 /// spec-notes/registers.md names for it.

@@ -27,7 +27,7 @@ public readonly struct TranslationContext
     public int TableReads { get; init; }
 
     /// <summary>DID of the context entry (legacy) or PASID-table entry (scalable).</summary>
-    public ushort DomainId { get; init; }
+    public ushort Did { get; init; }
 
     /// <summary>The fault found during resolution, or <see cref="FaultReason.None"/>.</summary>
     public FaultReason Fault { get; init; }

@@ -21,7 +21,7 @@ public readonly struct TranslationResult
     public int TableReads { get; init; }
 
     /// <summary>The domain id of the context or PASID entry (0 when the fault came before it was read).</summary>
-    public ushort DomainId { get; init; }
+    public ushort Did { get; init; }
 
     /// <summary>The fault that blocks the request, or <see cref="FaultReason.None"/> when it was translated.</summary>
     public FaultReason Fault { get; init; }
@@ -52,6 +52,6 @@ public readonly struct TranslationResult
 
     public override string ToString() =>
         Aborted ? $"aborted (TTM=11b), reads={TableReads}"
-        : Fault != FaultReason.None ? $"fault {Fault} (0x{(byte)Fault:X2}){(Suppressed ? " suppressed" : string.Empty)} did={DomainId} reads={TableReads}"
-        : $"0x{OutputAddress:X} page=2^{PageShift} {(Read ? "R" : "-")}{(Write ? "W" : "-")} did={DomainId} reads={TableReads}";
+        : Fault != FaultReason.None ? $"fault {Fault} (0x{(byte)Fault:X2}){(Suppressed ? " suppressed" : string.Empty)} did={Did} reads={TableReads}"
+        : $"0x{OutputAddress:X} page=2^{PageShift} {(Read ? "R" : "-")}{(Write ? "W" : "-")} did={Did} reads={TableReads}";
 }

@@ -126,6 +126,11 @@ public sealed class Translator
         var request = new DmaRequest(sourceId, iovas[0], access, AddressType.Untranslated, pasid);
         DmaRequest first = request;
         TranslationContext context = ResolveContext(request, root, epoch, ref counts);
+        if (context is { Cached: true, Aborted: false, Fault: FaultReason.None, Kind: TranslationKind.SecondLevel })
+        {
+            return TranslateSecondLevelRun(first, iovas, context, epoch, ref counts, results);
+        }
+
         int faults = 0;
         for (int i = 0; i < iovas.Length; i++)
         {
@@ -151,6 +156,43 @@ public sealed class Translator
         }
 
         return faults;
+    }
+
+    /// <summary>
+    /// The batch whose context came from (or went into) the context cache and walks the second level: the first
+    /// request exactly as <see cref="TranslateInContext(in DmaRequest, ulong, in TranslationContext, long, ref CounterStripe)"/>,
+    /// the rest straight to step 4 under the same context (nothing left to check per request but the input width),
+    /// with their repeated context/PASID-cache hits and their totals counted once at the end.
+    /// </summary>
+    private int TranslateSecondLevelRun(in DmaRequest first, ReadOnlySpan<ulong> iovas, in TranslationContext context, long epoch, ref CounterStripe counts, Span<TranslationResult> results)
+    {
+        TranslationResult head = TranslateInContext(first, iovas[0], context, epoch, ref counts);
+        counts.Count(head.Fault != FaultReason.None, head.TableReads);
+        results[0] = head;
+        int faults = head.Fault != FaultReason.None ? 1 : 0;
+        int widthShift = _parameters.InputWidth(context.Levels);
+        FaultReason beyondWidth = context.Scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth;
+        DmaAccess access = first.Access;
+        long reads = 0;
+        int runFaults = 0;
+        for (int i = 1; i < iovas.Length; i++)
+        {
+            ulong address = iovas[i];
+            TranslationResult result = address >> widthShift == 0
+                ? SecondLevel(address, access, context, epoch, ref counts)
+                : TranslationResult.Faulted(beyondWidth, 0);
+            if (result.Fault != FaultReason.None)
+            {
+                runFaults++;
+                result = result with { Suppressed = context.Fpd && result.Fault.IsQualified() };
+            }
+
+            reads += result.TableReads;
+            results[i] = result with { Did = context.Did };
+        }
+
+        counts.CountRun(iovas.Length - 1, context.PasidLooked, runFaults, reads);
+        return faults + runFaults;
     }
 
     /// <summary>Steps 3-6 alone, for a context resolved elsewhere (tests drive the walk with hand-made contexts).</summary>
@@ -189,7 +231,7 @@ public sealed class Translator
     {
         if (cached.Fault != FaultReason.None)
         {
-            return new TranslationContext { Fault = cached.Fault, Fpd = cached.FaultProcessingDisable, Cached = true };
+            return new TranslationContext { Fault = cached.Fault, Fpd = cached.Fpd, Cached = true };
         }
 
         var tt = (TranslationType)cached.TranslationType;
@@ -198,9 +240,9 @@ public sealed class Translator
         return new TranslationContext
         {
             Fault = fault,
-            Fpd = cached.FaultProcessingDisable,
+            Fpd = cached.Fpd,
             Cached = true,
-            DomainId = fault == FaultReason.None ? cached.Did : (ushort)0,
+            Did = fault == FaultReason.None ? cached.Did : (ushort)0,
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
@@ -245,7 +287,7 @@ public sealed class Translator
         {
             if (cached.IsNegative)
             {
-                return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = cached.FaultProcessingDisable, Cached = true };
+                return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = cached.Fpd, Cached = true };
             }
 
             Span<ulong> words = [cached.Word(0), cached.Word(1), cached.Word(2), cached.Word(3)];
@@ -263,7 +305,7 @@ public sealed class Translator
             if (entryFault == FaultReason.None || _cachingMode)
             {
                 Span<ulong> words = [context.Word(0), context.Word(1), context.Word(2), context.Word(3)];
-                var fill = new ContextCacheEntry(sourceId, 0, words, entryFault, tablePointer: context.PASIDDIRPTR, faultProcessingDisable: context.FPD);
+                var fill = new ContextCacheEntry(sourceId, 0, words, entryFault, tablePointer: context.PASIDDIRPTR, fpd: context.FPD);
                 contextCached = _contextCache.Fill(fill, _epoch, epoch);
             }
 
@@ -325,7 +367,7 @@ public sealed class Translator
 
     private static TranslationContext PasidContextFromCache(in PasidCacheEntry cached, bool contextFpd, uint pasid)
     {
-        bool fpd = contextFpd | cached.FaultProcessingDisable;
+        bool fpd = contextFpd | cached.Fpd;
         if (cached.IsNegative)
         {
             return new TranslationContext { Fault = cached.Fault, Scalable = true, Fpd = fpd, Cached = true };
@@ -349,7 +391,7 @@ public sealed class Translator
             Scalable = true,
             Fpd = fpd,
             Cached = true,
-            DomainId = cached.Did,
+            Did = cached.Did,
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
             SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
             Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
@@ -392,7 +434,7 @@ public sealed class Translator
                     if (context.TableReads == 0 && result.Fault == FaultReason.None)
                     {
                         // The common case (context from the cache, translated): only the DID to add.
-                        return result with { DomainId = context.DomainId };
+                        return result with { Did = context.Did };
                     }
 
                     break;
@@ -415,7 +457,7 @@ public sealed class Translator
 
         return result with
         {
-            DomainId = context.DomainId,
+            Did = context.Did,
             TableReads = context.TableReads + result.TableReads,
             Suppressed = context.Fpd && result.Fault.IsQualified(),
         };
@@ -436,7 +478,7 @@ public sealed class Translator
 
     private TranslationResult SecondLevel(ulong address, DmaAccess access, in TranslationContext context, long epoch, ref CounterStripe counts)
     {
-        bool hit = _iotlb.Find(context.DomainId, 0, TranslationKind.SecondLevel, address, out ulong data, out int pageShift);
+        bool hit = _iotlb.Find(context.Did, 0, TranslationKind.SecondLevel, address, out ulong data, out int pageShift);
         counts.IotlbLookup(hit);
         if (hit)
         {
@@ -455,7 +497,7 @@ public sealed class Translator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private TranslationResult WalkSecondLevel(ulong address, DmaAccess access, in TranslationContext context, long epoch)
     {
-        ushort did = context.DomainId;
+        ushort did = context.Did;
         int levels = context.Levels;
         WalkStart start = _pagingStructureCache.TryLookup(did, address, levels, out PagingStructureEntry cachedTable)
             ? new WalkStart(cachedTable.TableAddress, cachedTable.Level - 1, levels, (DmaAccess)cachedTable.Rights)
@@ -491,7 +533,7 @@ public sealed class Translator
         DmaAccess access = request.Access;
         if (!request.Privileged && !request.Execute)
         {
-            bool hit = _iotlb.Find(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
+            bool hit = _iotlb.Find(context.Did, context.Pasid, TranslationKind.FirstLevel, address, out ulong data, out int pageShift);
             counts.IotlbLookup(hit);
             if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
             {
@@ -512,7 +554,7 @@ public sealed class Translator
         {
             AccessRights rights = AccessRights.Read | (leaf.Write ? AccessRights.Write : AccessRights.None);
             _iotlb.Fill(
-                new IotlbEntry(context.DomainId, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                new IotlbEntry(context.Did, context.Pasid, TranslationKind.FirstLevel, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
                 _epoch, epoch);
         }
 

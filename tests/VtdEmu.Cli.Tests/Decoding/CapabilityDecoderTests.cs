@@ -5,10 +5,10 @@ namespace VtdEmu.Cli.Tests.Decoding;
 
 public sealed class CapabilityDecoderTests
 {
-    /// <summary>QEMU intel-iommu's CAP with aw-bits=39 (spec-facts registers.md §3).</summary>
+    /// <summary>QEMU intel-iommu's CAP with aw-bits=39 (spec-notes/registers.md "Presets").</summary>
     private const ulong QemuCap = 0x00D2_008C_2226_0206;
 
-    // Expected field values worked out by hand from registers.md §3's bit table:
+    // Expected field values worked out by hand from the CAP field layout (VT-d spec §11.4.2):
     // 0x...0206 -> ND 2:0 = 6, SAGAW 12:8 = 0x02 (bit 9: 39-bit, 3-level);
     // 0x..26.... -> MGAW 21:16 = 0x26 = 38 (39-bit), ZLR 22 = 0; 0x22 in 31:24 and 00 in 33:32 -> FRO = 0x22;
     // 0x8C in 39:32 -> SLLPS 37:34 = 0x3 (2 MiB, 1 GiB), PSI 39 = 1; 0x00 in 47:40 -> NFR = 0;

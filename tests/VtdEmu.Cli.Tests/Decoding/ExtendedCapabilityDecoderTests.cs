@@ -5,10 +5,10 @@ namespace VtdEmu.Cli.Tests.Decoding;
 
 public sealed class ExtendedCapabilityDecoderTests
 {
-    /// <summary>QEMU intel-iommu's default ECAP (spec-facts registers.md §4).</summary>
+    /// <summary>QEMU intel-iommu's default ECAP (spec-notes/registers.md "Presets").</summary>
     private const ulong QemuEcap = 0x0000_0000_00F0_0F4A;
 
-    // By hand from registers.md §4: 0x4A in 7:0 -> QI (1), IR (3), PT (6);
+    // By hand from the ECAP field layout (VT-d spec §11.4.3): 0x4A in 7:0 -> QI (1), IR (3), PT (6);
     // 0x0F in 15:8 and 00 in 17:16 -> IRO = 0xF (IVA at 0xF0); 0xF in 23:20 -> MHMV = 15; nothing above.
     public static TheoryData<string, string, ulong> QemuFields => new()
     {

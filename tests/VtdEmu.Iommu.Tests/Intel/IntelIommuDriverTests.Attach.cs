@@ -4,7 +4,8 @@ using VtdEmu.Registers;
 
 namespace VtdEmu.Iommu.Tests.Intel;
 
-/// <summary>Intel driver: context entries, domain IDs and the attach / block invalidation order (reference §4.2–§4.4).</summary>
+/// <summary>Intel driver: context entries, domain IDs and the attach / block invalidation order
+/// (spec-notes/intel-driver.md "Domain IDs", "Attach", "Invalidation order").</summary>
 public sealed partial class IntelIommuDriverTests
 {
     [Fact]

@@ -6,8 +6,9 @@ namespace VtdEmu.Iommu.Tests.Intel;
 /// <summary>
 /// End to end: what the driver programs is what the hardware model translates. A device whose driver uses the DMA
 /// API (the default domain) does DMA through the unit's translation into the mapped guest pages; after a strict
-/// unmap, a blocked domain or a read-only mapping the DMA faults with the spec's reason (spec-facts tables.md §1, §3).
-/// Each runs in legacy mode and in scalable mode with second-level (qemu-sm) and first-level (qemu-sm-fl) tables.
+/// unmap, a blocked domain or a read-only mapping the DMA faults with the spec's reason (VT-d spec §7.1.3;
+/// spec-notes/faults.md). Each runs in legacy mode and in scalable mode with second-level (qemu-sm) and first-level
+/// (qemu-sm-fl) tables.
 /// </summary>
 public sealed partial class IntelIommuDriverTests
 {

@@ -3,13 +3,15 @@ using VtdEmu.Registers;
 
 namespace VtdEmu.Iommu.Tests.Intel;
 
-/// <summary>Intel driver: unit initialisation, capabilities it derives, bounded waits (reference §4.1, §4.3, §4.5).</summary>
+/// <summary>Intel driver: unit initialisation, capabilities it derives, bounded waits (spec-notes/intel-driver.md
+/// "Initialisation", "Capabilities the driver reads", "Paging domains").</summary>
 public sealed partial class IntelIommuDriverTests
 {
     // preset, expected page-table levels (AGAW + 2), domain address width, pgsize bitmap, aperture bits — from the
     // preset's CAP/ECAP fields in spec-notes/registers.md: SAGAW bit 1 = 39-bit/3-level, bit 2 = 48/4, bit 3 = 57/5;
     // MGAW; SLLPS. Scalable mode with FLTS: first-level widths (4-level, 5-level with FL5LP) ∩ SAGAW, 2 MiB pages
-    // always and 1 GiB with FL1GP, and a canonical aperture one bit narrower (reference §4.5).
+    // always and 1 GiB with FL1GP, and a canonical aperture one bit narrower (spec-notes/intel-driver.md "Scalable
+    // mode").
     public static TheoryData<string, int, int, ulong, int> PresetGeometry => new()
     {
         { "qemu", 3, 39, 0x1000 | 0x20_0000 | 0x4000_0000, 39 },

@@ -3,7 +3,8 @@ using VtdEmu.Registers;
 
 namespace VtdEmu.Iommu.Tests.Intel;
 
-/// <summary>Intel driver: second-level page tables and the map / unmap flushes (reference §2.14, §2.15, §4.5, §4.6).</summary>
+/// <summary>Intel driver: second-level page tables and the map / unmap flushes (spec-notes/iommu-core.md "Map and
+/// unmap"; spec-notes/intel-driver.md "Paging domains").</summary>
 public sealed partial class IntelIommuDriverTests
 {
     private const ulong Size4K = 0x1000;

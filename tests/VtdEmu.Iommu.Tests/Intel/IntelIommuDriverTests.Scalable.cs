@@ -6,7 +6,7 @@ using VtdEmu.Registers;
 namespace VtdEmu.Iommu.Tests.Intel;
 
 /// <summary>
-/// Intel driver in scalable mode (reference §4.3, §4.4; spec-notes/intel-driver.md "Scalable mode"): the words it
+/// Intel driver in scalable mode (spec-notes/intel-driver.md "Scalable mode", "Invalidation order"): the words it
 /// writes into scalable context and PASID-table entries, checked against what Linux 6.1 wrote on QEMU's scalable
 /// unit (the recorded boot: context word 0 = PASIDDIRPTR | 0x401, RID_PASID entry word 0 = SLPTPTR | 0x85, word 1 =
 /// DID) and against Linux's first-level and pass-through setters; the PASID-cache / PASID-based IOTLB sequences in
@@ -97,7 +97,8 @@ public sealed partial class IntelIommuDriverTests
 
         Assert.Equal(LinuxError.Success, rig.Core.Map(rig.Domain("A"), 0x10_0000, 0x0300_0000, Size4K, ReadWrite));
 
-        // First-level not-present entries are never cached, so even CM = 1 needs no flush on map (reference §4.6).
+        // First-level not-present entries are never cached, so even CM = 1 needs no flush on map (spec-notes/caching.md
+        // "What software must invalidate").
         Assert.Empty(rig.Mmio.Invalidations);
     }
 

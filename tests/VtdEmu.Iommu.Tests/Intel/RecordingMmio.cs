@@ -6,8 +6,8 @@ namespace VtdEmu.Iommu.Tests.Intel;
 /// Test decorator over a unit's MMIO: logs what the driver does in one vocabulary for both invalidation interfaces
 /// ("cc device did=0 sid=0100", "iotlb psi did=2 addr=0x1000 am=0 ih=1", "devtlb sid=0100 …", "GCMD +TE", …) by
 /// decoding register writes and, at every IQT write (before the unit sees it), the descriptors the driver queued in
-/// guest memory. Decoding is written here from the spec facts, independently of the driver. As test doubles it can
-/// keep chosen invalidations from the unit (<see cref="Drop"/>, a broken driver), corrupt a queued descriptor
+/// guest memory. Decoding is written here from the spec (§6.5, §11.4), independently of the driver. As test doubles it
+/// can keep chosen invalidations from the unit (<see cref="Drop"/>, a broken driver), corrupt a queued descriptor
 /// (<see cref="CorruptNextDescriptor"/>), or make register-based invalidations never complete
 /// (<see cref="CompletionMode.Hang"/>).
 /// </summary>

@@ -3,9 +3,9 @@ using VtdEmu.Memory;
 namespace VtdEmu.Iommu.Tests.Intel;
 
 /// <summary>
-/// The tests' own decoder of legacy-mode structures, written from spec-facts tables.md §1 and §3 independently of
-/// the driver: root entry (P 0, CTP 63:12), context entry (P 0, FPD 1, TT 3:2, SLPTPTR 63:12, AW 66:64, DID 87:72),
-/// second-level entries (R 0, W 1, PS 7, address 51:12; present = R or W; levels = AW + 2).
+/// The tests' own decoder of legacy-mode structures, written from VT-d spec §9.1, §9.3 and §9.8 (spec-notes/tables.md)
+/// independently of the driver: root entry (P 0, CTP 63:12), context entry (P 0, FPD 1, TT 3:2, SLPTPTR 63:12, AW
+/// 66:64, DID 87:72), second-level entries (R 0, W 1, PS 7, address 51:12; present = R or W; levels = AW + 2).
 /// </summary>
 internal static class ReferenceDecoder
 {

@@ -2,8 +2,8 @@ namespace VtdEmu.Iommu.Tests.Soak;
 
 /// <summary>
 /// The soak's model of one core: what every group, device and domain must be, and which errno each call must return,
-/// written from the rules (reference §2 and spec-notes/ownership-policies.md), not from the code.
-/// Domains: -1 = the group's default domain, -2 = its blocking domain, n ≥ 0 = allocated domain n.
+/// written from the rules (spec-notes/iommu-core.md "Rules we model" and spec-notes/ownership-policies.md), not from
+/// the code. Domains: -1 = the group's default domain, -2 = its blocking domain, n ≥ 0 = allocated domain n.
 /// </summary>
 internal sealed class SoakModel
 {

@@ -4,7 +4,8 @@ using VtdEmu.Invalidation;
 
 namespace VtdEmu.Tests.Invalidation;
 
-/// <summary>Reserved-field and type checks of <see cref="InvalidationDescriptor"/> against the field tables of spec-facts invalidation.md §5.</summary>
+/// <summary>Reserved-field and type checks of <see cref="InvalidationDescriptor"/> against the descriptor formats of
+/// VT-d spec §6.5.2.1–§6.5.2.8 (spec-notes/invalidation.md §4).</summary>
 public sealed class InvalidationDescriptorTests
 {
     // A unit that supports everything (scalable, DT, IR, PDS, PSI, MAMV 63, MHMV 15), so only reserved bits decide.

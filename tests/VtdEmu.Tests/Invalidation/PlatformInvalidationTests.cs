@@ -8,7 +8,7 @@ namespace VtdEmu.Tests.Invalidation;
 
 /// <summary>
 /// Driver-like sequences on a <see cref="VtdEmu.Platform"/> with the caches in the translate path:
-/// a change without the required invalidation leaves the old translation in use (caching.md §6),
+/// a change without the required invalidation leaves the old translation in use (spec-notes/caching.md "What software must invalidate"),
 /// the invalidation the spec requires makes the new one appear.
 /// </summary>
 public sealed class PlatformInvalidationTests

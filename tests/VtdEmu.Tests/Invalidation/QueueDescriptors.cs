@@ -1,6 +1,6 @@
 namespace VtdEmu.Tests.Invalidation;
 
-/// <summary>Builds invalidation descriptors (QW0, QW1) from spec fields (spec-facts invalidation.md §5).</summary>
+/// <summary>Builds invalidation descriptors (QW0, QW1) from spec fields (VT-d spec §6.5.2.1–§6.5.2.8).</summary>
 internal static class QueueDescriptors
 {
     public static (ulong Qw0, ulong Qw1) Context(int g, ushort did = 0, ushort sid = 0, int fm = 0) =>

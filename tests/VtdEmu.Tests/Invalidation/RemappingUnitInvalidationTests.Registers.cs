@@ -29,7 +29,7 @@ public sealed partial class RemappingUnitInvalidationTests
         Assert.Equal(0UL, ccmd & Icc);
         Assert.Equal(1, Caig(ccmd));
         Assert.Equal(0, unit.Caches.ContextCache.Count);
-        Assert.True(HasPage(unit, DidA, 0)); // a context invalidation leaves the IOTLB alone (caching.md §6.3)
+        Assert.True(HasPage(unit, DidA, 0)); // a context invalidation leaves the IOTLB alone (spec-notes/caching.md "What software must invalidate")
         Assert.Equal(1, unit.InvalidationStatistics.Performed(InvalidationSource.Register, InvalidationRequest.ContextGlobal));
     }
 

@@ -6,10 +6,10 @@ namespace VtdEmu.Tests.Reference;
 
 /// <summary>
 /// A slow, deliberately plain second-level translation written from the spec's description
-/// (VT-d §3.6-§3.7 and the SL entry table of §9.8, as summarised in spec-facts/tables.md §3),
+/// (VT-d §3.6-§3.7 and the SL entry table of §9.8, as laid out in spec-notes/tables.md),
 /// independently of <see cref="SecondLevelWalker"/>: it reads entries byte by byte, decides
 /// reserved bits one rule at a time, and computes the page size from the level. It is the safe
-/// twin the optimised walker is checked against (STYLE.md 2.7 rule 5, 2.10).
+/// twin the optimised walker is checked against.
 /// </summary>
 internal static class ReferenceWalker
 {

@@ -5,7 +5,7 @@ using VtdEmu.Tables;
 namespace VtdEmu.Tests.Tables;
 
 /// <summary>
-/// spec-notes/tables.md is the written form of every structure's bit layout (STYLE.md 2.4): each row
+/// spec-notes/tables.md is the written form of every structure's bit layout: each row
 /// names an accessor and the bits it must see. A walking-ones pattern over the whole entry checks that
 /// the accessor changes for exactly those bits, so the note and the code cannot drift apart.
 /// </summary>

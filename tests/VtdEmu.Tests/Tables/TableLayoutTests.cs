@@ -3,7 +3,7 @@ using VtdEmu.Tables;
 
 namespace VtdEmu.Tests.Tables;
 
-/// <summary>Layout locks for every translation structure (STYLE.md 2.4): size, byte order, round trip.</summary>
+/// <summary>Layout locks for every translation structure: size, byte order, round trip.</summary>
 public sealed class TableLayoutTests
 {
     [Fact]

@@ -3,6 +3,8 @@ using VtdEmu.Caches;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
+using VtdEmu.Tables;
+using VtdEmu.Tests.Builders;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Translation;
@@ -18,8 +20,8 @@ public sealed partial class TranslatorCacheTests
     /// <summary>
     /// Random interleavings of batches, single requests, leaf edits without invalidation and
     /// invalidations of every granularity: after every step the two units hold identical results,
-    /// cache contents, statistics and fault registers. Small, partly non-LRU caches make any
-    /// difference in lookup order show up as a different eviction.
+    /// cache contents, statistics and fault registers, with and without FPD. Small, partly non-LRU
+    /// caches make any difference in lookup order show up as a different eviction.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -41,7 +43,14 @@ public sealed partial class TranslatorCacheTests
             var single = new Rig(cachingMode: cachingMode, caches: options, memory: memory);
             var ported = new Rig(cachingMode: cachingMode, caches: options, memory: memory);
             (ulong Iova, ulong Hpa)[] pages = [.. Enumerable.Range(0, 24).Select(i => ((ulong)i << 12, FrameBase + ((ulong)i << 12)))];
-            ulong root = single.LegacyDevice(Sid, Did, pages);
+            LegacyTables tables = single.LegacyTables(Sid, Did, pages);
+            ulong root = new ContextEntryView(single.Tables, tables.ContextEntry).SecondLevelRoot;
+            if (seed % 3 == 0)
+            {
+                // FPD (context entry bit 1): faults are suppressed, on batches as on single requests.
+                Assert.True(memory.TryRead64(tables.ContextEntry, out ulong low) && memory.TryWrite64(tables.ContextEntry, low | 2));
+            }
+
             ported.Enable(single.Unit.Read((ulong)VtdRegister.RTADDR, 8));
 
             for (int step = 0; step < 60; step++)

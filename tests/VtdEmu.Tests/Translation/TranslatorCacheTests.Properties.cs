@@ -18,10 +18,10 @@ public sealed partial class TranslatorCacheTests
     /// <summary>
     /// Random maps, remaps, unmaps, 2 MiB promotions and demotions and reserved-bit corruption of one
     /// domain's second-level tables, each followed by exactly the invalidation the spec requires
-    /// (spec-facts caching.md §2: changed or removed leaf → page-selective IH=1; non-leaf removed or
-    /// replaced → page-selective IH=0 over the region; not-present → present needs nothing with CM=0 and
-    /// a page-selective IH=0 with CM=1). After every step, translating through the caches gives exactly
-    /// what a unit without caches gives on the same memory, fault for fault.
+    /// (spec-notes/caching.md "What software must invalidate": changed or removed leaf → page-selective IH=1; non-leaf
+    /// removed or replaced → page-selective IH=0 over the region; not-present → present needs nothing with CM=0 and a
+    /// page-selective IH=0 with CM=1). After every step, translating through the caches gives exactly what a unit
+    /// without caches gives on the same memory, fault for fault.
     /// </summary>
     [Theory]
     [InlineData(false, "small")]
@@ -76,8 +76,8 @@ public sealed partial class TranslatorCacheTests
     }
 
     private static bool Same(in TranslationResult a, in TranslationResult b) =>
-        (a.Fault, a.Suppressed, a.Aborted, a.OutputAddress, a.PageShift, a.Read, a.Write, a.DomainId)
-        == (b.Fault, b.Suppressed, b.Aborted, b.OutputAddress, b.PageShift, b.Read, b.Write, b.DomainId);
+        (a.Fault, a.Suppressed, a.Aborted, a.OutputAddress, a.PageShift, a.Read, a.Write, a.Did)
+        == (b.Fault, b.Suppressed, b.Aborted, b.OutputAddress, b.PageShift, b.Read, b.Write, b.Did);
 
     /// <summary>Edits one domain's 3-level tables in place and issues the invalidation each edit requires.</summary>
     private sealed class PageTableEditor(Rig rig, ulong root, bool cachingMode)

@@ -62,11 +62,11 @@ public sealed partial class TranslatorCacheTests
         TranslationResult read = rig.Read(Iova + 8);
 
         Assert.Equal(FaultReason.WriteDenied, denied.Fault);
-        Assert.Equal(Did, denied.DomainId);
+        Assert.Equal(Did, denied.Did);
         Assert.Equal(0, denied.TableReads);
         Assert.True(rig.FaultRecorded(0));
         Assert.Equal(OldHpa + 8, read.OutputAddress);
-        Assert.Equal(Did, read.DomainId);
+        Assert.Equal(Did, read.Did);
         Assert.Equal(3, rig.Statistics.Translations);
         Assert.Equal(1, rig.Statistics.Faults);
         Assert.Equal(1, rig.Statistics.Walks);

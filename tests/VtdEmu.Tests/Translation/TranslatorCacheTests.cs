@@ -109,7 +109,7 @@ public sealed partial class TranslatorCacheTests
 
         TranslationResult result = rig.Read(Iova);
         Assert.Equal(OldHpa, result.OutputAddress);
-        Assert.Equal(Did, result.DomainId);
+        Assert.Equal(Did, result.Did);
     }
 
     [Theory]
@@ -133,13 +133,14 @@ public sealed partial class TranslatorCacheTests
 
         TranslationResult result = rig.Read(Iova);
         Assert.Equal(NewHpa, result.OutputAddress);
-        Assert.Equal(OtherDid, result.DomainId);
+        Assert.Equal(OtherDid, result.Did);
     }
 
     [Fact]
     public void Translate_ContextInvalidatedButSameDomain_IotlbStillAnswersUntilIotlbInvalidated()
     {
-        // A context-cache invalidation alone leaves the DID's IOTLB entries (spec-facts caching.md §6.3).
+        // A context-cache invalidation alone leaves the DID's IOTLB entries (spec-notes/caching.md "What software must
+        // invalidate").
         var rig = new Rig();
         LegacyTables tables = rig.LegacyTables(Sid, Did, (Iova, OldHpa));
         rig.Read(Iova);
@@ -168,7 +169,8 @@ public sealed partial class TranslatorCacheTests
         TranslationResult beforeInvalidation = rig.Read(Iova);
         Assert.Equal(cachingMode ? FaultReason.ContextEntryNotPresent : FaultReason.None, beforeInvalidation.Fault);
 
-        // Linux with CM=1: device-selective context invalidation with DID 0 (spec-facts caching.md §2).
+        // Linux with CM=1: device-selective context invalidation with DID 0 (spec-notes/caching.md "What software must
+        // invalidate").
         rig.Caches.InvalidateContextDevice(Sid, 0, 0);
         Assert.Equal(OldHpa, rig.Read(Iova).OutputAddress);
     }
@@ -264,7 +266,8 @@ public sealed partial class TranslatorCacheTests
     public void Translate_PageTableFreed_InvalidationHintDecidesWhetherCachedPdeIsUsed(bool invalidationHint, ulong expected)
     {
         // The PDE is repointed at a new page table (the old one "freed"); a page-selective flush with
-        // IH=1 keeps the cached PDE, so the walk still goes through the old table (spec-facts §6.4).
+        // IH=1 keeps the cached PDE, so the walk still goes through the old table (VT-d spec §6.5.1.2;
+        // spec-notes/caching.md "What software must invalidate").
         var rig = new Rig();
         ulong root = rig.LegacyDevice(Sid, Did, (Iova, OldHpa));
         rig.Read(Iova);
@@ -281,7 +284,8 @@ public sealed partial class TranslatorCacheTests
     [Fact]
     public void Translate_RootPointerLatchedAgainWithoutEsrtps_CachedContextStillUsed()
     {
-        // SRTP without CAP.ESRTPS flushes nothing: the old root's cached data stays usable (spec-facts §6.7).
+        // SRTP without CAP.ESRTPS flushes nothing: the old root's cached data stays usable (spec-notes/caching.md "What
+        // software must invalidate").
         var rig = new Rig();
         rig.LegacyDevice(Sid, Did, (Iova, OldHpa));
         rig.Read(Iova);
@@ -337,7 +341,7 @@ public sealed partial class TranslatorCacheTests
 
         TranslationResult result = rig.Read(Iova);
         Assert.Equal(NewHpa, result.OutputAddress);
-        Assert.Equal(OtherDid, result.DomainId);
+        Assert.Equal(OtherDid, result.Did);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed partial class TranslatorTests
         if (expected == FaultReason.None)
         {
             Assert.Equal(change == ScalableCase.PassThrough ? Iova : Hpa + (Iova & 0xFFF), result.OutputAddress);
-            Assert.Equal(Did, result.DomainId);
+            Assert.Equal(Did, result.Did);
         }
     }
 

@@ -8,7 +8,7 @@ namespace VtdEmu.Tests.Translation;
 /// <summary>
 /// Conformance vectors for the whole translate path. Each row starts from one correctly built
 /// device (tables in guest memory), changes one thing, and names the spec's outcome
-/// (spec-facts/tables.md, faults.md; spec-notes/faults.md for the check order).
+/// (VT-d spec §9, §7.1.3; spec-notes/tables.md, spec-notes/faults.md for the check order).
 /// </summary>
 public sealed partial class TranslatorTests
 {
@@ -52,7 +52,7 @@ public sealed partial class TranslatorTests
         Assert.Equal(hpa + offset, result.OutputAddress);
         Assert.Equal(pageSize, result.PageSize);
         Assert.True(result.Read && result.Write);
-        Assert.Equal(Did, result.DomainId);
+        Assert.Equal(Did, result.Did);
         int leafLevel = pageSize switch { 0x1000 => 1, 0x20_0000 => 2, _ => 3 };
         int contextReads = scalable ? 4 : 2;
         Assert.Equal(contextReads + levels - leafLevel + 1, result.TableReads);

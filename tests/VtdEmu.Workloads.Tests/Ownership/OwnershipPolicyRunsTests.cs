@@ -28,8 +28,8 @@ public sealed class OwnershipPolicyRunsTests
         // (back to the default domain under B's feet) and both unbind: owner_cnt stays up.
         { "bind A; attach D1 A; bindM B; attach D1 B; detach D1 A; unbind A; unbind B", "0 -22 0 -22 0 0 0 | ", "0 -16 0 -16 0 0 0 | ", "0 0 0 0 0 0 0 | 7: OwnerCountLeak" },
 
-        // A group attach without claiming ownership (reference scenario 26), the same in every policy: A's DMA API
-        // mappings stop applying.
+        // A group attach without claiming ownership (spec-notes/iommu-core.md, scenario 26), the same in every policy:
+        // A's DMA API mappings stop applying.
         { "bind A; attachgroup D1 A", "0 0 | 2: DmaApiDriverOffDefaultDomain A", "0 0 | 2: DmaApiDriverOffDefaultDomain A", "0 0 | 2: DmaApiDriverOffDefaultDomain A" },
     };
 

@@ -95,6 +95,20 @@ internal struct CounterStripe
         }
     }
 
+    /// <summary>
+    /// Counts <paramref name="requests"/> finished translations under a context already resolved and cached:
+    /// each a repeated context-cache (and with <paramref name="pasid"/> PASID-cache) hit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CountRun(int requests, bool pasid, int faults, long reads)
+    {
+        Unsafe.Add(ref _element0, ContextHits) += requests;
+        Unsafe.Add(ref _element0, PasidHits) += pasid ? requests : 0;
+        Unsafe.Add(ref _element0, Translations) += requests;
+        Unsafe.Add(ref _element0, Faults) += faults;
+        Unsafe.Add(ref _element0, TableReads) += reads;
+    }
+
     /// <summary>Counts one finished translation (faulted when it carries a fault; aborts are not faults).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Count(bool faulted, int reads)
