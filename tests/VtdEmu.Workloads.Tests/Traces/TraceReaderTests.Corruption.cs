@@ -113,6 +113,11 @@ public sealed partial class TraceReaderTests
         {
             var encoding = new TraceEncoding(binary ? TraceFormat.Binary : TraceFormat.Text, zstd ? TraceCompression.Zstd : TraceCompression.Gzip);
             byte[] bytes = TraceCorpus.Write(accesses, encoding);
+            if (bytes.Length < 2)
+            {
+                return; // GZipStream writes nothing at all for an empty text trace
+            }
+
             int cut = 1 + (int)((uint)at % (uint)(bytes.Length - 1));
 
             (_, TraceReader reader) = TraceCorpus.Read(bytes[..cut]);
