@@ -9,4 +9,5 @@ internal static class Categories
     public const string Invalidation = "Invalidation";
     public const string X86 = "X86";
     public const string Memory = "Memory";
+    public const string Traces = "Traces";
 }

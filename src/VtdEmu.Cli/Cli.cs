@@ -101,6 +101,7 @@ internal static class Cli
             ReplayMmioCommand.Create(context),
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),
+            TraceCommand.Create(context),
             RegsCommand.Create(context),
             DumpCommand.Create(context),
             X86Command.Create(context),

@@ -12,28 +12,35 @@ using VtdEmu.Workloads.Traces;
 namespace VtdEmu.Cli.Commands;
 
 /// <summary>
-/// <c>vtdemu replay TRACE</c>: reads a DMA trace (plain or gzip), summarises it, and replays it as
-/// DMA on a platform set up by an optional scenario, with the IOTLB geometry given on the command line,
-/// and reports the unit's cache statistics and translation throughput over the replay.
+/// <c>vtdemu replay TRACE</c>: reads a DMA trace (text or binary; plain, gzip or zstd) once to check
+/// and summarise it, then streams it again as DMA, in batches through the unit's port API, on a
+/// platform set up by an optional scenario with the IOTLB geometry given on the command line, and
+/// reports the unit's cache statistics, with load, read and translate times apart. A trace that is
+/// corrupt or truncated is an error before anything is replayed: no partial result is printed.
 /// </summary>
 internal static class ReplayCommand
 {
     /// <summary>Traces larger than this show a progress bar while loading (on a terminal).</summary>
     private const long ProgressThreshold = 1 << 20;
 
-    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, string? Policy);
+    /// <summary>Accesses read and replayed per batch: memory is this, whatever the trace's length.</summary>
+    private const int Batch = 4096;
+
+    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, string? Policy, string Format);
 
     public static Command Create(CliContext context)
     {
-        var trace = new Argument<string>("trace") { Description = "The trace: one 'BDF IOVA LEN R|W' per line, # comments; gzip is recognised by its magic bytes." };
+        var trace = new Argument<string>("trace") { Description = "The trace: text (one 'BDF IOVA LEN R|W' per line, # comments) or binary (.vtdt); gzip and zstd are recognised by their magic bytes." };
         var setup = new Option<string?>("--setup") { Description = "A scenario run before the replay to program the unit (root table, context entries, page tables, TE)." };
         var preset = new Option<string?>("--preset") { Description = $"Capability preset (default: the setup scenario's, else {ScenarioSetup.DefaultPreset})." };
         var entries = new Option<int?>("--iotlb-entries") { Description = "IOTLB (4-KiB array) entries; 0 disables it.", CustomParser = r => NumberParsing.ParseInt(r) };
         var ways = new Option<int?>("--iotlb-ways") { Description = "IOTLB associativity: entries / ways must be a power of two (1 = direct-mapped).", CustomParser = r => NumberParsing.ParseInt(r) };
         var policy = new Option<string?>("--iotlb-policy") { Description = "IOTLB replacement policy: lru, plru (tree pseudo-LRU) or random." };
+        var format = new Option<string>("--format") { Description = "Output: text (tables) or json (one object; schema in the README).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("replay", "Replay a DMA trace through the remapping unit and count outcomes.")
         {
-            trace, setup, preset, entries, ways, policy,
+            trace, setup, preset, entries, ways, policy, format,
         };
         command.SetAction(parse => Run(context, new Settings(
             parse.GetRequiredValue(trace),
@@ -41,7 +48,8 @@ internal static class ReplayCommand
             parse.GetValue(preset),
             parse.GetValue(entries),
             parse.GetValue(ways),
-            parse.GetValue(policy))));
+            parse.GetValue(policy),
+            parse.GetValue(format)!)));
         return command;
     }
 
@@ -77,20 +85,28 @@ internal static class ReplayCommand
             setupScenario = parsed.Scenario;
         }
 
-        List<TraceAccess>? accesses = Load(context, settings.Trace, out TraceSummary summary);
-        if (accesses is null)
+        // The same geometry check as the scenario directive and the caches themselves, before any work.
+        CacheGeometry iotlb = Geometry(settings, policy, setupScenario);
+        if (iotlb.Check() is { } problem)
+        {
+            context.Error.WriteLine($"replay: IOTLB geometry: {problem}");
+            return ExitCode.BadInput;
+        }
+
+        var clock = Stopwatch.StartNew();
+        TraceSummary? summary = Load(context, settings.Trace, out TraceEncoding encoding, out long fileBytes, out long dataBytes);
+        if (summary is null)
         {
             return ExitCode.BadInput;
         }
 
+        TimeSpan load = clock.Elapsed;
+        bool json = settings.Format == "json";
         IAnsiConsole console = context.ConsoleFor(context.Out);
-        console.Write(SummaryTable(settings.Trace, summary));
-
-        ScenarioSetup platformSetup = PlatformSetup(settings, policy, setupScenario, summary);
-        if (ScenarioParser.CheckCacheGeometry(platformSetup.Caches.Iotlb) is { } problem)
+        ScenarioSetup platformSetup = PlatformSetup(settings, iotlb, setupScenario, summary);
+        if (!json)
         {
-            context.Error.WriteLine($"replay: IOTLB geometry: {problem}");
-            return ExitCode.BadInput;
+            console.Write(ReplayReport.SummaryTable(settings.Trace, encoding, summary));
         }
 
         foreach (PciBdf device in summary.Devices)
@@ -110,7 +126,8 @@ internal static class ReplayCommand
 
         if (setupScenario is not null)
         {
-            ScenarioRunResult setupResult = ScenarioRunner.Run(setupScenario, target, context.Out);
+            // In JSON mode stdout carries the one object only; the setup's result lines go to stderr.
+            ScenarioRunResult setupResult = ScenarioRunner.Run(setupScenario, target, json ? context.Error : context.Out);
             foreach (ScenarioError failure in setupResult.Failures)
             {
                 context.Error.WriteLine(failure);
@@ -124,58 +141,108 @@ internal static class ReplayCommand
         }
 
         // The setup scenario's own DMAs are not part of the measurement.
-        (target as PlatformScenarioTarget)?.Platform.ResetStatistics();
-        var clock = Stopwatch.StartNew();
-        Dictionary<DmaOutcome, long> outcomes = TraceReplayer.Replay(target, accesses);
-        clock.Stop();
-        console.Write(OutcomeTable(outcomes));
-        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        if (target is PlatformScenarioTarget platform)
+        Platform? platform = (target as PlatformScenarioTarget)?.Platform;
+        platform?.ResetStatistics();
+        var replayer = new TraceReplayer(target);
+        if (!Replay(context, settings.Trace, replayer, summary.Accesses, out TimeSpan read, out TimeSpan translate))
         {
-            console.Write(CacheTable(platform.Platform, seconds));
+            return ExitCode.BadInput;
         }
 
-        context.Error.WriteLine($"replay: {accesses.Count} DMAs in {clock.Elapsed.TotalMilliseconds:0.0} ms ({accesses.Count / seconds:0} DMA/s)");
+        var report = new ReplayReport
+        {
+            Path = settings.Trace,
+            Encoding = encoding,
+            FileBytes = fileBytes,
+            DataBytes = dataBytes,
+            Summary = summary,
+            Iotlb = platform?.Unit.Caches.Iotlb.Geometry ?? iotlb,
+            Outcomes = replayer.Outcomes(),
+            Statistics = platform?.Statistics,
+            Load = load,
+            Read = read,
+            Translate = translate,
+        };
+        if (json)
+        {
+            using var buffer = new MemoryStream();
+            report.WriteJson(buffer);
+            context.Out.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        }
+        else
+        {
+            report.WriteTables(console, summary: false, results: true);
+        }
+
+        context.Error.WriteLine(report.TimingLine());
         return ExitCode.Success;
     }
 
-    // The unit's counters over the replay only (definitions: spec-notes/caching.md, "Statistics").
-    private static Table CacheTable(Platform platform, double seconds)
+    // Pass 2: stream the trace again in batches; time reading and translating apart. The trace was
+    // checked in pass 1, so an error here means it changed in between: no result is printed.
+    private static bool Replay(CliContext context, string path, TraceReplayer replayer, long expected, out TimeSpan read, out TimeSpan translate)
     {
-        TranslationStatistics stats = platform.Statistics;
-        var table = new Table { Title = new TableTitle($"Translation (iotlb {CacheContentsDump.Geometry(platform.Unit.Caches.Iotlb.Geometry)})") };
-        table.AddColumn("Counter");
-        table.AddColumn(new TableColumn("Value").RightAligned());
-        table.AddRow("translations", $"{stats.Translations}");
-        table.AddRow("iotlb hits", $"{stats.IotlbHits}");
-        table.AddRow("iotlb misses", $"{stats.IotlbMisses}");
-        table.AddRow("iotlb hit rate", Counts.HitRate(stats.IotlbHits, stats.IotlbMisses));
-        table.AddRow("context-cache hits", $"{stats.ContextCacheHits}");
-        table.AddRow("context-cache misses", $"{stats.ContextCacheMisses}");
-        table.AddRow("walks", $"{stats.Walks}");
-        table.AddRow("table reads", $"{stats.TableReads}");
-        table.AddRow("table reads/translation", $"{stats.ReadsPerTranslation:0.000###}");
-        table.AddRow("faults", $"{stats.Faults}");
-        table.AddRow("translations/s", $"{stats.Translations / seconds:0}");
-        return table;
+        read = translate = TimeSpan.Zero;
+        using TraceReader? reader = TraceReader.TryOpen(path, out ScenarioError? openError);
+        if (reader is null)
+        {
+            context.Error.WriteLine(openError);
+            return false;
+        }
+
+        var batch = new TraceAccess[Batch];
+        long readTicks = 0, translateTicks = 0;
+        while (true)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            int n = reader.ReadBatch(batch);
+            long t1 = Stopwatch.GetTimestamp();
+            readTicks += t1 - t0;
+            if (n == 0)
+            {
+                break;
+            }
+
+            replayer.Replay(batch.AsSpan(0, n));
+            translateTicks += Stopwatch.GetTimestamp() - t1;
+        }
+
+        read = Stopwatch.GetElapsedTime(0, readTicks);
+        translate = Stopwatch.GetElapsedTime(0, translateTicks);
+        if (!reader.Completed || reader.Count != expected)
+        {
+            context.Error.WriteLine(reader.Error?.ToString() ?? $"{path}: {reader.Count} accesses on the second read, {expected} on the first");
+            context.Error.WriteLine("replay: the trace changed while it was replayed; no result is printed");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static CacheGeometry Geometry(Settings settings, ReplacementPolicy? policy, Scenario? setupScenario)
+    {
+        CacheGeometry iotlb = (setupScenario?.Setup ?? new ScenarioSetup()).Caches.Iotlb;
+        var geometry = new CacheGeometry(settings.Entries ?? iotlb.Entries, settings.Ways ?? iotlb.Ways, policy ?? iotlb.Policy);
+        return geometry.Entries == 0 ? CacheGeometry.Disabled : geometry;
     }
 
     // Command-line geometry overrides the setup scenario's, key by key; entries=0 disables the IOTLB.
-    private static ScenarioSetup PlatformSetup(Settings settings, ReplacementPolicy? policy, Scenario? setupScenario, TraceSummary summary)
+    private static ScenarioSetup PlatformSetup(Settings settings, CacheGeometry iotlb, Scenario? setupScenario, TraceSummary summary)
     {
         ScenarioSetup setup = setupScenario?.Setup ?? new ScenarioSetup { File = settings.Trace, Devices = [.. summary.Devices] };
-        CacheGeometry iotlb = setup.Caches.Iotlb;
-        var geometry = new CacheGeometry(settings.Entries ?? iotlb.Entries, settings.Ways ?? iotlb.Ways, policy ?? iotlb.Policy);
         return setup with
         {
             Preset = settings.Preset ?? setup.Preset,
-            Caches = setup.Caches with { Iotlb = geometry.Entries == 0 ? CacheGeometry.Disabled : geometry },
+            Caches = setup.Caches with { Iotlb = iotlb },
         };
     }
 
-    private static List<TraceAccess>? Load(CliContext context, string path, out TraceSummary summary)
+    // Pass 1: read, check and summarise the whole trace; any problem is reported here, before a
+    // platform exists, so a corrupt trace never yields a result.
+    private static TraceSummary? Load(CliContext context, string path, out TraceEncoding encoding, out long fileBytes, out long dataBytes)
     {
-        summary = new TraceSummary();
+        encoding = default;
+        fileBytes = dataBytes = 0;
         using TraceReader? reader = TraceReader.TryOpen(path, out ScenarioError? openError);
         if (reader is null)
         {
@@ -183,21 +250,17 @@ internal static class ReplayCommand
             return null;
         }
 
-        List<TraceAccess> accesses = [];
-        TraceSummary into = summary;
+        var summary = new TraceSummary();
+        var batch = new TraceAccess[Batch];
         if (context.Interactive && reader.Length > ProgressThreshold)
         {
             context.ConsoleFor(context.Error).Progress().AutoClear(true).Start(progress =>
             {
                 ProgressTask task = progress.AddTask("Reading trace", maxValue: reader.Length);
-                while (reader.TryRead(out TraceAccess access))
+                for (int n; (n = reader.ReadBatch(batch)) > 0;)
                 {
-                    accesses.Add(access);
-                    into.Add(access);
-                    if ((reader.Count & 0xFFFF) == 0)
-                    {
-                        task.Value = reader.Position;
-                    }
+                    summary.Add(batch.AsSpan(0, n));
+                    task.Value = reader.Position;
                 }
 
                 task.Value = task.MaxValue;
@@ -205,47 +268,21 @@ internal static class ReplayCommand
         }
         else
         {
-            while (reader.TryRead(out TraceAccess access))
+            for (int n; (n = reader.ReadBatch(batch)) > 0;)
             {
-                accesses.Add(access);
-                into.Add(access);
+                summary.Add(batch.AsSpan(0, n));
             }
         }
 
-        if (reader.Error is { } error)
+        if (!reader.Completed)
         {
-            context.Error.WriteLine(error);
+            context.Error.WriteLine(reader.Error);
             return null;
         }
 
-        return accesses;
-    }
-
-    private static Table SummaryTable(string path, TraceSummary summary)
-    {
-        var table = new Table { Title = new TableTitle(Markup.Escape(Path.GetFileName(path))) };
-        table.AddColumn("Trace");
-        table.AddColumn(new TableColumn("Value").RightAligned());
-        table.AddRow("accesses", $"{summary.Accesses}");
-        table.AddRow("reads", $"{summary.Reads} ({summary.BytesRead} bytes)");
-        table.AddRow("writes", $"{summary.Writes} ({summary.BytesWritten} bytes)");
-        table.AddRow("devices", summary.Devices.Count == 0 ? "none" : string.Join(' ', summary.Devices));
-        table.AddRow("distinct 4-KiB pages", $"{summary.DistinctPages}");
-        return table;
-    }
-
-    // ok first, then faults by reason code, then abort and Unsupported Request.
-    private static Table OutcomeTable(Dictionary<DmaOutcome, long> outcomes)
-    {
-        var table = new Table();
-        table.AddColumn("Outcome");
-        table.AddColumn(new TableColumn("DMAs").RightAligned());
-        foreach ((DmaOutcome outcome, long count) in outcomes.OrderBy(o => o.Key.IsAborted ? 2 : o.Key.IsUnsupportedRequest ? 3 : o.Key.IsOk ? 0 : 1).ThenBy(o => o.Key.Fault))
-        {
-            string name = outcome.Fault == FaultReason.None ? outcome.ToString() : $"{outcome} ({outcome.Fault})";
-            table.AddRow(new Text(name), new Text($"{count}"));
-        }
-
-        return table;
+        encoding = new TraceEncoding(reader.Format, reader.Compression);
+        fileBytes = reader.Position;
+        dataBytes = reader.DataPosition;
+        return summary;
     }
 }

@@ -225,7 +225,7 @@ internal static class SweepCommand
     }
 
     private static IReadOnlyList<int?> OptionalList(string? text, string option) =>
-        text is null ? [null] : [.. List(text, option, s => ParseSize(s) is { } v and <= 1 << 20 ? (int?)(int)v : null, "0 to 1048576").Select(v => (int?)v)];
+        text is null ? [null] : [.. List(text, option, s => ParseSize(s) is { } v and <= CacheGeometry.MaxEntries ? (int?)(int)v : null, $"0 to {CacheGeometry.MaxEntries}").Select(v => (int?)v)];
 
     private static List<T> List<T>(string text, string option, Func<string, T?> parse, string expected)
         where T : struct

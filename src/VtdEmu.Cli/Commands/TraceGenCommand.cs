@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.IO.Compression;
-using System.Text;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
 
@@ -21,10 +19,11 @@ internal static class TraceGenCommand
         var pages = new Option<ulong>("--pages") { Description = "Working set in 4-KiB pages; IOVAs stay in [base, base + pages * 4 KiB).", DefaultValueFactory = _ => defaults.WorkingSetPages, CustomParser = NumberParsing.ParseULong };
         var writeRatio = new Option<double>("--write-ratio") { Description = "Fraction of writes, 0 to 1.", DefaultValueFactory = _ => defaults.WriteRatio };
         var seed = new Option<int>("--seed") { Description = "Seed; the same options and seed give the same trace.", DefaultValueFactory = _ => defaults.Seed };
-        var output = new Option<string?>("--output", "-o") { Description = "Output file (gzip when it ends in .gz); default stdout." };
-        var command = new Command("trace-gen", "Write a synthetic DMA trace (sequential, strided or random working set).")
+        var output = new Option<string?>("--output", "-o") { Description = "Output file: binary for *.vtdt, gzip for *.gz, zstd for *.zst (e.g. t.vtdt.zst); default stdout (text)." };
+        var encoding = new TraceEncodingOptions();
+        var command = new Command("trace-gen", "Write a synthetic DMA trace (sequential, strided or random working set), as text or binary.")
         {
-            pattern, count, devices, baseIova, length, stride, pages, writeRatio, seed, output,
+            pattern, count, devices, baseIova, length, stride, pages, writeRatio, seed, output, encoding.Format, encoding.Compress,
         };
         command.SetAction(parse =>
         {
@@ -53,12 +52,13 @@ internal static class TraceGenCommand
                 WriteRatio = parse.GetValue(writeRatio),
                 Seed = parse.GetValue(seed),
             };
-            return Write(context, options, parse.GetValue(output));
+            string? path = parse.GetValue(output);
+            return Write(context, options, path, encoding.Resolve(parse, path));
         });
         return command;
     }
 
-    private static int Write(CliContext context, TraceGeneratorOptions options, string? path)
+    private static int Write(CliContext context, TraceGeneratorOptions options, string? path, TraceEncoding encoding)
     {
         if (TraceGenerator.Validate(options) is { } problem)
         {
@@ -68,6 +68,12 @@ internal static class TraceGenCommand
 
         if (path is null)
         {
+            if (encoding != default)
+            {
+                context.Error.WriteLine("trace-gen: a binary or compressed trace needs an output file: add -o FILE");
+                return ExitCode.BadInput;
+            }
+
             TraceGenerator.Write(options, context.Out);
             return ExitCode.Success;
         }
@@ -75,10 +81,7 @@ internal static class TraceGenCommand
         try
         {
             using FileStream file = File.Create(path);
-            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-                ? new GZipStream(file, CompressionLevel.Optimal)
-                : file;
-            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
+            using var writer = new TraceWriter(file, encoding, TraceGenerator.Describe(options));
             TraceGenerator.Write(options, writer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

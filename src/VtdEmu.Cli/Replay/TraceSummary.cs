@@ -4,11 +4,19 @@ using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Replay;
 
-/// <summary>What a trace contains: counts, bytes, devices and distinct 4-KiB pages per device.</summary>
+/// <summary>
+/// What a trace contains: counts, bytes, devices and distinct 4-KiB pages per device. Memory is
+/// bounded whatever the trace: pages are counted exactly up to <see cref="MaxTrackedPages"/>.
+/// </summary>
 internal sealed class TraceSummary
 {
+    /// <summary>Distinct pages counted exactly; beyond this <see cref="PagesCapped"/> is set and counting stops (about 40 MB of set).</summary>
+    public const int MaxTrackedPages = 1 << 20;
+
     private readonly HashSet<(ushort SourceId, ulong Page)> _pages = [];
+    private readonly bool[] _seen = new bool[ushort.MaxValue + 1];
     private readonly List<PciBdf> _devices = [];
+    private (ushort SourceId, ulong Page) _last = (0, ulong.MaxValue);
 
     public long Accesses { get; private set; }
 
@@ -23,10 +31,21 @@ internal sealed class TraceSummary
     /// <summary>Devices in order of first appearance.</summary>
     public IReadOnlyList<PciBdf> Devices => _devices;
 
-    /// <summary>Distinct (device, 4-KiB IOVA page) pairs touched: the footprint an IOTLB has to cover.</summary>
+    /// <summary>Distinct (device, 4-KiB IOVA page) pairs touched: the footprint an IOTLB has to cover (a lower bound when <see cref="PagesCapped"/>).</summary>
     public int DistinctPages => _pages.Count;
 
-    public void Add(TraceAccess access)
+    /// <summary>True when the trace touches more than <see cref="MaxTrackedPages"/> pages and <see cref="DistinctPages"/> stopped counting.</summary>
+    public bool PagesCapped { get; private set; }
+
+    public void Add(ReadOnlySpan<TraceAccess> accesses)
+    {
+        foreach (TraceAccess access in accesses)
+        {
+            Add(access);
+        }
+    }
+
+    public void Add(in TraceAccess access)
     {
         Accesses++;
         if (access.Direction == DmaDirection.Read)
@@ -41,8 +60,9 @@ internal sealed class TraceSummary
         }
 
         ushort sourceId = access.Device.SourceId;
-        if (!_devices.Contains(access.Device))
+        if (!_seen[sourceId])
         {
+            _seen[sourceId] = true;
             _devices.Add(access.Device);
         }
 
@@ -51,9 +71,22 @@ internal sealed class TraceSummary
             ? access.Iova
             : access.Iova + (access.Length - 1);
         ulong last = Math.Max(first, end >> GuestMemory.PageShift);
-        for (ulong page = first; page <= last; page++)
+        if (first == last && _last == (sourceId, first))
         {
+            return;
+        }
+
+        for (ulong page = first; page <= last && !PagesCapped; page++)
+        {
+            if (_pages.Count == MaxTrackedPages)
+            {
+                PagesCapped = !_pages.Contains((sourceId, page));
+                continue;
+            }
+
             _pages.Add((sourceId, page));
         }
+
+        _last = (sourceId, last);
     }
 }

@@ -236,9 +236,9 @@ public static partial class ScenarioParser
 
                 // entries=0 disables the cache; a way count is at least 1.
                 ulong least = key == "entries" ? 0UL : 1UL;
-                if (number < least || number > MaxCacheEntries)
+                if (number < least || number > CacheGeometry.MaxEntries)
                 {
-                    Error(at, $"{keyword} {key}: expected {least} to {MaxCacheEntries}, found {value}");
+                    Error(at, $"{keyword} {key}: expected {least} to {CacheGeometry.MaxEntries}, found {value}");
                     return;
                 }
 
@@ -258,7 +258,7 @@ public static partial class ScenarioParser
             {
                 geometry = CacheGeometry.Disabled;
             }
-            else if (CheckCacheGeometry(geometry) is { } problem)
+            else if (geometry.Check() is { } problem)
             {
                 Error(at, $"{keyword}: {problem}");
                 return;

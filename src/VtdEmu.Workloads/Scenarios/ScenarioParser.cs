@@ -19,9 +19,6 @@ public static partial class ScenarioParser
     /// <summary>Largest <c>dma-*</c> LEN (1 MiB): the runner buffers one DMA at a time.</summary>
     public const ulong MaxDmaLength = 1UL << 20;
 
-    /// <summary>Largest cache <c>entries=</c> value accepted.</summary>
-    public const int MaxCacheEntries = 1 << 20;
-
     private const string Directives = "preset, cap, ecap, ram, device, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc";
 
     private const string Policies = "lru|plru|random|flush";
@@ -44,33 +41,6 @@ public static partial class ScenarioParser
         ReplacementPolicy.FlushWhenFull => "flush",
         _ => "lru",
     };
-
-    /// <summary>
-    /// Why <paramref name="geometry"/> cannot be built, or null when it can: the rules the caches
-    /// enforce, as a user-facing message (a host setting, so it is checked before the unit is built).
-    /// </summary>
-    public static string? CheckCacheGeometry(CacheGeometry geometry)
-    {
-        (int entries, int ways) = (geometry.Entries, geometry.Ways);
-        if (entries == 0)
-        {
-            return null;
-        }
-
-        if (entries < 0 || ways < 1 || ways > entries || entries % ways != 0)
-        {
-            return $"entries={entries} is not a multiple of ways={ways}";
-        }
-
-        if (!int.IsPow2(entries / ways))
-        {
-            return $"entries={entries} / ways={ways} is not a power-of-two set count";
-        }
-
-        return geometry.Policy == ReplacementPolicy.TreePlru && !int.IsPow2(ways)
-            ? $"policy=plru needs a power-of-two way count, found ways={ways}"
-            : null;
-    }
 
     /// <summary>Parses a scenario read from <paramref name="path"/>; an unreadable file is an error, not an exception.</summary>
     public static ScenarioParseResult ParseFile(string path)

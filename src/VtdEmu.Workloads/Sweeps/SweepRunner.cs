@@ -39,7 +39,7 @@ public static class SweepRunner
         WorkbenchPreset preset = WorkbenchPreset.Find(point.Preset) ?? throw new SweepException($"unknown preset '{point.Preset}'");
         CacheGeometry iotlb = preset.Caches.Iotlb;
         var geometry = new CacheGeometry(point.IotlbEntries ?? iotlb.Entries, point.IotlbWays ?? iotlb.Ways, point.IotlbPolicy ?? iotlb.Policy);
-        if (ScenarioParser.CheckCacheGeometry(geometry) is { } problem)
+        if (geometry.Check() is { } problem)
         {
             throw new SweepException($"IOTLB geometry: {problem}");
         }

@@ -38,16 +38,35 @@ public static class TraceGenerator
         return Iterate(options);
     }
 
+    /// <summary>The options as one line, e.g. <c>vtdemu trace-gen: pattern=random count=1000 ...</c> (a text trace's first comment).</summary>
+    public static string Describe(TraceGeneratorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return $"vtdemu trace-gen: pattern={options.Pattern.ToString().ToLowerInvariant()} count={options.Count} base={ScenarioNumber.FormatAddress(options.Base)} length={options.Length} stride={ScenarioNumber.FormatAddress(options.Stride)} pages={options.WorkingSetPages} write-ratio={options.WriteRatio:0.###} seed={options.Seed}";
+    }
+
     /// <summary>Writes the trace as text, with a header comment recording the options.</summary>
     public static void Write(TraceGeneratorOptions options, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         IEnumerable<TraceAccess> accesses = Generate(options);
-        output.WriteLine($"# vtdemu trace-gen: pattern={options.Pattern.ToString().ToLowerInvariant()} count={options.Count} base={ScenarioNumber.FormatAddress(options.Base)} length={options.Length} stride={ScenarioNumber.FormatAddress(options.Stride)} pages={options.WorkingSetPages} write-ratio={options.WriteRatio:0.###} seed={options.Seed}");
+        output.WriteLine($"# {Describe(options)}");
         foreach (TraceAccess access in accesses)
         {
             output.WriteLine(access.ToString());
         }
+    }
+
+    /// <summary>Writes the trace through <paramref name="output"/> (any format), then completes it.</summary>
+    public static void Write(TraceGeneratorOptions options, TraceWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (TraceAccess access in Generate(options))
+        {
+            output.Write(access);
+        }
+
+        output.Complete();
     }
 
     private static IEnumerable<TraceAccess> Iterate(TraceGeneratorOptions options)

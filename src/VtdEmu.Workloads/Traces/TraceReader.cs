@@ -1,50 +1,104 @@
-using VtdEmu.Workloads.Scenarios;
 using System.Globalization;
-using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+using ICSharpCode.SharpZipLib.GZip;
+using VtdEmu.Workloads.Scenarios;
+using VtdEmu.Workloads.Traces.Internal;
 
 namespace VtdEmu.Workloads.Traces;
 
 /// <summary>
-/// Reads a DMA trace one access at a time: one <c>BDF IOVA LEN R|W</c> per line, <c>#</c>
-/// comments, blank lines ignored. A gzip file is recognised by its magic bytes (1F 8B), whatever
-/// its name (on seekable streams, such as files). The first bad line stops the reader and is reported in <see cref="Error"/>.
+/// Streams a DMA trace in batches with memory independent of its length: text (one
+/// <c>BDF IOVA LEN R|W</c> per line, <c>#</c> comments, blank lines ignored) or binary
+/// (<see cref="BinaryTraceFormat"/>), plain, gzip or zstd — all recognised by magic bytes, whatever
+/// the file's name (compression only on seekable streams, such as files). The first problem stops the
+/// reader and is reported in <see cref="Error"/> with the line (text) and the byte offset: a bad line
+/// or record, a truncation (a binary trace without its trailer, a text trace or compressed stream that
+/// ends mid-line or mid-stream), a checksum mismatch. Nothing read from the input throws
+/// (spec-notes/traces.md).
 /// </summary>
 public sealed class TraceReader : IDisposable
 {
+    /// <summary>The longest text line accepted, in bytes (a bound on what a line without a newline can make the reader hold).</summary>
+    public const int MaxLineLength = 4096;
+
+    private const int BufferSize = 1 << 20;
+
     private static ReadOnlySpan<byte> GzipMagic => [0x1F, 0x8B];
 
-    private readonly Stream _raw;
-    private readonly StreamReader _reader;
-    private readonly string _file;
-    private int _line;
+    private static ReadOnlySpan<byte> ZstdMagic => [0x28, 0xB5, 0x2F, 0xFD];
 
-    /// <summary>Reads the trace in <paramref name="stream"/> (plain or gzip); <paramref name="file"/> names error locations.</summary>
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private readonly CountingStream _file;
+    private readonly Stream _data;
+    private readonly long _length;
+    private readonly string _name;
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly char[] _chars = new char[MaxLineLength];
+    private readonly Crc32 _crc = new();
+    private int _start;
+    private int _end;
+    private long _bufferOffset;
+    private bool _eof;
+    private bool _sniffed;
+    private bool _done;
+    private int _line;
+    private TraceAccess[]? _single;
+    private int _singleNext;
+    private int _singleCount;
+
+    /// <summary>Reads the trace in <paramref name="stream"/>; <paramref name="file"/> names error locations.</summary>
     public TraceReader(Stream stream, string file)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(file);
-        _file = file;
-        _raw = stream;
-        Stream text = _raw;
-        if (IsGzip(_raw))
+        _name = file;
+        try
         {
-            text = new GZipStream(_raw, CompressionMode.Decompress);
+            _length = stream.CanSeek ? stream.Length - stream.Position : 0;
+            Compression = Sniff(stream);
+        }
+        catch (IOException e)
+        {
+            Fail(0, 0, $"cannot read the trace: {e.Message}");
         }
 
-        _reader = new StreamReader(text);
+        _file = new CountingStream(stream);
+        _data = Compression switch
+        {
+            TraceCompression.Gzip => new GZipInputStream(_file) { IsStreamOwner = false },
+            TraceCompression.Zstd => new ZstdSharp.DecompressionStream(_file, leaveOpen: true),
+            _ => _file,
+        };
     }
 
-    /// <summary>The first bad line, once <see cref="TryRead"/> has returned false because of it.</summary>
+    /// <summary>The trace's compression, from its magic bytes.</summary>
+    public TraceCompression Compression { get; }
+
+    /// <summary>The trace's format, from its first bytes (known after the first read; text until then).</summary>
+    public TraceFormat Format { get; private set; }
+
+    /// <summary>The first problem, once a read has stopped because of it.</summary>
     public ScenarioError? Error { get; private set; }
+
+    /// <summary>The byte offset <see cref="Error"/> refers to: in the decompressed data for a bad line or record, in the file for a compression error.</summary>
+    public long ErrorOffset { get; private set; }
 
     /// <summary>Accesses read so far.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Bytes of the underlying (possibly compressed) stream consumed so far, for progress.</summary>
-    public long Position => _raw.CanSeek ? _raw.Position : 0;
+    /// <summary>True once the whole trace has been read and checked without error (a clean end of stream).</summary>
+    public bool Completed => _done && Error is null;
 
-    /// <summary>Length of the underlying stream, or 0 when it cannot tell.</summary>
-    public long Length => _raw.CanSeek ? _raw.Length : 0;
+    /// <summary>Bytes of the file (compressed, if it is) consumed so far, for progress.</summary>
+    public long Position => _file.BytesRead;
+
+    /// <summary>Length of the file, or 0 when the stream cannot tell.</summary>
+    public long Length => _length;
+
+    /// <summary>Bytes of trace data (after decompression) consumed so far.</summary>
+    public long DataPosition => _bufferOffset + _start;
 
     /// <summary>Opens a trace file; an unreadable file gives an error instead of an exception.</summary>
     public static TraceReader? TryOpen(string path, out ScenarioError? error)
@@ -52,7 +106,8 @@ public sealed class TraceReader : IDisposable
         error = null;
         try
         {
-            return new TraceReader(File.OpenRead(path), path);
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            return new TraceReader(file, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
@@ -61,39 +116,53 @@ public sealed class TraceReader : IDisposable
         }
     }
 
-    /// <summary>Reads the next access; false at the end of the trace or at a bad line (<see cref="Error"/> set).</summary>
+    /// <summary>Reads the next access; false at the end of the trace or at a problem (<see cref="Error"/> set).</summary>
     public bool TryRead(out TraceAccess access)
     {
-        access = default;
-        while (Error is null)
+        _single ??= new TraceAccess[256];
+        if (_singleNext == _singleCount)
         {
-            string? line;
-            try
+            _singleCount = ReadBatch(_single);
+            _singleNext = 0;
+            if (_singleCount == 0)
             {
-                line = _reader.ReadLine();
-            }
-            catch (InvalidDataException e)
-            {
-                Error = new ScenarioError(new SourceLocation(_file, _line + 1), $"corrupt gzip data: {e.Message}");
+                access = default;
                 return false;
             }
-
-            if (line is null)
-            {
-                return false;
-            }
-
-            _line++;
-            if (TryParseLine(line, new SourceLocation(_file, _line), out access, out ScenarioError? error))
-            {
-                Count++;
-                return true;
-            }
-
-            Error = error;
         }
 
-        return false;
+        access = _single[_singleNext++];
+        return true;
+    }
+
+    /// <summary>
+    /// Reads up to <c>into.Length</c> accesses in trace order; returns how many. 0 means the end of
+    /// the trace (<see cref="Completed"/>) or a problem (<see cref="Error"/>); a batch before a problem
+    /// is returned first, so a caller that needs the whole trace must check <see cref="Completed"/>.
+    /// </summary>
+    public int ReadBatch(Span<TraceAccess> into)
+    {
+        if (Error is not null || _done || into.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (!_sniffed)
+        {
+            SniffFormat();
+            if (Error is not null)
+            {
+                return 0;
+            }
+        }
+
+        return Format == TraceFormat.Binary ? ReadBinary(into) : ReadText(into);
+    }
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _file.Dispose();
     }
 
     /// <summary>
@@ -186,19 +255,276 @@ public sealed class TraceReader : IDisposable
         return count;
     }
 
-    public void Dispose() => _reader.Dispose();
-
-    private static bool IsGzip(Stream stream)
+    private static TraceCompression Sniff(Stream stream)
     {
         if (!stream.CanSeek)
         {
-            return false;
+            return TraceCompression.None;
         }
 
-        Span<byte> head = stackalloc byte[2];
+        Span<byte> head = stackalloc byte[4];
         long start = stream.Position;
-        int read = stream.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         stream.Position = start;
-        return read == 2 && head.SequenceEqual(GzipMagic);
+        return read >= 2 && head[..2].SequenceEqual(GzipMagic) ? TraceCompression.Gzip
+            : read == 4 && head.SequenceEqual(ZstdMagic) ? TraceCompression.Zstd
+            : TraceCompression.None;
     }
+
+    // The format from the first bytes of the (decompressed) data: the binary magic, else text
+    // (a UTF-8 byte order mark is skipped, as StreamReader did).
+    private void SniffFormat()
+    {
+        _sniffed = true;
+        if (!FillAtLeast(BinaryTraceFormat.HeaderSize))
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> head = _buffer.AsSpan(_start, _end - _start);
+        int magic = Math.Min(head.Length, BinaryTraceFormat.Magic.Length);
+        if (magic > 0 && head[..magic].SequenceEqual(BinaryTraceFormat.Magic[..magic]))
+        {
+            Format = TraceFormat.Binary;
+            if (head.Length < BinaryTraceFormat.HeaderSize)
+            {
+                Fail(DataPosition + head.Length, 0, $"truncated: the file ends at byte {DataPosition + head.Length}, inside the {BinaryTraceFormat.HeaderSize}-byte header");
+                return;
+            }
+
+            if (BinaryTraceFormat.CheckHeader(head) is { } problem)
+            {
+                Fail(DataPosition, 0, $"header: {problem}");
+                return;
+            }
+
+            _start += BinaryTraceFormat.HeaderSize;
+            return;
+        }
+
+        if (head.StartsWith(Utf8Bom))
+        {
+            _start += Utf8Bom.Length;
+        }
+    }
+
+    private int ReadBinary(Span<TraceAccess> into)
+    {
+        const int Size = BinaryTraceFormat.RecordSize;
+        int count = 0;
+        while (count < into.Length)
+        {
+            if (_end - _start < Size && !FillAtLeast(Size))
+            {
+                return count;
+            }
+
+            int available = _end - _start;
+            if (available < Size)
+            {
+                long at = DataPosition;
+                Fail(at + available, 0, available == 0
+                    ? $"truncated: the trace ends at byte {at} after {Count} records, without its trailer"
+                    : $"truncated: the record at byte {at} has {available} of its {Size} bytes");
+                return count;
+            }
+
+            ReadOnlySpan<byte> records = _buffer.AsSpan(_start, Math.Min(available / Size, into.Length - count) * Size);
+            int decoded = 0;
+            string? problem = null;
+            for (int offset = 0; offset < records.Length; offset += Size)
+            {
+                if (!BinaryTraceFormat.TryReadRecord(records.Slice(offset, Size), out into[count + decoded], out problem))
+                {
+                    break;
+                }
+
+                decoded++;
+            }
+
+            _crc.Append(records[..(decoded * Size)]);
+            _start += decoded * Size;
+            Count += decoded;
+            count += decoded;
+            if (problem is not null)
+            {
+                ReadOnlySpan<byte> record = _buffer.AsSpan(_start, Size);
+                if (BinaryTraceFormat.Kind(record) == BinaryTraceFormat.KindTrailer)
+                {
+                    CheckTrailer(record);
+                }
+                else
+                {
+                    Fail(DataPosition, 0, $"record {Count} at byte {DataPosition}: {problem}");
+                }
+
+                return count;
+            }
+        }
+
+        return count;
+    }
+
+    // The trailer must match what was read, and be the last thing in the data (a clean end of stream).
+    private void CheckTrailer(ReadOnlySpan<byte> trailer)
+    {
+        long at = DataPosition;
+        uint crc = _crc.GetCurrentHashAsUInt32();
+        if (!BinaryTraceFormat.TryReadTrailer(trailer, out ulong count, out uint expectedCrc))
+        {
+            Fail(at, 0, $"trailer at byte {at}: reserved bytes 12, 13 and 15 must be 0");
+            return;
+        }
+
+        if (count != (ulong)Count)
+        {
+            Fail(at, 0, $"trailer at byte {at}: it counts {count} records, {Count} were read (records lost or added)");
+            return;
+        }
+
+        if (expectedCrc != crc)
+        {
+            Fail(at, 0, $"trailer at byte {at}: CRC-32 0x{expectedCrc:X8} does not match the records' 0x{crc:X8} (corrupt records between byte {BinaryTraceFormat.HeaderSize} and {at})");
+            return;
+        }
+
+        _start += BinaryTraceFormat.RecordSize;
+        if (!FillAtLeast(1))
+        {
+            return;
+        }
+
+        if (_end > _start)
+        {
+            Fail(DataPosition, 0, $"unexpected data at byte {DataPosition}, after the trailer");
+            return;
+        }
+
+        _done = true;
+    }
+
+    private int ReadText(Span<TraceAccess> into)
+    {
+        int count = 0;
+        while (count < into.Length)
+        {
+            ReadOnlySpan<byte> rest = _buffer.AsSpan(_start, _end - _start);
+            int newline = rest.IndexOf((byte)'\n');
+            bool ended = newline >= 0;
+            if (!ended)
+            {
+                if (rest.Length <= MaxLineLength && !_eof)
+                {
+                    if (!FillAtLeast(rest.Length + 1))
+                    {
+                        return count;
+                    }
+
+                    continue;
+                }
+
+                if (rest.Length == 0)
+                {
+                    _done = true;
+                    return count;
+                }
+
+                newline = rest.Length;
+            }
+
+            if (newline > MaxLineLength)
+            {
+                Fail(DataPosition, _line + 1, $"line at byte {DataPosition} is longer than {MaxLineLength} bytes");
+                return count;
+            }
+
+            _line++;
+            long lineStart = DataPosition;
+            int length = Encoding.UTF8.GetChars(rest[..newline], _chars);
+            _start += ended ? newline + 1 : newline;
+            if (TryParseLine(_chars.AsSpan(0, length), new SourceLocation(_name, _line), out into[count], out ScenarioError? error))
+            {
+                Count++;
+                count++;
+            }
+            else if (error is not null)
+            {
+                // A last line without its newline that does not parse is a cut-off trace, not a bad line.
+                Error = ended ? error : new ScenarioError(error.Location, $"truncated: the trace ends at byte {lineStart + newline} in the middle of this line");
+                ErrorOffset = lineStart;
+                return count;
+            }
+        }
+
+        return count;
+    }
+
+    // Makes at least `needed` bytes available from _start unless the data ends first; false on an error.
+    private bool FillAtLeast(int needed)
+    {
+        if (_end - _start >= needed || _eof)
+        {
+            return true;
+        }
+
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _bufferOffset += _start;
+            _end -= _start;
+            _start = 0;
+        }
+
+        try
+        {
+            while (_end < _buffer.Length && _end - _start < needed)
+            {
+                int read = _data.Read(_buffer, _end, _buffer.Length - _end);
+                if (read == 0)
+                {
+                    _eof = true;
+                    break;
+                }
+
+                _end += read;
+            }
+
+            return true;
+        }
+#pragma warning disable CA1031 // Hostile bytes reach third-party decompressors: whatever they throw is a corrupt-input error, never a crash.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            FailDecompression(e);
+            return false;
+        }
+    }
+
+    private void FailDecompression(Exception e)
+    {
+        long at = _file.BytesRead;
+        string what = Compression switch
+        {
+            TraceCompression.Gzip => "gzip",
+            TraceCompression.Zstd => "zstd",
+            _ => "the file",
+        };
+
+        // The decompressors report running out of input as an end-of-stream error: with the file
+        // exhausted, that is a truncation (spec-notes/traces.md).
+        bool truncated = _file.ReachedEnd && (e is EndOfStreamException || e.Message.Contains("EOF", StringComparison.Ordinal));
+        string message = Compression == TraceCompression.None
+            ? $"cannot read the trace at byte {at}: {e.Message}"
+            : truncated
+                ? $"truncated {what} stream: the file ends at byte {at} before the end of the compressed data ({e.Message})"
+                : $"corrupt {what} data before byte {at} of the file: {e.Message}";
+        Fail(at, 0, message);
+    }
+
+    private void Fail(long offset, int line, string message)
+    {
+        Error ??= new ScenarioError(new SourceLocation(_name, line), message);
+        ErrorOffset = offset;
+    }
+
 }

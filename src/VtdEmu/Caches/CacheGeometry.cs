@@ -28,30 +28,53 @@ public readonly record struct CacheGeometry(int Entries, int Ways, ReplacementPo
     /// <summary>Number of sets (0 when disabled).</summary>
     public int Sets => Entries == 0 ? 0 : Entries / Ways;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless the geometry is buildable (host configuration, not guest input).</summary>
-    public void Validate()
+    /// <summary>
+    /// The most entries one cache array may have (1,048,576): far above any real unit, and a bound on
+    /// what a host setting can make the model allocate (spec-notes/caching.md, "Geometry limits").
+    /// </summary>
+    public const int MaxEntries = 1 << 20;
+
+    /// <summary>
+    /// Why this geometry cannot be built, as a user-facing message naming the limit, or null when it
+    /// can. The one check behind every front door: scenario directives, command-line flags and
+    /// <see cref="Validate"/> (which the caches call) all use it.
+    /// </summary>
+    public string? Check()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(Entries);
         if (Entries == 0)
         {
-            return;
+            return null;
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(Ways, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Ways, Entries);
-        if (Entries % Ways != 0 || !int.IsPow2(Entries / Ways))
+        if (Entries is < 0 or > MaxEntries)
         {
-            throw new ArgumentOutOfRangeException(nameof(Ways), "Entries / Ways must be a power-of-two set count.");
+            return $"entries={Entries} is outside 0 to {MaxEntries}";
+        }
+
+        if (Ways < 1 || Ways > Entries || Entries % Ways != 0)
+        {
+            return $"entries={Entries} is not a multiple of ways={Ways}";
+        }
+
+        if (!int.IsPow2(Entries / Ways))
+        {
+            return $"entries={Entries} / ways={Ways} is not a power-of-two set count";
         }
 
         if (Policy == ReplacementPolicy.TreePlru && !int.IsPow2(Ways))
         {
-            throw new ArgumentOutOfRangeException(nameof(Ways), "Tree-PLRU needs a power-of-two way count.");
+            return $"policy=plru needs a power-of-two way count, found ways={Ways}";
         }
 
-        if (Policy == ReplacementPolicy.Random && Seed == 0)
+        return Policy == ReplacementPolicy.Random && Seed == 0 ? "policy=random needs a nonzero seed" : null;
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> with <see cref="Check"/>'s message unless the geometry is buildable (host configuration, not guest input).</summary>
+    public void Validate()
+    {
+        if (Check() is { } problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(Seed), "The xorshift seed must be nonzero.");
+            throw new ArgumentOutOfRangeException(nameof(Entries), this, problem);
         }
     }
 }

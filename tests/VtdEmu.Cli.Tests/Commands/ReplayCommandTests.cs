@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace VtdEmu.Cli.Tests.Commands;
 
-public sealed class ReplayCommandTests : IDisposable
+public sealed partial class ReplayCommandTests : IDisposable
 {
     private const string Trace = "# two devices\n00:03.0 0x1000 64 R\n00:03.0 0x1fc0 128 W\n00:04.0 0x20000 8 R\n";
 

@@ -43,4 +43,25 @@ public sealed class TraceGenCommandTests : IDisposable
         Assert.StartsWith("trace-gen", _cli.Error, StringComparison.Ordinal);
         Assert.Empty(_cli.Out);
     }
+
+    [Fact]
+    public void TraceGen_BinaryFile_StartsWithTheMagicAndHoldsCountRecords()
+    {
+        string path = Path.Combine(_cli.Scratch, "r.vtdt");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("trace-gen", "--count", "100", "-o", path));
+
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, 0x56, 0x54, 0x44, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.Equal(16 + (100 * 16) + 16, bytes.Length);
+    }
+
+    [Fact]
+    public void TraceGen_BinaryToStdout_AsksForAFile()
+    {
+        Assert.Equal(ExitCode.BadInput, _cli.Run("trace-gen", "--format", "binary"));
+
+        Assert.Equal(["trace-gen: a binary or compressed trace needs an output file: add -o FILE"], _cli.ErrorLines);
+        Assert.Empty(_cli.Out);
+    }
 }

@@ -36,6 +36,7 @@ public sealed partial class ScenarioParserTests
         { "iotlb entries=4 entries=8", "t.scenario:1: iotlb: 'entries' given twice" },
         { "iotlb policy=fifo", "t.scenario:1: iotlb policy: expected lru, plru, random or flush, found 'fifo'" },
         { "iotlb ways=0", "t.scenario:1: iotlb ways: expected 1 to 1048576, found 0" },
+        { "iotlb entries=2097152 ways=1", "t.scenario:1: iotlb entries: expected 0 to 1048576, found 2097152" },
         { "context-cache ways=x", "t.scenario:1: context-cache ways: expected a number (0x-prefixed hex or decimal), found 'x'" },
         { "iotlb entries=12 ways=8", "t.scenario:1: iotlb: entries=12 is not a multiple of ways=8" },
         { "psc entries=4 ways=8", "t.scenario:1: psc: entries=4 is not a multiple of ways=8" },

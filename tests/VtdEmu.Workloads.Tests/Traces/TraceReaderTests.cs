@@ -6,7 +6,7 @@ using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Workloads.Tests.Traces;
 
-public sealed class TraceReaderTests
+public sealed partial class TraceReaderTests
 {
     private const string Trace = "# a trace\n00:03.0 0x1000 64 R\n\n1a:1f.7 4096 0x1000 W  # comment\n00:03.0 0x0 0 r\n";
 
