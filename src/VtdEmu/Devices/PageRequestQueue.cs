@@ -217,7 +217,7 @@ internal sealed class PageRequestQueue
         }
     }
 
-    // page_grp_resp_dsc (§6.5.2.10): QW0 PP 4, Response Code 15:12, RID 31:16, PASID 51:32; QW1 PRGI 11:3.
+    // page_grp_resp_dsc (VT-d spec ch. 7): QW0 PP 4, Response Code 15:12, RID 31:16, PASID 51:32; QW1 PRGI 11:3.
     private bool Respond(in InvalidationDescriptor descriptor, ref QueueFetch fetch)
     {
         ulong qw0 = descriptor.Qw0;

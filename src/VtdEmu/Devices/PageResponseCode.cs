@@ -1,7 +1,7 @@
 namespace VtdEmu.Devices;
 
 /// <summary>
-/// Response Code of a page group response (page_grp_resp_dsc QW0 15:12, VT-d spec §6.5.2.10, the PCIe PRG
+/// Response Code of a page group response (page_grp_resp_dsc QW0 15:12, VT-d spec ch. 7, page group response descriptor, the PCIe PRG
 /// response codes). Every other value is reserved; spec-notes/page-requests.md §4.
 /// </summary>
 public enum PageResponseCode : byte

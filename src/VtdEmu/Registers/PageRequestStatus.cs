@@ -1,6 +1,6 @@
 namespace VtdEmu.Registers;
 
-/// <summary>PRS_REG bits (offset 0xDC; VT-d spec §11.4.11.4), both RW1C; spec-notes/page-requests.md §2.</summary>
+/// <summary>PRS_REG bits (offset 0xDC; VT-d spec §11.4.11), both RW1C; spec-notes/page-requests.md §2.</summary>
 [Flags]
 public enum PageRequestStatus : uint
 {
