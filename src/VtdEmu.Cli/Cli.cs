@@ -58,6 +58,7 @@ internal static class Cli
             RunCommand.Create(context),
             CompareCommand.Create(context),
             ReplayCommand.Create(context),
+            ReplayMmioCommand.Create(context),
             DecodeCommand.Create(context),
             TraceGenCommand.Create(context),
             RegsCommand.Create(context),
@@ -65,6 +66,7 @@ internal static class Cli
             X86Command.Create(context),
             PlatformCommand.Create(context),
             SweepCommand.Create(context),
+            PlotCommand.Create(context),
         };
         root.SetAction(_ => DemoCommand.Run(context, UnitConfiguration.Qemu.Name));
         return root;

@@ -94,6 +94,22 @@ public sealed class RemappingUnit : IMmio
     /// <summary>Sees every register access; null (the default) costs one check per access.</summary>
     public IRegisterObserver? Observer { get; set; }
 
+    /// <summary>
+    /// Sees every descriptor the invalidation queue processes (<see cref="IInvalidationObserver"/>);
+    /// null (the default) costs one check per descriptor.
+    /// </summary>
+    public IInvalidationObserver? InvalidationObserver
+    {
+        get => _queue.Observer;
+        set
+        {
+            lock (_stateLock)
+            {
+                _queue.Observer = value;
+            }
+        }
+    }
+
     /// <summary>Translate-path counters: translations, cache hits and misses, walks, guest-memory table reads, faults.</summary>
     public TranslationStatistics Statistics => _dma.Translator.Statistics;
 

@@ -17,6 +17,9 @@ internal sealed class CliHarness : IDisposable
     /// <summary>tests/vectors in the source tree, found by walking up from the test binaries.</summary>
     public static string VectorsDirectory { get; } = FindVectors();
 
+    /// <summary>tests/data/linux-boot in the source tree (the shipped Linux boot recordings).</summary>
+    public static string LinuxBootDirectory { get; } = Path.Combine(Path.GetDirectoryName(VectorsDirectory)!, "data", "linux-boot");
+
     public string Scratch { get; } = Path.Combine(Path.GetTempPath(), $"vtdemu-cli-{Guid.NewGuid():n}");
 
     public string Out => _out.ToString();

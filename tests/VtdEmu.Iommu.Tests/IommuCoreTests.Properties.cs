@@ -40,8 +40,17 @@ public sealed partial class IommuCoreTests
         // to it fails after A moved and must roll A back.
         rig.Driver.FailAttachWhen = (dev, dom) => dev.Name == "B" && dom == domains[1].Ops;
 
+        // iommu_device_release_dma_owner trusts its caller: with owner_cnt > 1 it decrements whether or not the device
+        // claimed (spec-notes/iommu-core.md, Ownership). After such a stray release the count no longer covers the
+        // owner, in Linux as here, so invariant (1) is not asked of that group again.
+        var strayRelease = new HashSet<IommuGroup>();
         foreach ((int op, int a, int b, int c) in steps)
         {
+            if (op == 6 && devs[a].Group is { Owner: null, OwnerCnt: > 1 } released)
+            {
+                strayRelease.Add(released);
+            }
+
             object snapshot = Snapshot(rig, groups, domains);
             int warns = rig.Core.Diagnostics.WarnCount;
             string bound = BoundFlags(devs);
@@ -60,7 +69,7 @@ public sealed partial class IommuCoreTests
 
             foreach (IommuGroup g in groups)
             {
-                AssertInvariants(rig, g, groups, domains);
+                AssertInvariants(rig, g, groups, domains, ownerCounted: !strayRelease.Contains(g));
             }
         }
     }
@@ -90,13 +99,13 @@ public sealed partial class IommuCoreTests
         }
     }
 
-    private static void AssertInvariants(CoreRig rig, IommuGroup g, IommuGroup[] groups, IommuDomain[] domains)
+    private static void AssertInvariants(CoreRig rig, IommuGroup g, IommuGroup[] groups, IommuDomain[] domains, bool ownerCounted)
     {
         // "Invariants" (1) and (2): an owner implies a count and a non-default domain. Replace can only pick caller
         // domains here.
         if (g.Owner is not null)
         {
-            Assert.True(g.OwnerCnt >= 1);
+            Assert.True(g.OwnerCnt >= 1 || !ownerCounted, $"{g}: owner with owner_cnt 0");
             Assert.NotSame(g.DefaultDomain, g.Domain);
         }
 

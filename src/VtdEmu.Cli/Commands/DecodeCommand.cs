@@ -31,39 +31,54 @@ internal static class DecodeCommand
             register,
             values,
         };
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(register), parse.GetRequiredValue(values)));
+        FormatOptions format = FormatOptions.AddTo(command);
+        command.SetAction(parse => Run(context, parse.GetRequiredValue(register), parse.GetRequiredValue(values), format.IsJson(parse)));
         return command;
     }
 
-    private static int Run(CliContext context, string which, ulong[] values)
+    private static int Run(CliContext context, string which, ulong[] values, bool json)
     {
-        IAnsiConsole console = context.ConsoleFor(context.Out);
-        if (which == "context")
+        if (which == "context" && values.Length % 2 != 0)
         {
-            if (values.Length % 2 != 0)
-            {
-                context.Error.WriteLine("decode context: expected pairs of values (bits 63:0, then bits 127:64), found an odd count");
-                return ExitCode.BadInput;
-            }
+            context.Error.WriteLine("decode context: expected pairs of values (bits 63:0, then bits 127:64), found an odd count");
+            return ExitCode.BadInput;
+        }
 
-            for (int i = 0; i < values.Length; i += 2)
+        var decoded = new List<(string Title, UInt128 Value, IReadOnlyList<RegisterFieldRow> Rows)>();
+        for (int i = 0; i < values.Length; i += which == "context" ? 2 : 1)
+        {
+            decoded.Add(which switch
             {
-                console.Write(Render($"context entry 0x{values[i + 1]:x16}_{values[i]:x16}", ContextEntryDecoder.Decode(values[i], values[i + 1])));
-            }
+                "context" => ($"context entry 0x{values[i + 1]:x16}_{values[i]:x16}", ((UInt128)values[i + 1] << 64) | values[i], ContextEntryDecoder.Decode(values[i], values[i + 1])),
+                "cap" => ($"CAP 0x{values[i]:x16}", values[i], CapabilityDecoder.Decode(values[i])),
+                "ecap" => ($"ECAP 0x{values[i]:x16}", values[i], ExtendedCapabilityDecoder.Decode(values[i])),
+                "flpte" => ($"FLPTE 0x{values[i]:x16}", values[i], FirstLevelEntryDecoder.Decode(values[i])),
+                _ => ($"SLPTE 0x{values[i]:x16}", values[i], SecondLevelEntryDecoder.Decode(values[i])),
+            });
+        }
 
+        if (json)
+        {
+            JsonOutput.Write(context.Out, writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("kind", which);
+                writer.WriteStartArray("values");
+                foreach ((string title, UInt128 value, IReadOnlyList<RegisterFieldRow> rows) in decoded)
+                {
+                    JsonOutput.WriteDecoded(writer, title, value, rows);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            });
             return ExitCode.Success;
         }
 
-        foreach (ulong value in values)
+        IAnsiConsole console = context.ConsoleFor(context.Out);
+        foreach ((string title, _, IReadOnlyList<RegisterFieldRow> rows) in decoded)
         {
-            IReadOnlyList<RegisterFieldRow> rows = which switch
-            {
-                "cap" => CapabilityDecoder.Decode(value),
-                "ecap" => ExtendedCapabilityDecoder.Decode(value),
-                "flpte" => FirstLevelEntryDecoder.Decode(value),
-                _ => SecondLevelEntryDecoder.Decode(value),
-            };
-            console.Write(Render($"{which.ToUpperInvariant()} 0x{value:x16}", rows));
+            console.Write(Render(title, rows));
         }
 
         return ExitCode.Success;

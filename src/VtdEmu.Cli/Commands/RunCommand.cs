@@ -39,14 +39,15 @@ internal static class RunCommand
             dump,
             policy,
         };
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(paths), parse.GetValue(parseOnly), parse.GetValue(dump), parse.GetRequiredValue(policy)));
+        FormatOptions format = FormatOptions.AddTo(command);
+        command.SetAction(parse => Run(context, parse.GetRequiredValue(paths), parse.GetValue(parseOnly), parse.GetValue(dump), parse.GetRequiredValue(policy), format.IsJson(parse)));
         return command;
     }
 
     public static int Run(CliContext context, IReadOnlyList<string> paths, bool parseOnly, bool dump) =>
         Run(context, paths, parseOnly, dump, IommuAttachPolicy.Mainline);
 
-    public static int Run(CliContext context, IReadOnlyList<string> paths, bool parseOnly, bool dump, IommuAttachPolicy policy)
+    public static int Run(CliContext context, IReadOnlyList<string> paths, bool parseOnly, bool dump, IommuAttachPolicy policy, bool json = false)
     {
         List<string>? files = ExpandPaths(context, paths);
         if (files is null)
@@ -86,16 +87,24 @@ internal static class RunCommand
         }
 
         int failures = 0;
+        var reports = new List<ScenarioReport>();
         foreach (object scenario in scenarios)
         {
-            if (scenarios.Count > 1)
+            if (scenarios.Count > 1 && !json)
             {
                 context.Out.WriteLine($"# {(scenario is Scenario r ? r.File : ((IommuScenario)scenario).File)}");
             }
 
-            failures += scenario is Scenario registerLevel
-                ? RunRegisterLevel(context, registerLevel, dump)
-                : RunIommuLevel(context, (IommuScenario)scenario, policy);
+            ScenarioReport report = scenario is Scenario registerLevel
+                ? RunRegisterLevel(context, registerLevel, dump && !json, json ? TextWriter.Null : context.Out)
+                : RunIommuLevel(context, (IommuScenario)scenario, policy, json ? TextWriter.Null : context.Out);
+            failures += report.Failures.Count;
+            reports.Add(report);
+        }
+
+        if (json)
+        {
+            JsonOutput.Write(context.Out, writer => RunJson.Write(writer, reports, policy));
         }
 
         context.Error.WriteLine($"run: {Plural(scenarios.Count, "scenario")}, {Plural(commands, "command")}, {Plural(assertions, "assertion")}, {Plural(failures, "failure")}");
@@ -125,15 +134,15 @@ internal static class RunCommand
         return (result.Scenario, result.Errors);
     }
 
-    private static int RunRegisterLevel(CliContext context, Scenario scenario, bool dump)
+    private static ScenarioReport RunRegisterLevel(CliContext context, Scenario scenario, bool dump, TextWriter output)
     {
         if (!context.Platform.TryCreate(scenario.Setup, out IScenarioTarget? target, out ScenarioError? setupError))
         {
             context.Error.WriteLine(setupError);
-            return 1;
+            return new ScenarioReport(scenario.File, "register", 0, 0, [], [setupError]);
         }
 
-        ScenarioRunResult result = ScenarioRunner.Run(scenario, target, context.Out);
+        ScenarioRunResult result = ScenarioRunner.Run(scenario, target, output);
         foreach (ScenarioError failure in result.Failures)
         {
             context.Error.WriteLine(failure);
@@ -144,18 +153,19 @@ internal static class RunCommand
             Dump(context, scenario, target);
         }
 
-        return result.Failures.Length;
+        return new ScenarioReport(scenario.File, "register", result.CommandsRun, result.AssertionsChecked, result.Results, result.Failures);
     }
 
-    private static int RunIommuLevel(CliContext context, IommuScenario scenario, IommuAttachPolicy policy)
+    private static ScenarioReport RunIommuLevel(CliContext context, IommuScenario scenario, IommuAttachPolicy policy, TextWriter output)
     {
-        IommuScenarioRunResult result = IommuScenarioRunner.Run(scenario, policy, context.Out);
+        IommuScenarioRunResult result = IommuScenarioRunner.Run(scenario, policy, output);
         foreach (ScenarioError failure in result.Failures)
         {
             context.Error.WriteLine(failure);
         }
 
-        return result.Failures.Length;
+        ScenarioResultLine[] lines = [.. result.Records.Where(r => r.Result is not null).Select(r => new ScenarioResultLine(r.Step.Location, r.Step.Text, r.Result!))];
+        return new ScenarioReport(scenario.File, "iommu", result.Records.Length, result.AssertionsChecked, lines, result.Failures);
     }
 
     internal static string Plural(int count, string noun) =>

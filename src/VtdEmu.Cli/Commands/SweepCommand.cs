@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using VtdEmu.Caches;
+using VtdEmu.Cli.Plotting;
 using VtdEmu.Registers;
 using VtdEmu.Workloads.Mapping;
 using VtdEmu.Workloads.Scenarios;
@@ -24,7 +25,7 @@ internal static class SweepCommand
         var translation = new Option<string>("--translation") { Description = "on, off or on,off.", DefaultValueFactory = _ => "on" };
         var entries = new Option<string?>("--iotlb-entries") { Description = "IOTLB entries (default: the preset's; 0 disables it)." };
         var ways = new Option<string?>("--iotlb-ways") { Description = "IOTLB ways (default: the preset's)." };
-        var policy = new Option<string?>("--iotlb-policy") { Description = "lru, plru, random (default: the preset's)." };
+        var policy = new Option<string?>("--iotlb-policy") { Description = "lru, plru, random, flush (empty the whole IOTLB when full, as QEMU does) (default: the preset's)." };
         var pageSize = new Option<string>("--page-size") { Description = "Mapping page sizes: 4K, 2M, 1G.", DefaultValueFactory = _ => "4K" };
         var pattern = new Option<string?>("--pattern") { Description = "random, sequential, strided, zipf (default random; trace when --trace is given)." };
         var trace = new Option<string[]>("--trace") { Description = "Recorded traces to replay as points (repeatable).", AllowMultipleArgumentsPerToken = false };
@@ -37,10 +38,11 @@ internal static class SweepCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed mixed into every point's generator.", DefaultValueFactory = _ => 1 };
         var format = new Option<string>("--format") { Description = "csv or jsonl.", DefaultValueFactory = _ => "csv" };
         var shard = new Option<string?>("--shard") { Description = "I/N: run only shard I of N (1-based) of the grid; join with 'sweep merge'." };
+        var plot = new Option<string?>("--plot") { Description = "Also draw gbit_per_s against the window (one line per varying axis) into this .svg or .png file." };
         var jobs = new Option<int>("--jobs") { Description = "Points run at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("sweep", "Run a grid of IOTLB experiments through the functional model and the timing model; one row per point.")
         {
-            preset, translation, entries, ways, policy, pageSize, pattern, trace, windows, accessSize, direction, dmas, stride, zipf, seed, format, shard, jobs,
+            preset, translation, entries, ways, policy, pageSize, pattern, trace, windows, accessSize, direction, dmas, stride, zipf, seed, format, shard, plot, jobs,
             CreateMerge(context),
         };
         command.SetAction(parse =>
@@ -53,7 +55,7 @@ internal static class SweepCommand
                     Translation = List(parse.GetValue(translation)!, "--translation", t => t switch { "on" => true, "off" => false, _ => (bool?)null }, "on or off"),
                     IotlbEntries = OptionalList(parse.GetValue(entries), "--iotlb-entries"),
                     IotlbWays = OptionalList(parse.GetValue(ways), "--iotlb-ways"),
-                    IotlbPolicies = parse.GetValue(policy) is { } p ? [.. List(p, "--iotlb-policy", ScenarioParser.ParsePolicy, "lru, plru or random").Select(v => (ReplacementPolicy?)v)] : [null],
+                    IotlbPolicies = parse.GetValue(policy) is { } p ? [.. List(p, "--iotlb-policy", ScenarioParser.ParsePolicy, "lru, plru, random or flush").Select(v => (ReplacementPolicy?)v)] : [null],
                     PageSizes = List(parse.GetValue(pageSize)!, "--page-size", DefaultMapping.ParsePageSize, "4K, 2M or 1G"),
                     Patterns = Patterns(parse.GetValue(pattern), parse.GetValue(trace) ?? []),
                     Traces = parse.GetValue(trace) ?? [],
@@ -66,7 +68,13 @@ internal static class SweepCommand
                     Seed = parse.GetValue(seed),
                 };
                 string outputFormat = parse.GetValue(format) is "csv" or "jsonl" ? parse.GetValue(format)! : throw new SweepException($"--format: expected csv or jsonl, found '{parse.GetValue(format)}'");
-                return Run(context, grid, outputFormat, parse.GetValue(shard), parse.GetValue(jobs));
+                string? plotFile = parse.GetValue(plot);
+                if (plotFile is not null && !LineChart.Extensions.Contains(Path.GetExtension(plotFile).ToLowerInvariant()))
+                {
+                    throw new SweepException($"--plot: expected a file name ending in .svg or .png, found '{plotFile}'");
+                }
+
+                return Run(context, grid, outputFormat, parse.GetValue(shard), plotFile, parse.GetValue(jobs));
             }
             catch (SweepException e)
             {
@@ -77,18 +85,23 @@ internal static class SweepCommand
         return command;
     }
 
-    private static int Run(CliContext context, SweepGrid grid, string format, string? shardSpec, int jobs)
+    private static int Run(CliContext context, SweepGrid grid, string format, string? shardSpec, string? plotFile, int jobs)
     {
         IReadOnlyList<SweepPoint> points = grid.Points();
-        if (shardSpec is not null)
-        {
-            (int shard, int count) = ParseShard(shardSpec);
-            points = SweepGrid.Shard(points, shard, count);
-        }
-
         if (points.Count == 0)
         {
             throw new SweepException("the grid is empty (no point to run: give at least one value on every axis, and --trace with --pattern trace)");
+        }
+
+        if (shardSpec is not null)
+        {
+            (int shard, int count) = ParseShard(shardSpec);
+            int total = points.Count;
+            points = SweepGrid.Shard(points, shard, count);
+            if (points.Count == 0)
+            {
+                throw new SweepException($"--shard {shardSpec}: the grid has {total} point(s), so this shard is empty (use at most {total} shards)");
+            }
         }
 
         foreach (SweepPoint point in points)
@@ -110,11 +123,21 @@ internal static class SweepCommand
             : SweepRunner.RunAll(points, jobs);
         clock.Stop();
 
-        context.Out.WriteLine(format == "csv" ? SweepTable.CsvHeader : null);
+        if (format == "csv")
+        {
+            context.Out.WriteLine(SweepTable.CsvHeader);
+        }
+        var rows = new List<string[]>(results.Length);
         foreach (SweepResult result in results)
         {
             string[] cells = SweepTable.Cells(result, WorkbenchPreset.Find(result.Point.Preset)!.Caches);
             context.Out.WriteLine(format == "csv" ? SweepTable.CsvLine(cells) : SweepTable.JsonLine(cells));
+            rows.Add(cells);
+        }
+
+        if (plotFile is not null && SweepPlot.TrySave(rows, plotFile) is { } plotError)
+        {
+            throw new SweepException($"--plot: {plotError}");
         }
 
         if (context.Interactive)

@@ -222,7 +222,7 @@ public static partial class ScenarioParser
                     policy = ParsePolicy(value);
                     if (policy is null)
                     {
-                        Error(at, $"{keyword} policy: expected lru, plru or random, found '{value}'");
+                        Error(at, $"{keyword} policy: expected lru, plru, random or flush, found '{value}'");
                         return;
                     }
 

@@ -23,14 +23,15 @@ public static partial class ScenarioParser
 
     private const string Directives = "preset, cap, ecap, ram, device, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc";
 
-    private const string Policies = "lru|plru|random";
+    private const string Policies = "lru|plru|random|flush";
 
-    /// <summary>A replacement policy by its scenario name (<c>lru</c>, <c>plru</c>, <c>random</c>), or null.</summary>
+    /// <summary>A replacement policy by its scenario name (<c>lru</c>, <c>plru</c>, <c>random</c>, <c>flush</c>), or null.</summary>
     public static ReplacementPolicy? ParsePolicy(string name) => name switch
     {
         "lru" => ReplacementPolicy.Lru,
         "plru" => ReplacementPolicy.TreePlru,
         "random" => ReplacementPolicy.Random,
+        "flush" => ReplacementPolicy.FlushWhenFull,
         _ => null,
     };
 
@@ -39,6 +40,7 @@ public static partial class ScenarioParser
     {
         ReplacementPolicy.TreePlru => "plru",
         ReplacementPolicy.Random => "random",
+        ReplacementPolicy.FlushWhenFull => "flush",
         _ => "lru",
     };
 

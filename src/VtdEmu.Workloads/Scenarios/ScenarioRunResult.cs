@@ -9,4 +9,7 @@ namespace VtdEmu.Workloads.Scenarios;
 public sealed record ScenarioRunResult(int CommandsRun, int AssertionsChecked, ImmutableArray<ScenarioError> Failures)
 {
     public bool Passed => Failures.IsEmpty;
+
+    /// <summary>Every result line printed (reads and DMAs), in order, with its location.</summary>
+    public ImmutableArray<ScenarioResultLine> Results { get; init; } = [];
 }

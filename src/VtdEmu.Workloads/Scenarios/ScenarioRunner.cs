@@ -30,10 +30,11 @@ public static class ScenarioRunner
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
         ImmutableArray<ScenarioError>.Builder failures = ImmutableArray.CreateBuilder<ScenarioError>();
+        var sink = new ResultSink(output);
         int assertions = 0;
         foreach (ScenarioCommand command in scenario.Commands)
         {
-            string? failure = Execute(command, target, output);
+            string? failure = Execute(command, target, sink);
             assertions += command.Expectation is null ? 0 : 1;
             if (failure is not null)
             {
@@ -41,11 +42,11 @@ public static class ScenarioRunner
             }
         }
 
-        return new ScenarioRunResult(scenario.Commands.Length, assertions, failures.ToImmutable());
+        return new ScenarioRunResult(scenario.Commands.Length, assertions, failures.ToImmutable()) { Results = sink.Lines.ToImmutable() };
     }
 
     /// <summary>Runs one command; returns the failure message, or null.</summary>
-    private static string? Execute(ScenarioCommand command, IScenarioTarget target, TextWriter output)
+    private static string? Execute(ScenarioCommand command, IScenarioTarget target, ResultSink output)
     {
         ulong address = command.Address;
         switch (command.Kind)
@@ -81,10 +82,10 @@ public static class ScenarioRunner
         }
     }
 
-    private static string? Report(ScenarioCommand command, TextWriter output, ulong actual, int bits)
+    private static string? Report(ScenarioCommand command, ResultSink output, ulong actual, int bits)
     {
         string text = FormatValue(actual, bits);
-        output.WriteLine($"{command.Name} {ScenarioNumber.FormatAddress(command.Address)} = {text}");
+        output.Add(command, $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}", text);
         if (command.Expectation is not { } expected || (actual & expected.Mask) == expected.Value)
         {
             return null;
@@ -95,7 +96,7 @@ public static class ScenarioRunner
             : $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: expected {FormatValue(expected.Value, bits)}, actual {text}";
     }
 
-    private static string? ReadBytes(ScenarioCommand command, IScenarioTarget target, TextWriter output)
+    private static string? ReadBytes(ScenarioCommand command, IScenarioTarget target, ResultSink output)
     {
         byte[] buffer = new byte[command.Length];
         if (!target.Memory.TryRead(command.Address, buffer))
@@ -104,7 +105,7 @@ public static class ScenarioRunner
         }
 
         string text = Convert.ToHexStringLower(buffer);
-        output.WriteLine($"{command.Name} {ScenarioNumber.FormatAddress(command.Address)} = {text}");
+        output.Add(command, $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}", text);
         if (command.Expectation is not { } expected || expected.Bytes.AsSpan().SequenceEqual(buffer))
         {
             return null;
@@ -113,7 +114,7 @@ public static class ScenarioRunner
         return $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: expected {Convert.ToHexStringLower(expected.Bytes.AsSpan())}, actual {text}";
     }
 
-    private static string? Dma(ScenarioCommand command, IScenarioTarget target, TextWriter output)
+    private static string? Dma(ScenarioCommand command, IScenarioTarget target, ResultSink output)
     {
         byte[] buffer = new byte[command.Length];
         DmaOutcome outcome;
@@ -128,7 +129,7 @@ public static class ScenarioRunner
         }
 
         string prefix = $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(command.Address)}";
-        output.WriteLine($"{prefix} = {outcome}");
+        output.Add(command, prefix, outcome.ToString());
         if (command.Expectation?.Outcome is not { } expected || expected == outcome)
         {
             return null;
@@ -145,4 +146,17 @@ public static class ScenarioRunner
     /// <summary>Fixed-width lower-case hex without 0x: 8 digits for 32 bits, 16 for 64.</summary>
     private static string FormatValue(ulong value, int bits) =>
         bits == 32 ? ((uint)value).ToString("x8", CultureInfo.InvariantCulture) : value.ToString("x16", CultureInfo.InvariantCulture);
+
+    // Prints each result line and keeps it, with its location, for the run's result.
+    private sealed class ResultSink(TextWriter output)
+    {
+        public ImmutableArray<ScenarioResultLine>.Builder Lines { get; } = ImmutableArray.CreateBuilder<ScenarioResultLine>();
+
+        public void Add(ScenarioCommand command, string text, string value)
+        {
+            var line = new ScenarioResultLine(command.Location, text, value);
+            Lines.Add(line);
+            output.WriteLine(line);
+        }
+    }
 }

@@ -11,4 +11,11 @@ public enum ReplacementPolicy : byte
 
     /// <summary>Pseudo-random victim from a fixed-seed xorshift generator: deterministic for a given fill sequence.</summary>
     Random = 2,
+
+    /// <summary>
+    /// No victim: a fill that finds its set full first empties the whole cache, then fills. This is
+    /// QEMU's IOTLB (a hash table reset when it holds 1,024 entries), modelled fully associative so the
+    /// set is the whole cache (spec-notes/deviations-from-qemu.md, "The qemu cache model").
+    /// </summary>
+    FlushWhenFull = 3,
 }

@@ -5,9 +5,14 @@ namespace VtdEmu.Invalidation;
 /// <summary>
 /// One invalidation queue descriptor (VT-d spec §6.5.2.1–§6.5.2.8): QW0, QW1 and, for 256-bit
 /// queues (IQA.DW = 1), QW2/QW3, which every type defined here leaves reserved. Field layouts and
-/// reserved masks: VT-d spec §6.5.2.1–§6.5.2.8, spec-notes/invalidation.md §4.
+/// reserved masks: VT-d spec §6.5.2.1–§6.5.2.8, spec-notes/invalidation.md §4. <see cref="IInvalidationObserver"/>
+/// sees each one the queue processes.
 /// </summary>
-internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 = 0, ulong qw3 = 0)
+/// <param name="qw0">Bits 63:0.</param>
+/// <param name="qw1">Bits 127:64.</param>
+/// <param name="qw2">Bits 191:128 (256-bit descriptors only).</param>
+/// <param name="qw3">Bits 255:192 (256-bit descriptors only).</param>
+public readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 = 0, ulong qw3 = 0)
 {
     // Reserved (RsvdZ) bits per type, QW0 and QW1. Bits 11:9 (type[6:4]) are part of the type and
     // checked there. PFSID (type 3/8) is accepted without ECAP.DIT: Linux fills it for every device.
@@ -23,12 +28,23 @@ internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 
     private const ulong PasidDeviceTlbQw1Reserved = 0x7FE;           // 10:1
     private const ulong WaitPageDrain = 1UL << 7;
 
+    /// <summary>Bits 63:0.</summary>
     public ulong Qw0 => qw0;
 
+    /// <summary>Bits 127:64.</summary>
     public ulong Qw1 => qw1;
+
+    /// <summary>Bits 191:128 (0 in a 128-bit queue).</summary>
+    public ulong Qw2 => qw2;
+
+    /// <summary>Bits 255:192 (0 in a 128-bit queue).</summary>
+    public ulong Qw3 => qw3;
 
     /// <summary>Type: bits 3:0, bits 11:9 as type[6:4].</summary>
     public int Type => (int)((qw0 & 0xF) | (Bits.Get(qw0, 11, 9) << 4));
+
+    /// <summary>The type as the spec names it (values without a name are not defined descriptor types).</summary>
+    public InvalidationDescriptorType DescriptorType => (InvalidationDescriptorType)Type;
 
     /// <summary>G, 5:4 (types 1, 2, 6, 7).</summary>
     public int Granularity => (int)Bits.Get(qw0, 5, 4);
@@ -52,7 +68,7 @@ internal readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 
     /// Checks type support and reserved fields for the unit and mode. Returns
     /// <see cref="InvalidationQueueError.None"/> for a descriptor the unit can execute.
     /// </summary>
-    public InvalidationQueueError Validate(in DescriptorContext context)
+    internal InvalidationQueueError Validate(in DescriptorContext context)
     {
         if (context.Wide && (qw2 | qw3) != 0)
         {

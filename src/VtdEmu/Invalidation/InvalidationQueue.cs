@@ -58,6 +58,9 @@ internal sealed class InvalidationQueue
         Handle(InvalidationDescriptorType.InterruptEntryCache, CountInterruptEntryCache);
     }
 
+    /// <summary>Sees every processed descriptor; null (the default) costs one check per descriptor.</summary>
+    public IInvalidationObserver? Observer { get; set; }
+
     /// <summary>
     /// Makes <paramref name="handler"/> execute descriptors of <paramref name="type"/>, replacing any
     /// earlier handler. <paramref name="validator"/> checks them first; null means the built-in rules
@@ -180,6 +183,7 @@ internal sealed class InvalidationQueue
             }
 
             bool stop = handler!(descriptor, ref fetch);
+            Observer?.OnDescriptor(head, descriptor);
             head = (head + descriptorBytes) % queueBytes;
             _registers.Set64((int)VtdRegister.IQH, (ulong)head);
             _engine.Totals.DescriptorsProcessed++;

@@ -227,6 +227,46 @@ public sealed class GuestMemory
     }
 
     /// <summary>
+    /// Bulk-loads a memory image: the bytes of <paramref name="image"/>, read to its end, land at
+    /// <paramref name="address"/> onward, replacing what was there. The image stays sparse: a page of
+    /// zeros takes host memory only if the frame already held something (which is cleared). Returns
+    /// false when the image runs past RAM; <paramref name="bytesLoaded"/> then counts the bytes that
+    /// were written before the first page that is not RAM, and loading stops there without reading the
+    /// rest. Exceptions from the stream itself (I/O, a corrupt compressed image) reach the caller.
+    /// </summary>
+    public bool TryLoadImage(ulong address, Stream image, out long bytesLoaded)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        bytesLoaded = 0;
+        byte[] buffer = new byte[PageSize];
+        while (true)
+        {
+            // Page-aligned chunks after the first, so each chunk is one frame.
+            int chunk = PageSize - (int)(address & PageOffsetMask);
+            int read = image.ReadAtLeast(buffer.AsSpan(0, chunk), chunk, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            ReadOnlySpan<byte> bytes = buffer.AsSpan(0, read);
+            bool stored = bytes.ContainsAnyExcept((byte)0) ? TryWrite(address, bytes) : TryFill(address, (ulong)read, 0);
+            if (!stored)
+            {
+                return false;
+            }
+
+            bytesLoaded += read;
+            if (read < chunk)
+            {
+                return true;
+            }
+
+            address += (ulong)read;
+        }
+    }
+
+    /// <summary>
     /// The 4 KiB frame that holds <paramref name="address"/>, for direct Span access (allocated on
     /// first use). False when the frame is not wholly RAM.
     /// </summary>

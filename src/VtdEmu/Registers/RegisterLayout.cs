@@ -21,6 +21,20 @@ internal static class RegisterLayout
     /// <summary>All rows, ordered by offset.</summary>
     public static RegisterRow[] Build(UnitConfiguration configuration)
     {
+        List<RegisterRow> rows = SortedRows(configuration);
+        if (FindOverlap(rows) is { } overlap)
+        {
+            throw new ArgumentException(overlap, nameof(configuration));
+        }
+
+        return [.. rows];
+    }
+
+    /// <summary>Why <paramref name="configuration"/>'s registers cannot form a block (CAP.FRO / ECAP.IRO put two on one offset), or null.</summary>
+    public static string? Check(UnitConfiguration configuration) => FindOverlap(SortedRows(configuration));
+
+    private static List<RegisterRow> SortedRows(UnitConfiguration configuration)
+    {
         CapabilityRegister cap = configuration.Capability;
         ExtendedCapabilityRegister ecap = configuration.ExtendedCapability;
         ulong page = Bits.Range(configuration.HostAddressWidth - 1, 12);
@@ -92,17 +106,20 @@ internal static class RegisterLayout
         }
 
         rows.Sort(static (a, b) => a.Offset.CompareTo(b.Offset));
+        return rows;
+    }
+
+    private static string? FindOverlap(List<RegisterRow> rows)
+    {
         for (int i = 1; i < rows.Count; i++)
         {
             if (rows[i].Offset < rows[i - 1].Offset + rows[i - 1].Width)
             {
-                throw new ArgumentException(
-                    $"{rows[i].Name} at 0x{rows[i].Offset:x} overlaps {rows[i - 1].Name} at 0x{rows[i - 1].Offset:x}: check CAP.FRO / ECAP.IRO.",
-                    nameof(configuration));
+                return $"{rows[i].Name} at 0x{rows[i].Offset:x} overlaps {rows[i - 1].Name} at 0x{rows[i - 1].Offset:x}: check CAP.FRO / ECAP.IRO.";
             }
         }
 
-        return [.. rows];
+        return null;
     }
 
     /// <summary>PLMBASE/PLMLIMIT/PHMBASE/PHMLIMIT granularity: bits below 20 are RsvdZ (1 MiB regions) — a model choice.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace VtdEmu.Registers;
 
 /// <summary>
@@ -112,6 +114,61 @@ public sealed record UnitConfiguration(
         }.Build(),
         HostAddressWidth: 52,
         CompressSameSourceFaults: false);
+
+    /// <summary>Smallest host address width <see cref="TryFromRegisters"/> accepts.</summary>
+    public const int MinHostAddressWidth = 32;
+
+    /// <summary>Largest host address width VT-d defines (and <see cref="Memory.GuestMemory"/> models).</summary>
+    public const int MaxHostAddressWidth = 52;
+
+    /// <summary>
+    /// A unit described by raw register values, as read from real hardware or a register dump: VER, CAP
+    /// and ECAP exactly as given (caching mode, CAP.CM bit 7, included: the unit's caches then keep
+    /// not-present and erroneous entries, spec-notes/caching.md). HAW is not a register (the DMAR table
+    /// carries it); without <paramref name="hostAddressWidth"/> the MGAW width (CAP.MGAW + 1) is taken,
+    /// which is what QEMU reports in its DMAR table. False, with the reason in <paramref name="error"/>,
+    /// when the values cannot describe a register block: CAP.FRO / ECAP.IRO placing the fault recording
+    /// or IOTLB registers over other registers, or a HAW outside 32..52.
+    /// </summary>
+    /// <param name="capability">CAP_REG.</param>
+    /// <param name="extendedCapability">ECAP_REG.</param>
+    /// <param name="version">VER_REG (major 7:4, minor 3:0).</param>
+    /// <param name="hostAddressWidth">HAW in bits, or null for CAP.MGAW + 1.</param>
+    /// <param name="compressSameSourceFaults">See <see cref="CompressSameSourceFaults"/>.</param>
+    /// <param name="name">A name for reports.</param>
+    /// <param name="configuration">The configuration, when the values are usable.</param>
+    /// <param name="error">Why they are not; empty otherwise.</param>
+    public static bool TryFromRegisters(
+        ulong capability,
+        ulong extendedCapability,
+        byte version,
+        int? hostAddressWidth,
+        bool compressSameSourceFaults,
+        string name,
+        [NotNullWhen(true)] out UnitConfiguration? configuration,
+        out string error)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        configuration = null;
+        var cap = new CapabilityRegister(capability);
+        int haw = hostAddressWidth ?? Math.Clamp(cap.MGAW + 1, MinHostAddressWidth, MaxHostAddressWidth);
+        if (haw is < MinHostAddressWidth or > MaxHostAddressWidth)
+        {
+            error = $"host address width {haw} is outside {MinHostAddressWidth}..{MaxHostAddressWidth}";
+            return false;
+        }
+
+        var candidate = new UnitConfiguration(name, version, cap, new ExtendedCapabilityRegister(extendedCapability), haw, compressSameSourceFaults);
+        if (RegisterLayout.Check(candidate) is { } problem)
+        {
+            error = $"CAP 0x{capability:x16} / ECAP 0x{extendedCapability:x16}: {problem}";
+            return false;
+        }
+
+        configuration = candidate;
+        error = string.Empty;
+        return true;
+    }
 
     /// <summary>Every named preset.</summary>
     public static IReadOnlyList<UnitConfiguration> Presets { get; } = [Qemu, QemuScalable, QemuScalableFirstLevel, QemuScalablePageRequests, Broadwell, SapphireRapids];

@@ -12,6 +12,7 @@ public sealed partial class IotlbTests
         { 64, 4, ReplacementPolicy.TreePlru, true },    // 4-way with a separate large-page array
         { 32, 32, ReplacementPolicy.Random, false },    // fully associative, random replacement
         { 256, 256, ReplacementPolicy.Lru, false },     // larger than any sequence fills: never evicts
+        { 16, 16, ReplacementPolicy.FlushWhenFull, false }, // QEMU's model: emptied when full
     };
 
     /// <summary>

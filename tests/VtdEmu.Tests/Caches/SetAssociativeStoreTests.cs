@@ -1,3 +1,4 @@
+using CsCheck;
 using VtdEmu.Caches;
 using VtdEmu.Caches.Internal;
 
@@ -154,4 +155,55 @@ public sealed class SetAssociativeStoreTests
     [Fact]
     public void Constructor_TreePlruNonPowerOfTwoWays_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new SetAssociativeStore<ulong>(new CacheGeometry(12, 12, ReplacementPolicy.TreePlru)));
+
+    [Fact]
+    public void Fill_FlushWhenFull_EmptiesTheWholeCacheThenFills()
+    {
+        var store = new SetAssociativeStore<ulong>(CacheGeometry.FullyAssociative(4, ReplacementPolicy.FlushWhenFull));
+        for (ulong n = 1; n <= 4; n++)
+        {
+            Assert.False(Fill(store, n));
+        }
+
+        Assert.False(Fill(store, 3));   // a tag already held is rewritten in place: nothing flushed
+        Assert.Equal(4, store.Count);
+
+        Assert.True(Fill(store, 5));
+
+        Assert.Equal(1, store.Count);
+        Assert.True(Holds(store, 5));
+        Assert.All(new ulong[] { 1, 2, 3, 4 }, n => Assert.False(Holds(store, n)));
+        Assert.Equal(4, store.Evictions);
+        Assert.Equal(0, store.Invalidated);
+    }
+
+    [Fact]
+    public void Fill_FlushWhenFull_AgreesWithAModelOfQemusTable()
+    {
+        // The model: a set of tags; inserting a new tag into a full set empties it first.
+        Gen.ULong[0, 40].Array[1, 300].Sample(
+            tags =>
+            {
+                var store = new SetAssociativeStore<ulong>(CacheGeometry.FullyAssociative(16, ReplacementPolicy.FlushWhenFull));
+                var model = new HashSet<ulong>();
+                foreach (ulong tag in tags)
+                {
+                    if (!model.Contains(tag) && model.Count == 16)
+                    {
+                        model.Clear();
+                    }
+
+                    model.Add(tag);
+                    Fill(store, tag);
+                    Assert.Equal(model.Count, store.Count);
+                }
+
+                for (ulong tag = 0; tag <= 40; tag++)
+                {
+                    Assert.Equal(model.Contains(tag), Holds(store, tag));
+                }
+            },
+            seed: "0N0XIzNsQ0O2",
+            iter: 200);
+    }
 }

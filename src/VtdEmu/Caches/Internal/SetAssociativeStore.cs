@@ -184,14 +184,21 @@ internal sealed partial class SetAssociativeStore<TPayload>
 
         int start = set * _ways;
         int way = Probe(start, key0, key1);
-        bool evicted = false;
+        int evicted = 0;
         if (way < 0)
         {
             way = FirstInvalid(start);
-            if (way < 0)
+            if (way < 0 && Geometry.Policy == ReplacementPolicy.FlushWhenFull)
+            {
+                // Everything goes, counted as evictions rather than invalidations; way 0 is then free.
+                evicted = ClearLocked();
+                _invalidated -= evicted;
+                way = 0;
+            }
+            else if (way < 0)
             {
                 way = _replacement.Victim(set, _ways);
-                evicted = true;
+                evicted = 1;
             }
         }
 
@@ -211,13 +218,9 @@ internal sealed partial class SetAssociativeStore<TPayload>
         _liveByClass[ClassOf(key0)]++;
         _live++;
         _fills++;
-        if (evicted)
-        {
-            _evictions++;
-        }
-
+        _evictions += evicted;
         _replacement.Touch(set, way, _ways);
-        return evicted;
+        return evicted != 0;
     }
 
     /// <summary>Removes every valid entry <paramref name="match"/> selects; returns how many.</summary>
