@@ -17,7 +17,13 @@ public sealed class PciEndpoint
 {
     private const ulong ChunkSize = 4096;
 
+    /// <summary>PRG indexes are 9 bits (PCIe PRI).</summary>
+    public const int PageRequestGroupCount = 512;
+
     private readonly Platform _platform;
+
+    // The last page group response per PRG index; null until page requests are enabled.
+    private PageGroupResponse?[]? _pageResponses;
 
     internal PciEndpoint(Platform platform, ushort sourceId)
     {
@@ -60,6 +66,50 @@ public sealed class PciEndpoint
             DeviceTlb?.Fill(new DeviceTlbEntry(pasid.HasValue, pasid.GetValueOrDefault(), completion.InputPage, completion.OutputPage, completion.PageShift, completion.Read, completion.Write));
         }
 
+        return completion;
+    }
+
+    /// <summary>Whether the page request interface (PRI) is enabled (<see cref="EnablePageRequests"/>).</summary>
+    public bool PageRequestsEnabled => _pageResponses is not null;
+
+    /// <summary>Enables the page request interface: the device may send page requests and receives page group responses.</summary>
+    public void EnablePageRequests()
+    {
+        _pageResponses ??= new PageGroupResponse?[PageRequestGroupCount];
+        Unit.AttachPageRequester(SourceId, OnPageGroupResponse);
+    }
+
+    /// <summary>
+    /// Sends one page request for <paramref name="iova"/> (read access, and write access with
+    /// <paramref name="write"/>) in page request group <paramref name="groupIndex"/>; the group's earlier
+    /// response, if any, is forgotten. Spec-notes/page-requests.md §3.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Page requests are not enabled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="groupIndex"/> is not a 9-bit PRG index.</exception>
+    public PageRequestOutcome RequestPage(ulong iova, ushort groupIndex, uint? pasid = null, bool write = false, bool lastInGroup = true)
+    {
+        PageGroupResponse?[] responses = _pageResponses ?? throw new InvalidOperationException($"{this}: page requests are not enabled.");
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(groupIndex, PageRequestGroupCount);
+        responses[groupIndex] = null;
+        return Unit.RequestPage(new PageRequest(SourceId, iova, Read: true, write, lastInGroup, groupIndex, pasid));
+    }
+
+    /// <summary>The last page group response received for <paramref name="groupIndex"/>; null while none arrived (or PRI is off).</summary>
+    public PageGroupResponse? PageResponse(ushort groupIndex) =>
+        _pageResponses is { } responses && groupIndex < PageRequestGroupCount ? responses[groupIndex] : null;
+
+    /// <summary>
+    /// A translation request; when the completion grants less than the access needs (not present or no
+    /// permission, VT-d spec §4.2.3) and PRI is enabled, also a page request (last in group
+    /// <paramref name="groupIndex"/>), whose outcome is in <paramref name="pageRequest"/> (null when none was sent).
+    /// </summary>
+    public AtsCompletion AtsTranslateOrRequestPage(ulong iova, ushort groupIndex, out PageRequestOutcome? pageRequest, uint? pasid = null, bool write = false)
+    {
+        AtsCompletion completion = AtsTranslate(iova, pasid, write);
+        bool enough = completion.Success && (write ? completion.Write : completion.Read);
+        pageRequest = completion.Success && !enough && PageRequestsEnabled
+            ? RequestPage(iova, groupIndex, pasid, write)
+            : null;
         return completion;
     }
 
@@ -156,6 +206,14 @@ public sealed class PciEndpoint
         TranslationResult checkedResult = unit.Translate(new DmaRequest(SourceId, physical, access, AddressType.Translated, pasid));
         target = physical;
         return checkedResult.IsSuccess || Blocked(checkedResult, address, out blocked);
+    }
+
+    private void OnPageGroupResponse(PageGroupResponse response)
+    {
+        if (_pageResponses is { } responses)
+        {
+            responses[response.GroupIndex & (PageRequestGroupCount - 1)] = response;
+        }
     }
 
     private static bool Blocked(in TranslationResult translation, ulong address, out DmaResult blocked)

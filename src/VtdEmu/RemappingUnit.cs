@@ -18,7 +18,8 @@ namespace VtdEmu;
 /// event), register-based and queued invalidation (<see cref="RegisterInvalidation"/>,
 /// <see cref="InvalidationQueue"/>, <see cref="DeviceTlbInvalidator"/> over one
 /// <see cref="InvalidationEngine"/>), the <see cref="DmaPath"/>, <see cref="InterruptRemapping"/>
-/// (interrupt requests and the IEC) and <see cref="TranslationRequests"/> (ATS). Side effects complete before a
+/// (interrupt requests and the IEC), <see cref="TranslationRequests"/> (ATS) and the
+/// <see cref="PageRequestQueue"/> (PRS). Side effects complete before a
 /// write returns (synchronous model: GSTS shows a command's completion as soon as the GCMD write returns).
 /// </summary>
 /// <remarks>
@@ -46,6 +47,7 @@ public sealed class RemappingUnit : IMmio
     private readonly DmaPath _dma;
     private readonly InterruptRemapping _interrupts;
     private readonly TranslationRequests _translationRequests;
+    private readonly PageRequestQueue _pageRequests;
     private long _guestErrors;
 
     /// <summary>Creates a unit in its reset state.</summary>
@@ -74,6 +76,7 @@ public sealed class RemappingUnit : IMmio
         _dma = new DmaPath(memory, configuration, Caches, _commands, _faults, _stateLock);
         _interrupts = new InterruptRemapping(memory, configuration, _commands, _faults, _queue, _invalidation, _stateLock);
         _translationRequests = new TranslationRequests(_dma, _commands);
+        _pageRequests = new PageRequestQueue(_registers, _dispatch, configuration, memory, _commands, _faults, _queue, interruptSink);
     }
 
     /// <summary>The unit's translation caches (context, PASID, IOTLB, paging-structure) and their statistics.</summary>
@@ -251,6 +254,27 @@ public sealed class RemappingUnit : IMmio
     /// <summary>Answers one ATS translation request (spec-notes/device-tlb.md §2).</summary>
     public AtsCompletion TranslateForDevice(ushort sourceId, ulong address, uint? pasid = null, bool write = false) =>
         _translationRequests.Translate(sourceId, address, pasid, write);
+
+    /// <summary>
+    /// Handles one page request (spec-notes/page-requests.md §3): writes its descriptor at PQT, or drops
+    /// or rejects it and answers the device itself. Thread-safe; never throws on guest state.
+    /// </summary>
+    public PageRequestOutcome RequestPage(in PageRequest request)
+    {
+        lock (_stateLock)
+        {
+            return _pageRequests.Submit(request);
+        }
+    }
+
+    /// <summary>Connects <paramref name="deliver"/> as the receiver of page group responses addressed to <paramref name="sourceId"/>.</summary>
+    internal void AttachPageRequester(ushort sourceId, Action<PageGroupResponse> deliver)
+    {
+        lock (_stateLock)
+        {
+            _pageRequests.Attach(sourceId, deliver);
+        }
+    }
 
     /// <summary>Connects <paramref name="tlb"/> as the device-TLB of <paramref name="sourceId"/>: device-TLB invalidations for that SID reach it.</summary>
     internal void AttachDeviceTlb(ushort sourceId, DeviceTlb tlb)

@@ -19,11 +19,12 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
         & ~(1UL << 61) & ~(1UL << 8) & ~(1UL << 12) & ~(1UL << 36) & ~(1UL << 37);
 
     /// <summary>
-    /// ECAP bits the model can honour in an override: every defined field except PRS (no page-request
-    /// queue), VCS (no virtual-command registers) and PMS (no performance-monitoring registers).
+    /// ECAP bits the model can honour in an override: every defined field except VCS (no
+    /// virtual-command registers) and PMS (no performance-monitoring registers). PRS is honoured:
+    /// spec-notes/page-requests.md.
     /// </summary>
     public static readonly ulong HonouredEcap = DefinedBits(CapabilityFields.Ecap)
-        & ~(1UL << 29) & ~(1UL << 44) & ~(1UL << 51);
+        & ~(1UL << 44) & ~(1UL << 51);
 
     public bool TryCreate(ScenarioSetup setup, [NotNullWhen(true)] out IScenarioTarget? target, [NotNullWhen(false)] out ScenarioError? error)
     {

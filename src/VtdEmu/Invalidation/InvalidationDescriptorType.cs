@@ -26,4 +26,7 @@ public enum InvalidationDescriptorType
 
     /// <summary>p_dev_tlb_inv_dsc, PASID-based device-TLB invalidate (scalable mode, ECAP.DT).</summary>
     PasidDeviceTlb = 0x8,
+
+    /// <summary>page_grp_resp_dsc, page group response (scalable mode, ECAP.PRS; VT-d spec ch. 7, page group response descriptor).</summary>
+    PageGroupResponse = 0x9,
 }

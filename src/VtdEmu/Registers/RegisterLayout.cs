@@ -39,6 +39,7 @@ internal static class RegisterLayout
         ExtendedCapabilityRegister ecap = configuration.ExtendedCapability;
         ulong page = Bits.Range(configuration.HostAddressWidth - 1, 12);
         bool qi = ecap.QI;
+        bool prs = ecap.PRS;
         var rows = new List<RegisterRow>(64)
         {
             Ro("VER", VtdRegister.VER, 4, configuration.Version),
@@ -75,15 +76,16 @@ internal static class RegisterLayout
             Ro("IQERCD", VtdRegister.IQERCD, 8, 0),
             Row("IRTA", VtdRegister.IRTA, 8, 0, rw: ecap.IR ? page | (ecap.EIM ? 1UL << 11 : 0) | Bits.Range(3, 0) : 0),
 
-            // Page requests are not modelled: the registers read 0 and ignore writes (ECAP.PRS = 0 in every preset).
-            Ro("PQH", VtdRegister.PQH, 8, 0),
-            Ro("PQT", VtdRegister.PQT, 8, 0),
-            Ro("PQA", VtdRegister.PQA, 8, 0),
-            Ro("PRS", VtdRegister.PRS, 4, 0),
-            Ro("PECTL", VtdRegister.PECTL, 4, 0),
-            Ro("PEDATA", VtdRegister.PEDATA, 4, 0),
-            Ro("PEADDR", VtdRegister.PEADDR, 4, 0),
-            Ro("PEUADDR", VtdRegister.PEUADDR, 4, 0),
+            // Page requests (ECAP.PRS, spec-notes/page-requests.md §2): RsvdZ without PRS. PQH/PQT hold a
+            // 32-byte-aligned offset in 18:5; PRS_REG's PPR and PRO are RW1C.
+            Row("PQH", VtdRegister.PQH, 8, 0, rw: prs ? Bits.Range(18, 5) : 0),
+            Row("PQT", VtdRegister.PQT, 8, 0, rw: prs ? Bits.Range(18, 5) : 0),
+            Row("PQA", VtdRegister.PQA, 8, 0, rw: prs ? page | Bits.Range(2, 0) : 0),
+            Row("PRS", VtdRegister.PRS, 4, 0, w1c: prs ? (ulong)(PageRequestStatus.PPR | PageRequestStatus.PRO) : 0, effect: WriteEffect.Any),
+            Row("PECTL", VtdRegister.PECTL, 4, prs ? (ulong)EventControl.IM : 0, rw: prs ? (ulong)EventControl.IM : 0, effect: WriteEffect.Any),
+            Row("PEDATA", VtdRegister.PEDATA, 4, 0, rw: prs ? 0xFFFFUL : 0UL),
+            Row("PEADDR", VtdRegister.PEADDR, 4, 0, rw: prs ? Bits.Range(31, 2) : 0),
+            Row("PEUADDR", VtdRegister.PEUADDR, 4, 0, rw: prs && ecap.EIM ? Dword : 0),
         };
 
         if (ecap.MTS)

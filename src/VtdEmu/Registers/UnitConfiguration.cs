@@ -7,7 +7,7 @@ namespace VtdEmu.Registers;
 /// and the one primary-fault-logging choice the spec leaves open. Named presets model QEMU and real
 /// Intel parts; their sources are in spec-notes/registers.md.
 /// </summary>
-/// <param name="Name">Preset name (qemu, qemu-sm, qemu-sm-fl, broadwell, sapphire-rapids).</param>
+/// <param name="Name">Preset name (qemu, qemu-sm, qemu-sm-fl, qemu-sm-prs, broadwell, sapphire-rapids).</param>
 /// <param name="Version">VER_REG: major in 7:4, minor in 3:0.</param>
 /// <param name="Capability">CAP_REG.</param>
 /// <param name="ExtendedCapability">ECAP_REG.</param>
@@ -60,6 +60,20 @@ public sealed record UnitConfiguration(
         }.Build(),
         HostAddressWidth: 48,
         CompressSameSourceFaults: true);
+
+    /// <summary>
+    /// A model preset, not a recorded part: <see cref="QemuScalableFirstLevel"/> plus ECAP.DT (device-TLBs,
+    /// ATS) and ECAP.PRS (page requests), the unit the page request queue is exercised on
+    /// (spec-notes/page-requests.md §5).
+    /// </summary>
+    public static UnitConfiguration QemuScalablePageRequests { get; } = QemuScalableFirstLevel with
+    {
+        Name = "qemu-sm-prs",
+        ExtendedCapability = new ExtendedCapabilityBuilder
+        {
+            QI = true, DT = true, IR = true, PT = true, IRO = 0x0F, MHMV = 15, PRS = true, SRS = true, SMTS = true, FLTS = true,
+        }.Build(),
+    };
 
     /// <summary>Xeon E5-2630 v4 (Broadwell-EP) as Linux reports it: CAP 0x08d2078c106f0466, ECAP 0x0000000000f020df, VER 1:0, HAW 46.</summary>
     public static UnitConfiguration Broadwell { get; } = new(
@@ -157,7 +171,7 @@ public sealed record UnitConfiguration(
     }
 
     /// <summary>Every named preset.</summary>
-    public static IReadOnlyList<UnitConfiguration> Presets { get; } = [Qemu, QemuScalable, QemuScalableFirstLevel, Broadwell, SapphireRapids];
+    public static IReadOnlyList<UnitConfiguration> Presets { get; } = [Qemu, QemuScalable, QemuScalableFirstLevel, QemuScalablePageRequests, Broadwell, SapphireRapids];
 
     /// <summary>The preset called <paramref name="name"/>, or null.</summary>
     public static UnitConfiguration? FindPreset(string name)

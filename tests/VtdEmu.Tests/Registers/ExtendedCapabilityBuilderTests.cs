@@ -9,6 +9,7 @@ public sealed class ExtendedCapabilityBuilderTests
     {
         { "qemu", 0x0000000000f00f4a },
         { "qemu-sm", 0x0000480080f00f4a },
+        { "qemu-sm-prs", 0x00008800a0f00f4e },
         { "broadwell", 0x0000000000f020df },
         { "sapphire-rapids", 0x0003ee9e86f050df },
     };

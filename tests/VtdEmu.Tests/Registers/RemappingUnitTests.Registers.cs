@@ -6,11 +6,12 @@ namespace VtdEmu.Tests;
 public sealed partial class RemappingUnitTests
 {
     // Every dword of the block after reset: VER/CAP/ECAP per preset, FECTL and IECTL with IM = 1
-    // (spec: "31 RW 1b"), MTRRCAP when ECAP.MTS; every other register and every gap is 0.
+    // (spec: "31 RW 1b"), PECTL with IM = 1 when ECAP.PRS, MTRRCAP when ECAP.MTS; every other register and every gap is 0.
     public static TheoryData<string, uint, ulong, ulong, ulong> PresetResetValues => new()
     {
         { "qemu", 0x10, 0x00d2008c22260206, 0x0000000000f00f4a, 0 },
         { "qemu-sm", 0x10, 0x00d2008c22260206, 0x0000480080f00f4a, 0 },
+        { "qemu-sm-prs", 0x10, 0x01d2008c222f0606, 0x00008800a0f00f4e, 0 },
         { "broadwell", 0x10, 0x08d2078c106f0466, 0x0000000000f020df, 0 },
         { "sapphire-rapids", 0x60, 0x19ed008c40780c66, 0x0003ee9e86f050df, 0x10A },
     };
@@ -29,6 +30,7 @@ public sealed partial class RemappingUnitTests
             [0x014] = (uint)(ecap >> 32),
             [0x038] = 0x8000_0000,
             [0x0A0] = 0x8000_0000,
+            [0x0E0] = (ecap & (1UL << 29)) != 0 ? 0x8000_0000 : 0,
             [0x100] = (uint)mtrrcap,
         };
 

@@ -55,14 +55,14 @@ public sealed class PlatformScenarioTargetFactoryTests
     }
 
     [Fact]
-    public void TryCreate_EcapWithPageRequests_RefusedNamingPrs()
+    public void TryCreate_EcapWithVirtualCommands_RefusedNamingVcs()
     {
-        ulong ecap = UnitConfiguration.Qemu.ExtendedCapability.Value | (1UL << 29);
+        ulong ecap = UnitConfiguration.Qemu.ExtendedCapability.Value | (1UL << 44);
 
         Assert.False(_factory.TryCreate(Setup($"ecap 0x{ecap:x}\n"), out _, out ScenarioError? error));
 
         Assert.Equal(1, error.Location.Line);
-        Assert.Contains("ECAP.PRS (bit 29)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ECAP.VCS (bit 44)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
