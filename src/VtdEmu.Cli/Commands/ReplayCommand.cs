@@ -5,6 +5,7 @@ using VtdEmu.Caches;
 using VtdEmu.Cli.Replay;
 using VtdEmu.Faults;
 using VtdEmu.Translation;
+using VtdEmu.Workloads.Mapping;
 using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
@@ -26,7 +27,7 @@ internal static class ReplayCommand
     /// <summary>Accesses read and replayed per batch: memory is this, whatever the trace's length.</summary>
     private const int Batch = 4096;
 
-    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, string? Policy, string Format);
+    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, string? Policy, string Format, string PageSize, bool NoDefaultSetup);
 
     public static Command Create(CliContext context)
     {
@@ -38,9 +39,12 @@ internal static class ReplayCommand
         var policy = new Option<string?>("--iotlb-policy") { Description = "IOTLB replacement policy: lru, plru (tree pseudo-LRU) or random." };
         var format = new Option<string>("--format") { Description = "Output: text (tables) or json (one object; schema in the README).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var pageSize = new Option<string>("--page-size") { Description = "Without --setup: the page size the default setup maps every touched page with (4K, 2M or 1G).", DefaultValueFactory = _ => "4K" };
+        pageSize.AcceptOnlyFromAmong("4K", "2M", "1G");
+        var noDefault = new Option<bool>("--no-default-setup") { Description = "Without --setup, refuse to replay instead of mapping the trace's pages (an unprogrammed unit translates nothing)." };
         var command = new Command("replay", "Replay a DMA trace through the remapping unit and count outcomes.")
         {
-            trace, setup, preset, entries, ways, policy, format,
+            trace, setup, preset, entries, ways, policy, format, pageSize, noDefault,
         };
         command.SetAction(parse => Run(context, new Settings(
             parse.GetRequiredValue(trace),
@@ -49,7 +53,9 @@ internal static class ReplayCommand
             parse.GetValue(entries),
             parse.GetValue(ways),
             parse.GetValue(policy),
-            parse.GetValue(format)!)));
+            parse.GetValue(format)!,
+            parse.GetValue(pageSize)!,
+            parse.GetValue(noDefault))));
         return command;
     }
 
@@ -65,6 +71,12 @@ internal static class ReplayCommand
         if (settings.Entries is < 0 || settings.Ways is <= 0)
         {
             context.Error.WriteLine("replay: --iotlb-entries must be 0 or more and --iotlb-ways positive");
+            return ExitCode.BadInput;
+        }
+
+        if (settings.Setup is null && settings.NoDefaultSetup)
+        {
+            context.Error.WriteLine("replay: --no-default-setup without --setup: nothing would map the trace; give --setup SCENARIO, or drop --no-default-setup to map every touched page");
             return ExitCode.BadInput;
         }
 
@@ -142,6 +154,11 @@ internal static class ReplayCommand
 
         // The setup scenario's own DMAs are not part of the measurement.
         Platform? platform = (target as PlatformScenarioTarget)?.Platform;
+        if (setupScenario is null && platform is not null && !MapDefault(context, platform, summary, settings.PageSize))
+        {
+            return ExitCode.BadInput;
+        }
+
         platform?.ResetStatistics();
         var replayer = new TraceReplayer(target);
         if (!Replay(context, settings.Trace, replayer, summary.Accesses, out TimeSpan read, out TimeSpan translate))
@@ -227,9 +244,34 @@ internal static class ReplayCommand
     }
 
     // Command-line geometry overrides the setup scenario's, key by key; entries=0 disables the IOTLB.
+    // Without --setup: every page the trace touches, for every device in it, mapped read-write at PA = IOVA in one
+    // domain, then TE (spec-notes/timing.md, "Default setup"). Said in one line on stderr, so stdout stays the result.
+    private static bool MapDefault(CliContext context, Platform platform, TraceSummary summary, string pageSizeName)
+    {
+        if (summary.PagesCapped)
+        {
+            context.Error.WriteLine($"replay: the trace touches more than {TraceSummary.MaxTrackedPages:N0} distinct pages, too many for the default setup; give --setup SCENARIO");
+            return false;
+        }
+
+        PageSize pageSize = DefaultMapping.ParsePageSize(pageSizeName) ?? PageSize.Size4K;
+        (ulong Iova, ulong Length)[] ranges = [.. summary.PageRuns()];
+        if (DefaultMapping.Program(platform, summary.Devices.Select(d => d.SourceId), ranges, pageSize, 0) is { } error)
+        {
+            context.Error.WriteLine($"replay: default setup: {error}; give --setup SCENARIO");
+            return false;
+        }
+
+        context.Error.WriteLine(
+            $"replay: no --setup: {Counts.Plural(summary.DistinctPages, "touched 4-KiB page")} mapped with {DefaultMapping.Format(pageSize)} pages at PA = IOVA for " +
+            $"{Counts.Plural(summary.Devices.Count, "device")} in one domain, translation on (--no-default-setup refuses instead)");
+        platform.ResetStatistics();
+        return true;
+    }
+
     private static ScenarioSetup PlatformSetup(Settings settings, CacheGeometry iotlb, Scenario? setupScenario, TraceSummary summary)
     {
-        ScenarioSetup setup = setupScenario?.Setup ?? new ScenarioSetup { File = settings.Trace, Devices = [.. summary.Devices] };
+        ScenarioSetup setup = setupScenario?.Setup ?? new ScenarioSetup { File = settings.Trace, Devices = [.. summary.Devices], Ram = [DefaultMapping.Ram] };
         return setup with
         {
             Preset = settings.Preset ?? setup.Preset,

@@ -34,6 +34,26 @@ internal sealed class TraceSummary
     /// <summary>Distinct (device, 4-KiB IOVA page) pairs touched: the footprint an IOTLB has to cover (a lower bound when <see cref="PagesCapped"/>).</summary>
     public int DistinctPages => _pages.Count;
 
+    /// <summary>
+    /// The distinct 4-KiB pages touched, of any device, as sorted runs of consecutive pages (IOVA, length in bytes):
+    /// what the default setup maps.
+    /// </summary>
+    public IEnumerable<(ulong Iova, ulong Length)> PageRuns()
+    {
+        ulong[] pages = [.. _pages.Select(p => p.Page).Distinct().Order()];
+        for (int i = 0; i < pages.Length;)
+        {
+            int j = i + 1;
+            while (j < pages.Length && pages[j] == pages[j - 1] + 1)
+            {
+                j++;
+            }
+
+            yield return (pages[i] << GuestMemory.PageShift, (ulong)(j - i) << GuestMemory.PageShift);
+            i = j;
+        }
+    }
+
     /// <summary>True when the trace touches more than <see cref="MaxTrackedPages"/> pages and <see cref="DistinctPages"/> stopped counting.</summary>
     public bool PagesCapped { get; private set; }
 

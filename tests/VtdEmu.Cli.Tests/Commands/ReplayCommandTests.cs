@@ -32,14 +32,34 @@ public sealed partial class ReplayCommandTests : IDisposable
         Assert.Matches(new Regex(@"│ distinct 4-KiB pages\s+│\s+3 │"), _cli.Out);
     }
 
+    [Theory]
+    [InlineData("4K", 3)]
+    [InlineData("2M", 1)]
+    public void Replay_NoSetup_MapsEveryTouchedPageAndTranslatesEveryDma(string pageSize, int walks)
+    {
+        // Issue 12 item 2: without --setup the trace's pages are mapped (PA = IOVA, one domain for both devices)
+        // and translation is on, said in one line. Four translations: the write crosses from page 1 into page 2.
+        // 4K: pages 1, 2 and 0x20 each walk once; 2M: one 2-MiB leaf covers them all, and the second device
+        // (same domain) hits it.
+        string path = _cli.Write("t.trace", Trace);
+
+        Assert.Equal(ExitCode.Success, _cli.Run("replay", path, "--page-size", pageSize));
+        AssertSummary();
+        Assert.Matches(new Regex(@"│ ok\s+│\s+3 │"), _cli.Out);
+        AssertCounter("translations", 4);
+        AssertCounter("walks", walks);
+        AssertCounter("faults", 0);
+        Assert.Contains($"no --setup: 3 touched 4-KiB pages mapped with {pageSize} pages at PA = IOVA for 2 devices", _cli.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
-    public void Replay_PlainTrace_OnTheDefaultPlatform_EveryDmaCompletesUntranslated()
+    public void Replay_NoDefaultSetupWithoutSetup_RefusedBeforeReading()
     {
         string path = _cli.Write("t.trace", Trace);
 
-        Assert.Equal(ExitCode.Success, _cli.Run("replay", path));
-        AssertSummary();
-        Assert.Matches(new Regex(@"│ ok\s+│\s+3 │"), _cli.Out);
+        Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path, "--no-default-setup"));
+        Assert.Contains("nothing would map the trace", _cli.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, _cli.Out);
     }
 
     [Fact]
