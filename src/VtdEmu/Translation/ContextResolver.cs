@@ -66,19 +66,28 @@ public sealed class ContextResolver
     }
 
     /// <summary>The context a legacy context entry gives <paramref name="request"/>; <paramref name="entryFault"/> is <see cref="CheckContextEntry"/>'s verdict.</summary>
-    internal static TranslationContext LegacyContext(in ContextEntry context, FaultReason entryFault, in DmaRequest request, int reads)
+    internal static TranslationContext LegacyContext(in ContextEntry context, FaultReason entryFault, in DmaRequest request, int reads, bool cached) =>
+        LegacyContext(context.TT, entryFault, context.FPD, context.DID, context.SLPTPTR, context.AW, request.AddressType, reads, cached);
+
+    /// <summary>
+    /// The context a legacy context entry's fields give a request of <paramref name="addressType"/>, whether the fields
+    /// were read from memory or from the context cache.
+    /// </summary>
+    internal static TranslationContext LegacyContext(
+        TranslationType tt, FaultReason entryFault, bool fpd, ushort did, ulong slptptr, int aw, AddressType addressType, int reads, bool cached)
     {
-        FaultReason fault = entryFault != FaultReason.None ? entryFault : CheckLegacyRequestType(context.TT, request.AddressType);
-        bool passThrough = context.TT == TranslationType.PassThrough;
+        FaultReason fault = entryFault != FaultReason.None ? entryFault : CheckLegacyRequestType(tt, addressType);
+        bool passThrough = tt == TranslationType.PassThrough;
         return new TranslationContext
         {
             Fault = fault,
-            Fpd = context.FPD,
+            Fpd = fpd,
             TableReads = reads,
-            Did = fault == FaultReason.None ? context.DID : (ushort)0,
+            Cached = cached,
+            Did = fault == FaultReason.None ? did : (ushort)0,
             Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
-            SecondLevelRoot = passThrough ? 0 : context.SLPTPTR,
-            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(context.AW),
+            SecondLevelRoot = passThrough ? 0 : slptptr,
+            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(aw),
         };
     }
 

@@ -235,19 +235,9 @@ public sealed partial class Translator
             return new TranslationContext { Fault = cached.Fault, Fpd = cached.Fpd, Cached = true };
         }
 
-        var tt = (TranslationType)cached.TranslationType;
-        FaultReason fault = ContextResolver.CheckLegacyRequestType(tt, request.AddressType);
-        bool passThrough = tt == TranslationType.PassThrough;
-        return new TranslationContext
-        {
-            Fault = fault,
-            Fpd = cached.Fpd,
-            Cached = true,
-            Did = fault == FaultReason.None ? cached.Did : (ushort)0,
-            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
-            SecondLevelRoot = passThrough ? 0 : cached.TablePointer,
-            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(cached.AddressWidth),
-        };
+        return ContextResolver.LegacyContext(
+            (TranslationType)cached.TranslationType, FaultReason.None, cached.Fpd, cached.Did, cached.TablePointer, cached.AddressWidth,
+            request.AddressType, reads: 0, cached: true);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -272,7 +262,7 @@ public sealed partial class Translator
             filled = _contextCache.Fill(fill, _epoch, epoch);
         }
 
-        return ContextResolver.LegacyContext(entry, entryFault, request, reads) with { Cached = filled };
+        return ContextResolver.LegacyContext(entry, entryFault, request, reads, filled);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
