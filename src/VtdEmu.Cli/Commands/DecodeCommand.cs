@@ -59,19 +59,20 @@ internal static class DecodeCommand
             values.CopyTo(words, 0);
             string hex = string.Join("_", words.Take(values.Length).Reverse().Select(w => $"{w:x16}"));
             decoded.Add(($"PASID entry 0x{hex}", ((UInt128)words[1] << 64) | words[0], PasidEntryDecoder.Decode(words)));
-            values = [];
         }
-
-        for (int i = 0; i < values.Length; i += which == "context" ? 2 : 1)
+        else
         {
-            decoded.Add(which switch
+            for (int i = 0; i < values.Length; i += which == "context" ? 2 : 1)
             {
-                "context" => ($"context entry 0x{values[i + 1]:x16}_{values[i]:x16}", ((UInt128)values[i + 1] << 64) | values[i], ContextEntryDecoder.Decode(values[i], values[i + 1])),
-                "cap" => ($"CAP 0x{values[i]:x16}", values[i], CapabilityDecoder.Decode(values[i])),
-                "ecap" => ($"ECAP 0x{values[i]:x16}", values[i], ExtendedCapabilityDecoder.Decode(values[i])),
-                "flpte" => ($"FLPTE 0x{values[i]:x16}", values[i], FirstLevelEntryDecoder.Decode(values[i])),
-                _ => ($"SLPTE 0x{values[i]:x16}", values[i], SecondLevelEntryDecoder.Decode(values[i])),
-            });
+                decoded.Add(which switch
+                {
+                    "context" => ($"context entry 0x{values[i + 1]:x16}_{values[i]:x16}", ((UInt128)values[i + 1] << 64) | values[i], ContextEntryDecoder.Decode(values[i], values[i + 1])),
+                    "cap" => ($"CAP 0x{values[i]:x16}", values[i], CapabilityDecoder.Decode(values[i])),
+                    "ecap" => ($"ECAP 0x{values[i]:x16}", values[i], ExtendedCapabilityDecoder.Decode(values[i])),
+                    "flpte" => ($"FLPTE 0x{values[i]:x16}", values[i], FirstLevelEntryDecoder.Decode(values[i])),
+                    _ => ($"SLPTE 0x{values[i]:x16}", values[i], SecondLevelEntryDecoder.Decode(values[i])),
+                });
+            }
         }
 
         if (json)

@@ -171,25 +171,16 @@ public sealed partial class Translator
         counts.Count(head.Fault != FaultReason.None, head.TableReads);
         results[0] = head;
         int faults = head.Fault != FaultReason.None ? 1 : 0;
-        int widthShift = _parameters.InputWidth(context.Levels);
-        FaultReason beyondWidth = context.Scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth;
         DmaAccess access = first.Access;
         long reads = 0;
         int runFaults = 0;
         for (int i = 1; i < iovas.Length; i++)
         {
-            ulong address = iovas[i];
-            TranslationResult result = address >> widthShift == 0
-                ? SecondLevel(address, access, context, epoch, ref counts)
-                : TranslationResult.Faulted(beyondWidth, 0);
-            if (result.Fault != FaultReason.None)
-            {
-                runFaults++;
-                result = result with { Suppressed = context.Fpd && result.Fault.IsQualified() };
-            }
-
+            // Nothing of the context is read again: its table reads were the first request's.
+            TranslationResult result = Finish(SecondLevelInWidth(iovas[i], access, context, epoch, ref counts), context, contextReads: 0);
+            runFaults += result.Fault != FaultReason.None ? 1 : 0;
             reads += result.TableReads;
-            results[i] = result with { Did = context.Did };
+            results[i] = result;
         }
 
         counts.CountRun(iovas.Length - 1, context.PasidLooked, runFaults, reads);
@@ -422,17 +413,8 @@ public sealed partial class Translator
         {
             switch (context.Kind)
             {
-                case TranslationKind.SecondLevel when address >> _parameters.InputWidth(context.Levels) == 0:
-                    result = SecondLevel(address, access, context, epoch, ref counts);
-                    if (context.TableReads == 0 && result.Fault == FaultReason.None)
-                    {
-                        // The common case (context from the cache, translated): only the DID to add.
-                        return result with { Did = context.Did };
-                    }
-
-                    break;
                 case TranslationKind.SecondLevel:
-                    result = TranslationResult.Faulted(context.Scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth, 0);
+                    result = SecondLevelInWidth(address, access, context, epoch, ref counts);
                     break;
                 case TranslationKind.PassThrough:
                     result = PassThrough(address, context.Scalable);
@@ -444,13 +426,25 @@ public sealed partial class Translator
             }
         }
 
-        return result with
-        {
-            Did = context.Did,
-            TableReads = context.TableReads + result.TableReads,
-            Suppressed = context.Fpd && result.Fault.IsQualified(),
-        };
+        return Finish(result, context, context.TableReads);
     }
+
+    /// <summary>A result of steps 3-6 completed with the context's DID, its table reads and FPD suppression.</summary>
+    private static TranslationResult Finish(in TranslationResult result, in TranslationContext context, int contextReads) =>
+        contextReads == 0 && result.Fault == FaultReason.None
+            ? result with { Did = context.Did }   // the common case: context from the cache, translated
+            : result with
+            {
+                Did = context.Did,
+                TableReads = contextReads + result.TableReads,
+                Suppressed = context.Fpd && result.Fault.IsQualified(),
+            };
+
+    /// <summary>Step 4 behind the input-width check of the context's table depth (§3.6).</summary>
+    private TranslationResult SecondLevelInWidth(ulong address, DmaAccess access, in TranslationContext context, long epoch, ref CounterStripe counts) =>
+        address >> _parameters.InputWidth(context.Levels) == 0
+            ? SecondLevel(address, access, context, epoch, ref counts)
+            : TranslationResult.Faulted(context.Scalable ? FaultReason.ScalableAddressBeyondWidth : FaultReason.AddressBeyondWidth, 0);
 
     private TranslationResult PassThrough(ulong address, bool scalable) =>
         address >> _parameters.Haw != 0 ? TranslationResult.Faulted(AddressBeyondHardware(scalable), 0)
