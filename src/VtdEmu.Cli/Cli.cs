@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using VtdEmu.Cli.Commands;
+using VtdEmu.Cli.Options;
 using VtdEmu.Registers;
 
 namespace VtdEmu.Cli;
@@ -20,16 +22,16 @@ internal static class Cli
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            string help = parse.CommandResult.Command == root ? "vtdemu --help" : $"vtdemu {parse.CommandResult.Command.Name} --help";
-            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            string help = CliError.SeeHelp(CommandPath(parse.CommandResult));
+            foreach (ParseError error in parse.Errors)
             {
                 string message = error.Message.TrimEnd('.');
                 string? typo = parse.UnmatchedTokens.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal));
                 string[] suggestions = typo is null ? [] : Suggestions(parse.CommandResult.Command, typo);
                 string fix = suggestions.Length == 0
-                    ? $"Run '{help}' for usage."
-                    : $"Did you mean {string.Join(" or ", suggestions.Select(x => $"'{x}'"))}? Run '{help}' for usage.";
-                context.Error.WriteLine($"vtdemu: error: {message}. {fix}");
+                    ? help
+                    : $"Did you mean {string.Join(" or ", suggestions.Select(x => $"'{x}'"))}? {help}";
+                CliError.Write(context.Error, message, fix);
             }
 
             return ExitCode.BadInput;
@@ -48,8 +50,11 @@ internal static class Cli
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            context.Error.WriteLine($"vtdemu: internal error: {e.GetType().Name}: {e.Message}");
-            return ExitCode.InternalError;
+            return CliError.Write(
+                context.Error,
+                $"internal error: {e.GetType().Name}: {e.Message}",
+                "This is a bug in vtdemu: please report it with the command line and input files that caused it.",
+                ExitCode.InternalError);
         }
     }
 
@@ -60,7 +65,7 @@ internal static class Cli
         IEnumerable<string> names = command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name))
             .Concat(command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)));
         return [.. names.Distinct(StringComparer.Ordinal)
-            .Select(name => (Name: name, Distance: Distance(token.TrimStart('-'), name.TrimStart('-'))))
+            .Select(name => (Name: name, Distance: EditDistance.Between(token.TrimStart('-'), name.TrimStart('-'))))
             .Where(c => c.Distance <= 2 || c.Name.TrimStart('-').StartsWith(token.TrimStart('-'), StringComparison.Ordinal) && token.TrimStart('-').Length >= 2)
             .OrderBy(c => c.Distance)
             .ThenBy(c => c.Name, StringComparer.Ordinal)
@@ -68,23 +73,16 @@ internal static class Cli
             .Select(c => c.Name)];
     }
 
-    // Levenshtein distance, two rows.
-    private static int Distance(string a, string b)
+    // "trace convert" for a subcommand; empty for the root, so the help hint reads 'vtdemu --help'.
+    private static string CommandPath(CommandResult result)
     {
-        int[] previous = [.. Enumerable.Range(0, b.Length + 1)];
-        int[] current = new int[b.Length + 1];
-        for (int i = 1; i <= a.Length; i++)
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is CommandResult command && command.Parent is not null; r = command.Parent)
         {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
+            names.Insert(0, command.Command.Name);
         }
 
-        return previous[b.Length];
+        return string.Join(' ', names);
     }
 
     private static RootCommand CreateRoot(CliContext context)

@@ -23,6 +23,11 @@ internal static class CompareCommand
 
     public static int Run(CliContext context, string file)
     {
+        if (!File.Exists(file))
+        {
+            return CliError.Write(context.Error, $"compare: {file}: no such file", "Check the path.");
+        }
+
         (object? parsed, IReadOnlyList<ScenarioError> errors) = RunCommand.ParseAny(file);
         foreach (ScenarioError error in errors)
         {
@@ -31,10 +36,12 @@ internal static class CompareCommand
 
         if (parsed is not IommuScenario scenario)
         {
-            context.Error.WriteLine(errors.Count > 0
-                ? $"vtdemu: error: {RunCommand.Plural(errors.Count, "parse error")}; nothing was compared. Fix the lines above and run again."
-                : $"vtdemu: error: {file} is a register-level scenario; compare needs an IOMMU-level one (*{IommuScenarioParser.Extension}, or '{IommuScenarioParser.Directive}' as its first line).");
-            return ExitCode.BadInput;
+            return errors.Count > 0
+                ? CliError.Write(context.Error, $"compare: {RunCommand.Plural(errors.Count, "parse error")}; nothing was compared", "Fix the lines above and run again.")
+                : CliError.Write(
+                    context.Error,
+                    $"compare: {file} is a register-level scenario; compare needs an IOMMU-level one",
+                    $"Name a *{IommuScenarioParser.Extension} file, or one whose first line is '{IommuScenarioParser.Directive}'.");
         }
 
         IommuScenarioComparison comparison = IommuScenarioComparison.Run(scenario);
@@ -45,7 +52,7 @@ internal static class CompareCommand
                 context.Error.WriteLine(failure);
             }
 
-            return ExitCode.Failed;
+            return CliError.Write(context.Error, "compare: the scenario stopped before its first call; nothing was compared", "Fix the lines above and run again.", ExitCode.Failed);
         }
 
         int width = comparison.Policies.Max(p => p.Name.Length);

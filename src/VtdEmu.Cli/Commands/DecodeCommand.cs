@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Spectre.Console;
 using VtdEmu.Cli.Decoding;
+using VtdEmu.Cli.Options;
 using VtdEmu.Tables;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
 
@@ -14,13 +16,13 @@ namespace VtdEmu.Cli.Commands;
 /// </summary>
 internal static class DecodeCommand
 {
+    private static readonly Choices<string> s_kinds = new(new[] { "cap", "ecap", "context", "pasid-entry", "slpte", "flpte" }.Select(k => (k, k)));
+
     public static Command Create(CliContext context)
     {
-        var register = new Argument<string>("register")
-        {
-            Description = "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64), pasid-entry (one scalable-mode PASID-table entry: up to 8 words, bits 63:0 first, missing words 0), slpte (second-level paging entry) or flpte (first-level paging entry).",
-        };
-        register.AcceptOnlyFromAmong("cap", "ecap", "context", "pasid-entry", "slpte", "flpte");
+        Argument<Choice<string>> register = s_kinds.Argument(
+            "register",
+            "What the values are: cap (CAP_REG), ecap (ECAP_REG), context (legacy context entry: pairs of words, bits 63:0 then 127:64), pasid-entry (one scalable-mode PASID-table entry: up to 8 words, bits 63:0 first, missing words 0), slpte (second-level paging entry) or flpte (first-level paging entry).");
         var values = new Argument<ulong[]>("value")
         {
             Description = "Register values, 0x-prefixed hex or decimal.",
@@ -33,7 +35,7 @@ internal static class DecodeCommand
             values,
         };
         FormatOptions format = FormatOptions.AddTo(command);
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(register), parse.GetRequiredValue(values), format.IsJson(parse)));
+        command.SetAction(parse => Run(context, parse.GetValue(register).Name, parse.GetRequiredValue(values), format.IsJson(parse)));
         return command;
     }
 
@@ -41,8 +43,7 @@ internal static class DecodeCommand
     {
         if (which == "context" && values.Length % 2 != 0)
         {
-            context.Error.WriteLine("decode context: expected pairs of values (bits 63:0, then bits 127:64), found an odd count");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"decode context: expected pairs of values (bits 63:0, then bits 127:64), found {Counts.Plural(values.Length, "value")}", "Give both words of every entry.");
         }
 
         var decoded = new List<(string Title, UInt128 Value, IReadOnlyList<RegisterFieldRow> Rows)>();
@@ -50,8 +51,7 @@ internal static class DecodeCommand
         {
             if (values.Length > PasidEntry.WordCount)
             {
-                context.Error.WriteLine($"decode pasid-entry: a PASID-table entry has {PasidEntry.WordCount} words, found {values.Length} values");
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"decode pasid-entry: a PASID-table entry has {PasidEntry.WordCount} words, found {values.Length} values", "Decode one entry at a time.");
             }
 
             // One entry: the title shows the words given (highest first); JSON's value field holds bits 127:0.
@@ -110,7 +110,7 @@ internal static class DecodeCommand
             string token = result.Tokens[i].Value;
             if (!ScenarioNumber.TryParse(token, out values[i]))
             {
-                result.AddError($"expected {ScenarioNumber.Expected}, found '{token}'");
+                result.AddError($"<value>: expected {ScenarioNumber.Expected}, found '{token}'");
             }
         }
 

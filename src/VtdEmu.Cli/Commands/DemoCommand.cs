@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Spectre.Console;
 using VtdEmu.Caches;
 using VtdEmu.Cli.Demo;
+using VtdEmu.Cli.Options;
 using VtdEmu.Iommu.Intel;
 using VtdEmu.Registers;
 using VtdEmu.Translation;
@@ -21,13 +22,9 @@ internal static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var preset = new Option<string>("--preset")
-        {
-            Description = $"Capability preset: {string.Join(", ", UnitConfiguration.Presets.Select(p => p.Name))}.",
-            DefaultValueFactory = _ => UnitConfiguration.Qemu.Name,
-        };
+        Option<Choice<UnitConfiguration>> preset = CliChoices.Presets.Option("--preset", "Capability preset.", UnitConfiguration.Qemu);
         var command = new Command("demo", "A guided tour: program the unit, run a DMA workload, report (the default command).") { preset };
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(preset)));
+        command.SetAction(parse => Run(context, parse.GetValue(preset).Name));
         return command;
     }
 
@@ -35,8 +32,7 @@ internal static class DemoCommand
     {
         if (UnitConfiguration.FindPreset(presetName) is not { } configuration)
         {
-            context.Error.WriteLine($"demo: unknown preset '{presetName}' (known: {string.Join(", ", UnitConfiguration.Presets.Select(p => p.Name))})");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"demo: --preset: {CliChoices.Presets.Expected(presetName)}", CliError.SeeHelp("demo"));
         }
 
         var clock = Stopwatch.StartNew();

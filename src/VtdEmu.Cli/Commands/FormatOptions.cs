@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VtdEmu.Cli.Options;
 
 namespace VtdEmu.Cli.Commands;
 
@@ -8,31 +9,30 @@ namespace VtdEmu.Cli.Commands;
 /// </summary>
 internal sealed class FormatOptions
 {
-    private readonly Option<string> _format;
+    private readonly Option<Choice<bool>> _format;
     private readonly Option<bool> _json;
 
-    private FormatOptions(Option<string> format, Option<bool> json)
+    private FormatOptions(Option<Choice<bool>> format, Option<bool> json)
     {
         _format = format;
         _json = json;
     }
 
     /// <summary>Adds both options to <paramref name="command"/>.</summary>
-    public static FormatOptions AddTo(Command command)
+    public static FormatOptions AddTo(Command command, string json = "one JSON document on stdout")
     {
         ArgumentNullException.ThrowIfNull(command);
-        var format = new Option<string>("--format") { Description = "text (tables for the eye, the default) or json (one JSON document on stdout).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var json = new Option<bool>("--json") { Description = "Same as --format json." };
+        Option<Choice<bool>> format = CliChoices.OutputFormats.Option("--format", $"text (tables for the eye) or json ({json}).", false);
+        var shorthand = new Option<bool>("--json") { Description = "Same as --format json." };
         command.Add(format);
-        command.Add(json);
-        return new FormatOptions(format, json);
+        command.Add(shorthand);
+        return new FormatOptions(format, shorthand);
     }
 
     /// <summary>True when JSON was asked for.</summary>
     public bool IsJson(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return parse.GetValue(_json) || parse.GetValue(_format) == "json";
+        return parse.GetValue(_json) || parse.GetValue(_format).Value;
     }
 }

@@ -28,22 +28,21 @@ internal static class PlatformCommand
             var info = new FileInfo(path);
             if (!info.Exists || info.Length > MaxTableBytes)
             {
-                context.Error.WriteLine($"platform: {path}: {(info.Exists ? $"larger than {MaxTableBytes} bytes" : "no such file")}");
-                return ExitCode.BadInput;
+                return info.Exists
+                    ? CliError.Write(context.Error, $"platform: {path}: larger than {MaxTableBytes} bytes, too large for a DMAR table", "Give the bytes of /sys/firmware/acpi/tables/DMAR.")
+                    : CliError.Write(context.Error, $"platform: {path}: no such file", "Check the path.");
             }
 
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Error.WriteLine($"platform: {path}: {e.Message}");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"platform: {path}: {e.Message}", "Check that the file is readable.");
         }
 
         if (!DmarTable.TryParse(bytes, out DmarTable table, out DmarError error))
         {
-            context.Error.WriteLine($"platform: {path}: {error}");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"platform: {path}: {error}", "Give the bytes of an ACPI DMAR table, e.g. a copy of /sys/firmware/acpi/tables/DMAR.");
         }
 
         context.Out.Write(table.Describe());

@@ -31,8 +31,7 @@ internal static class PlotCommand
     {
         if (!File.Exists(file))
         {
-            context.Error.WriteLine($"vtdemu: error: plot: {file}: no such file");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"plot: {file}: no such file", "Check the path.");
         }
 
         string? error = CsvTable.TryRead(file, out string? readError) is { } table
@@ -40,8 +39,7 @@ internal static class PlotCommand
             : readError;
         if (error is not null)
         {
-            context.Error.WriteLine($"vtdemu: error: plot: {error}");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"plot: {error}", CliError.SeeHelp("plot"));
         }
 
         context.Error.WriteLine($"plot: wrote {output}");

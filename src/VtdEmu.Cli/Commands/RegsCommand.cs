@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using VtdEmu.Cli.Decoding;
-using VtdEmu.Memory;
 using VtdEmu.Caches;
+using VtdEmu.Cli.Decoding;
+using VtdEmu.Cli.Options;
+using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Timing;
@@ -19,14 +20,10 @@ internal static class RegsCommand
 {
     public static Command Create(CliContext context)
     {
-        var preset = new Option<string>("--preset")
-        {
-            Description = $"Capability preset: {string.Join(", ", UnitConfiguration.Presets.Select(p => p.Name))}.",
-            DefaultValueFactory = _ => UnitConfiguration.Qemu.Name,
-        };
+        Option<Choice<UnitConfiguration>> preset = CliChoices.Presets.Option("--preset", "Capability preset.", UnitConfiguration.Qemu);
         var command = new Command("regs", "Show every register's reset value, with CAP and ECAP decoded, and the preset's cache geometry and timing calibration.") { preset };
         FormatOptions format = FormatOptions.AddTo(command);
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(preset), format.IsJson(parse)));
+        command.SetAction(parse => Run(context, parse.GetValue(preset).Name, format.IsJson(parse)));
         return command;
     }
 
@@ -36,8 +33,7 @@ internal static class RegsCommand
     {
         if (UnitConfiguration.FindPreset(presetName) is not { } configuration)
         {
-            context.Error.WriteLine($"regs: unknown preset '{presetName}' (known: {string.Join(", ", UnitConfiguration.Presets.Select(p => p.Name))})");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"regs: --preset: {CliChoices.Presets.Expected(presetName)}", CliError.SeeHelp("regs"));
         }
 
         var unit = new RemappingUnit(new GuestMemory(new MemoryRange(0, GuestMemory.PageSize)), configuration);

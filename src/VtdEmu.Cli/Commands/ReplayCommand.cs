@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using VtdEmu.Caches;
+using VtdEmu.Cli.Options;
 using VtdEmu.Cli.Replay;
 using VtdEmu.Faults;
+using VtdEmu.Registers;
 using VtdEmu.Translation;
 using VtdEmu.Workloads.Mapping;
 using VtdEmu.Workloads.Reporting;
@@ -27,57 +29,54 @@ internal static class ReplayCommand
     /// <summary>Accesses read and replayed per batch: memory is this, whatever the trace's length.</summary>
     private const int Batch = 4096;
 
-    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, string? Policy, string Format, string PageSize, bool NoDefaultSetup);
+    /// <summary>What to do about a trace that does not read to its end.</summary>
+    internal const string TraceFix = "Fix the trace at that point, or record or generate it again.";
+
+    private sealed record Settings(string Trace, string? Setup, string? Preset, int? Entries, int? Ways, ReplacementPolicy? Policy, bool Json, PageSize PageSize, bool NoDefaultSetup);
 
     public static Command Create(CliContext context)
     {
         var trace = new Argument<string>("trace") { Description = "The trace: text (one 'BDF IOVA LEN R|W' per line, # comments) or binary (.vtdt); gzip and zstd are recognised by their magic bytes." };
         var setup = new Option<string?>("--setup") { Description = "A scenario run before the replay to program the unit (root table, context entries, page tables, TE)." };
-        var preset = new Option<string?>("--preset") { Description = $"Capability preset (default: the setup scenario's, else {ScenarioSetup.DefaultPreset})." };
-        var entries = new Option<int?>("--iotlb-entries") { Description = "IOTLB (4-KiB array) entries; 0 disables it.", CustomParser = r => NumberParsing.ParseInt(r) };
-        var ways = new Option<int?>("--iotlb-ways") { Description = "IOTLB associativity: entries / ways must be a power of two (1 = direct-mapped).", CustomParser = r => NumberParsing.ParseInt(r) };
-        var policy = new Option<string?>("--iotlb-policy") { Description = "IOTLB replacement policy: lru, plru (tree pseudo-LRU) or random." };
-        var format = new Option<string>("--format") { Description = "Output: text (tables) or json (one object; schema in the README).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var pageSize = new Option<string>("--page-size") { Description = "Without --setup: the page size the default setup maps every touched page with (4K, 2M or 1G).", DefaultValueFactory = _ => "4K" };
-        pageSize.AcceptOnlyFromAmong("4K", "2M", "1G");
+        Option<Choice<UnitConfiguration>?> preset = CliChoices.Presets.OptionalOption("--preset", $"Capability preset (default: the setup scenario's, else {ScenarioSetup.DefaultPreset}).");
+        CacheGeometry model = new ScenarioSetup().Caches.Iotlb;
+        var entries = new Option<int?>("--iotlb-entries") { Description = $"IOTLB (4-KiB array) entries; 0 disables it (default: the setup scenario's, else {model.Entries}).", CustomParser = r => NumberParsing.ParseInt(r) };
+        var ways = new Option<int?>("--iotlb-ways") { Description = $"IOTLB associativity: entries / ways must be a power of two; 1 = direct-mapped (default: the setup scenario's, else {model.Ways}).", CustomParser = r => NumberParsing.ParseInt(r) };
+        Option<Choice<ReplacementPolicy>?> policy = CliChoices.Policies.OptionalOption("--iotlb-policy", $"IOTLB replacement policy: plru is tree pseudo-LRU, flush empties the whole IOTLB when full, as QEMU does (default: the setup scenario's, else {ScenarioParser.PolicyName(model.Policy)}).");
+        Option<Choice<PageSize>> pageSize = CliChoices.PageSizes.Option("--page-size", "Without --setup: the page size the default setup maps every touched page with.", PageSize.Size4K);
         var noDefault = new Option<bool>("--no-default-setup") { Description = "Without --setup, refuse to replay instead of mapping the trace's pages (an unprogrammed unit translates nothing)." };
         var command = new Command("replay", "Replay a DMA trace through the remapping unit and count outcomes.")
         {
-            trace, setup, preset, entries, ways, policy, format, pageSize, noDefault,
+            trace, setup, preset, entries, ways, policy, pageSize, noDefault,
         };
+        FormatOptions format = FormatOptions.AddTo(command, "one object; schema in the README");
         command.SetAction(parse => Run(context, new Settings(
             parse.GetRequiredValue(trace),
             parse.GetValue(setup),
-            parse.GetValue(preset),
+            parse.GetValue(preset)?.Name,
             parse.GetValue(entries),
             parse.GetValue(ways),
-            parse.GetValue(policy),
-            parse.GetValue(format)!,
-            parse.GetValue(pageSize)!,
+            parse.GetValue(policy)?.Value,
+            format.IsJson(parse),
+            parse.GetValue(pageSize).Value,
             parse.GetValue(noDefault))));
         return command;
     }
 
     private static int Run(CliContext context, Settings settings)
     {
-        ReplacementPolicy? policy = null;
-        if (settings.Policy is { } policyName && (policy = ScenarioParser.ParsePolicy(policyName)) is null)
+        const string Help = "Run 'vtdemu replay --help' for usage.";
+        if (settings.Ways is 0)
         {
-            context.Error.WriteLine($"replay: --iotlb-policy: expected lru, plru or random, found '{policyName}'");
-            return ExitCode.BadInput;
-        }
-
-        if (settings.Entries is < 0 || settings.Ways is <= 0)
-        {
-            context.Error.WriteLine("replay: --iotlb-entries must be 0 or more and --iotlb-ways positive");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, "replay: --iotlb-ways: expected 1 or more, found 0", Help);
         }
 
         if (settings.Setup is null && settings.NoDefaultSetup)
         {
-            context.Error.WriteLine("replay: --no-default-setup without --setup: nothing would map the trace; give --setup SCENARIO, or drop --no-default-setup to map every touched page");
-            return ExitCode.BadInput;
+            return CliError.Write(
+                context.Error,
+                "replay: --no-default-setup without --setup: nothing would map the trace",
+                "Give --setup SCENARIO, or drop --no-default-setup to map every touched page.");
         }
 
         Scenario? setupScenario = null;
@@ -91,18 +90,17 @@ internal static class ReplayCommand
 
             if (!parsed.Succeeded)
             {
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"replay: {Counts.Plural(parsed.Errors.Length, "parse error")} in the setup scenario; nothing was replayed", "Fix the lines above and run again.");
             }
 
             setupScenario = parsed.Scenario;
         }
 
         // The same geometry check as the scenario directive and the caches themselves, before any work.
-        CacheGeometry iotlb = Geometry(settings, policy, setupScenario);
+        CacheGeometry iotlb = Geometry(settings, setupScenario);
         if (iotlb.Check() is { } problem)
         {
-            context.Error.WriteLine($"replay: IOTLB geometry: {problem}");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"replay: IOTLB geometry: {problem}", "Change --iotlb-entries or --iotlb-ways (or the setup's iotlb line).");
         }
 
         var clock = Stopwatch.StartNew();
@@ -113,7 +111,7 @@ internal static class ReplayCommand
         }
 
         TimeSpan load = clock.Elapsed;
-        bool json = settings.Format == "json";
+        bool json = settings.Json;
         IAnsiConsole console = context.ConsoleFor(context.Out);
         ScenarioSetup platformSetup = PlatformSetup(settings, iotlb, setupScenario, summary);
         if (!json)
@@ -125,15 +123,13 @@ internal static class ReplayCommand
         {
             if (!platformSetup.Devices.Contains(device))
             {
-                context.Error.WriteLine($"{settings.Setup}: the trace's device {device} is not declared (add 'device {device}')");
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"replay: {settings.Setup}: the trace's device {device} is not declared; nothing was replayed", $"Add 'device {device}' to the setup scenario.");
             }
         }
 
         if (!context.Platform.TryCreate(platformSetup, out IScenarioTarget? target, out ScenarioError? setupError))
         {
-            context.Error.WriteLine(setupError);
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, setupError.ToString(), settings.Setup is null ? "Check --preset." : "Fix that line of the setup scenario, or check --preset.");
         }
 
         if (setupScenario is not null)
@@ -147,8 +143,7 @@ internal static class ReplayCommand
 
             if (!setupResult.Passed)
             {
-                context.Error.WriteLine("replay: the setup scenario failed; nothing was replayed");
-                return ExitCode.Failed;
+                return CliError.Write(context.Error, "replay: the setup scenario failed; nothing was replayed", "Fix the setup's failed lines above and run again.", ExitCode.Failed);
             }
         }
 
@@ -203,7 +198,7 @@ internal static class ReplayCommand
         using TraceReader? reader = TraceReader.TryOpen(path, out ScenarioError? openError);
         if (reader is null)
         {
-            context.Error.WriteLine(openError);
+            CliError.Write(context.Error, $"{openError}", "The trace was readable a moment ago: check that nothing else writes or moves it.");
             return false;
         }
 
@@ -229,36 +224,35 @@ internal static class ReplayCommand
         if (!reader.Completed || reader.Count != expected)
         {
             context.Error.WriteLine(reader.Error?.ToString() ?? $"{path}: {reader.Count} accesses on the second read, {expected} on the first");
-            context.Error.WriteLine("replay: the trace changed while it was replayed; no result is printed");
+            CliError.Write(context.Error, "replay: the trace changed while it was replayed; no result is printed", "Replay a trace that nothing else writes to.");
             return false;
         }
 
         return true;
     }
 
-    private static CacheGeometry Geometry(Settings settings, ReplacementPolicy? policy, Scenario? setupScenario)
+    private static CacheGeometry Geometry(Settings settings, Scenario? setupScenario)
     {
         CacheGeometry iotlb = (setupScenario?.Setup ?? new ScenarioSetup()).Caches.Iotlb;
-        var geometry = new CacheGeometry(settings.Entries ?? iotlb.Entries, settings.Ways ?? iotlb.Ways, policy ?? iotlb.Policy);
+        var geometry = new CacheGeometry(settings.Entries ?? iotlb.Entries, settings.Ways ?? iotlb.Ways, settings.Policy ?? iotlb.Policy);
         return geometry.Entries == 0 ? CacheGeometry.Disabled : geometry;
     }
 
     // Command-line geometry overrides the setup scenario's, key by key; entries=0 disables the IOTLB.
     // Without --setup: every page the trace touches, for every device in it, mapped read-write at PA = IOVA in one
     // domain, then TE (spec-notes/timing.md, "Default setup"). Said in one line on stderr, so stdout stays the result.
-    private static bool MapDefault(CliContext context, Platform platform, TraceSummary summary, string pageSizeName)
+    private static bool MapDefault(CliContext context, Platform platform, TraceSummary summary, PageSize pageSize)
     {
         if (summary.PagesCapped)
         {
-            context.Error.WriteLine($"replay: the trace touches more than {TraceSummary.MaxTrackedPages:N0} distinct pages, too many for the default setup; give --setup SCENARIO");
+            CliError.Write(context.Error, $"replay: the trace touches more than {TraceSummary.MaxTrackedPages:N0} distinct pages, too many for the default setup", "Give --setup SCENARIO that maps them.");
             return false;
         }
 
-        PageSize pageSize = DefaultMapping.ParsePageSize(pageSizeName) ?? PageSize.Size4K;
         (ulong Iova, ulong Length)[] ranges = [.. summary.PageRuns()];
         if (DefaultMapping.Program(platform, summary.Devices.Select(d => d.SourceId), ranges, pageSize, 0) is { } error)
         {
-            context.Error.WriteLine($"replay: default setup: {error}; give --setup SCENARIO");
+            CliError.Write(context.Error, $"replay: default setup: {error}", "Give --setup SCENARIO that maps the trace.");
             return false;
         }
 
@@ -288,7 +282,7 @@ internal static class ReplayCommand
         using TraceReader? reader = TraceReader.TryOpen(path, out ScenarioError? openError);
         if (reader is null)
         {
-            context.Error.WriteLine(openError);
+            CliError.Write(context.Error, $"{openError}", "Check the path and that the file is readable.");
             return null;
         }
 
@@ -318,7 +312,7 @@ internal static class ReplayCommand
 
         if (!reader.Completed)
         {
-            context.Error.WriteLine(reader.Error);
+            CliError.Write(context.Error, reader.Error?.ToString() ?? $"{path}: the trace stops before its end", "Nothing was replayed. " + TraceFix);
             return null;
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using VtdEmu.Registers;
 using VtdEmu.Workloads.Recordings;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 
 namespace VtdEmu.Cli.Commands;
@@ -31,15 +32,19 @@ internal static class ReplayMmioCommand
     {
         if (haw is < UnitConfiguration.MinHostAddressWidth or > UnitConfiguration.MaxHostAddressWidth)
         {
-            context.Error.WriteLine($"replay-mmio: --haw must be {UnitConfiguration.MinHostAddressWidth}..{UnitConfiguration.MaxHostAddressWidth}, found {haw}");
-            return ExitCode.BadInput;
+            return CliError.Write(
+                context.Error,
+                $"replay-mmio: --haw: expected {UnitConfiguration.MinHostAddressWidth} to {UnitConfiguration.MaxHostAddressWidth} bits, found {haw}",
+                "Give the host address width of the recorded machine, or leave --haw out.");
         }
 
         LinuxBootRecording? recording = LinuxBootRecording.TryLoad(directory, out ScenarioError? error);
         if (recording is null)
         {
-            context.Error.WriteLine($"replay-mmio: {directory}: {error}");
-            return ExitCode.BadInput;
+            return CliError.Write(
+                context.Error,
+                error?.Location.File == directory ? $"replay-mmio: {error}" : $"replay-mmio: {directory}: {error}",
+                "Name a recording's folder (its layout is in tests/data/linux-boot/README.md).");
         }
 
         MmioReplayResult result = MmioReplayer.Replay(recording, haw);
@@ -51,7 +56,7 @@ internal static class ReplayMmioCommand
 
         if (!result.Passed)
         {
-            context.Error.WriteLine($"replay-mmio: {result.Failures} mismatch(es) between the model and the recording");
+            context.Error.WriteLine($"replay-mmio: {Counts.Plural(result.Failures, "mismatch")} between the model and the recording");
             return ExitCode.Failed;
         }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VtdEmu.Cli.Options;
 using VtdEmu.Iommu;
 using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
@@ -32,7 +33,7 @@ internal static class RunCommand
         {
             Description = "After each scenario, print the translation structures reachable from the latched root pointer.",
         };
-        Option<IommuAttachPolicy> policy = PolicyOption.Create();
+        Option<Choice<IommuAttachPolicy>> policy = PolicyOption.Create();
         var command = new Command("run", "Run scenario files (register-level *.scenario, IOMMU-level *.iommu): print one line per read, DMA and call, check every assertion.")
         {
             paths,
@@ -41,7 +42,7 @@ internal static class RunCommand
             policy,
         };
         FormatOptions format = FormatOptions.AddTo(command);
-        command.SetAction(parse => Run(context, parse.GetRequiredValue(paths), parse.GetValue(parseOnly), parse.GetValue(dump), parse.GetRequiredValue(policy), format.IsJson(parse)));
+        command.SetAction(parse => Run(context, parse.GetRequiredValue(paths), parse.GetValue(parseOnly), parse.GetValue(dump), parse.GetValue(policy).Value, format.IsJson(parse)));
         return command;
     }
 
@@ -75,8 +76,7 @@ internal static class RunCommand
 
         if (parseErrors > 0)
         {
-            context.Error.WriteLine($"vtdemu: error: {Plural(parseErrors, "parse error")}; nothing was run. Fix the lines above and run again.");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"{Plural(parseErrors, "parse error")}; nothing was run", "Fix the lines above and run again.");
         }
 
         int commands = scenarios.Sum(s => s is Scenario r ? r.Commands.Length : ((IommuScenario)s).Steps.Length);
@@ -201,7 +201,7 @@ internal static class RunCommand
                 Array.Sort(found, StringComparer.Ordinal);
                 if (found.Length == 0)
                 {
-                    context.Error.WriteLine($"vtdemu: error: {path}: no *{Extension} or *{IommuScenarioParser.Extension} files in this directory. Name a file, or a directory that holds scenarios.");
+                    CliError.Write(context.Error, $"{path}: no *{Extension} or *{IommuScenarioParser.Extension} files in this directory", "Name a file, or a directory that holds scenarios.");
                     ok = false;
                 }
 
@@ -213,7 +213,7 @@ internal static class RunCommand
             }
             else
             {
-                context.Error.WriteLine($"vtdemu: error: {path}: no such file or directory. Check the path.");
+                CliError.Write(context.Error, $"{path}: no such file or directory", "Check the path.");
                 ok = false;
             }
         }

@@ -3,9 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using VtdEmu.Caches;
+using VtdEmu.Cli.Options;
 using VtdEmu.Cli.Plotting;
 using VtdEmu.Registers;
-using VtdEmu.Workloads.Mapping;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Sweeps;
 using VtdEmu.Workloads.Timing;
@@ -21,25 +22,25 @@ internal static class SweepCommand
 {
     public static Command Create(CliContext context)
     {
-        var preset = new Option<string>("--preset") { Description = "Presets (broadwell is calibrated; the others are marked uncalibrated).", DefaultValueFactory = _ => "broadwell" };
-        var translation = new Option<string>("--translation") { Description = "on, off or on,off.", DefaultValueFactory = _ => "on" };
-        var entries = new Option<string?>("--iotlb-entries") { Description = "IOTLB entries (default: the preset's; 0 disables it)." };
+        Option<Choice<UnitConfiguration>[]> preset = CliChoices.Presets.ListOption("--preset", "Presets (broadwell is calibrated; the others are marked uncalibrated).", UnitConfiguration.Broadwell);
+        Option<Choice<bool>[]> translation = CliChoices.Translation.ListOption("--translation", "DMA remapping on, off, or both.", true);
+        var entries = new Option<string?>("--iotlb-entries") { Description = "IOTLB entries; 0 disables it (default: the preset's)." };
         var ways = new Option<string?>("--iotlb-ways") { Description = "IOTLB ways (default: the preset's)." };
-        var policy = new Option<string?>("--iotlb-policy") { Description = "lru, plru, random, flush (empty the whole IOTLB when full, as QEMU does) (default: the preset's)." };
-        var pageSize = new Option<string>("--page-size") { Description = "Mapping page sizes: 4K, 2M, 1G.", DefaultValueFactory = _ => "4K" };
-        var pattern = new Option<string?>("--pattern") { Description = "random, sequential, strided, zipf (default random; trace when --trace is given)." };
+        Option<Choice<ReplacementPolicy>[]> policy = CliChoices.Policies.ListOption("--iotlb-policy", "IOTLB replacement policy: plru is tree pseudo-LRU, flush empties the whole IOTLB when full, as QEMU does (default: the preset's).");
+        Option<Choice<PageSize>[]> pageSize = CliChoices.PageSizes.ListOption("--page-size", "Mapping page sizes.", PageSize.Size4K);
+        Option<Choice<SweepPattern>[]> pattern = CliChoices.SweepPatterns.ListOption("--pattern", "Access patterns (default: random; trace when --trace is given).");
         var trace = new Option<string[]>("--trace") { Description = "Recorded traces to replay as points (repeatable).", AllowMultipleArgumentsPerToken = false };
         var windows = new Option<string>("--windows") { Description = "Window sizes in bytes (K, M, G suffixes: 4K,1536K,64M).", DefaultValueFactory = _ => "1M" };
         var accessSize = new Option<string>("--access-size") { Description = "Bytes per DMA.", DefaultValueFactory = _ => "64" };
-        var direction = new Option<string>("--direction") { Description = "read, write or read,write.", DefaultValueFactory = _ => "read" };
-        var dmas = new Option<long>("--dmas") { Description = "DMAs per synthetic point.", DefaultValueFactory = _ => 1 << 20 };
+        Option<Choice<DmaDirection>[]> direction = CliChoices.Directions.ListOption("--direction", "DMA directions.", DmaDirection.Read);
+        var dmas = new Option<long>("--dmas") { Description = "DMAs per synthetic point.", DefaultValueFactory = _ => 1 << 20, CustomParser = NumberParsing.ParseLong };
         var stride = new Option<string>("--stride") { Description = "Bytes between accesses of the strided pattern.", DefaultValueFactory = _ => "4K" };
-        var zipf = new Option<double>("--zipf-s") { Description = "Zipf exponent.", DefaultValueFactory = _ => 0.99 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed mixed into every point's generator.", DefaultValueFactory = _ => 1 };
-        var format = new Option<string>("--format") { Description = "csv or jsonl.", DefaultValueFactory = _ => "csv" };
+        var zipf = new Option<double>("--zipf-s") { Description = "Zipf exponent.", DefaultValueFactory = _ => 0.99, CustomParser = NumberParsing.ParseDouble };
+        var seed = new Option<ulong>("--seed") { Description = "Seed mixed into every point's generator.", DefaultValueFactory = _ => 1, CustomParser = NumberParsing.ParseULong };
+        Option<Choice<bool>> format = CliChoices.SweepFormats.Option("--format", "Rows as CSV with a header, or as JSON Lines.", false);
         var shard = new Option<string?>("--shard") { Description = "I/N: run only shard I of N (1-based) of the grid; join with 'sweep merge'." };
         var plot = new Option<string?>("--plot") { Description = "Also draw gbit_per_s against the window (one line per varying axis) into this .svg or .png file." };
-        var jobs = new Option<int>("--jobs") { Description = "Points run at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int?>("--jobs") { Description = "Points run at once (default: the number of processors).", CustomParser = r => NumberParsing.ParseInt(r) };
         var command = new Command("sweep", "Run a grid of IOTLB experiments through the functional model and the timing model; one row per point.")
         {
             preset, translation, entries, ways, policy, pageSize, pattern, trace, windows, accessSize, direction, dmas, stride, zipf, seed, format, shard, plot, jobs,
@@ -49,37 +50,42 @@ internal static class SweepCommand
         {
             try
             {
+                string[] traces = parse.GetValue(trace) ?? [];
                 SweepGrid grid = new()
                 {
-                    Presets = Names(parse.GetValue(preset)!),
-                    Translation = List(parse.GetValue(translation)!, "--translation", t => t switch { "on" => true, "off" => false, _ => (bool?)null }, "on or off"),
+                    Presets = [.. parse.GetValue(preset)!.Select(p => p.Name)],
+                    Translation = [.. parse.GetValue(translation)!.Select(t => t.Value)],
                     IotlbEntries = OptionalList(parse.GetValue(entries), "--iotlb-entries"),
                     IotlbWays = OptionalList(parse.GetValue(ways), "--iotlb-ways"),
-                    IotlbPolicies = parse.GetValue(policy) is { } p ? [.. List(p, "--iotlb-policy", ScenarioParser.ParsePolicy, "lru, plru, random or flush").Select(v => (ReplacementPolicy?)v)] : [null],
-                    PageSizes = List(parse.GetValue(pageSize)!, "--page-size", DefaultMapping.ParsePageSize, "4K, 2M or 1G"),
-                    Patterns = Patterns(parse.GetValue(pattern), parse.GetValue(trace) ?? []),
-                    Traces = parse.GetValue(trace) ?? [],
+                    IotlbPolicies = parse.GetValue(policy) is { Length: > 0 } policies ? [.. policies.Select(p => (ReplacementPolicy?)p.Value)] : [null],
+                    PageSizes = [.. parse.GetValue(pageSize)!.Select(p => p.Value)],
+                    Patterns = Patterns(parse.GetValue(pattern), traces),
+                    Traces = traces,
                     Windows = List<ulong>(parse.GetValue(windows)!, "--windows", s => ParseSize(s) is { } v and > 0 ? v : null, "a size in bytes such as 4K, 1536K, 64M"),
                     AccessSizes = List<int>(parse.GetValue(accessSize)!, "--access-size", s => ParseSize(s) is { } v and > 0 and <= 4096 ? (int?)(int)v : null, "1 to 4096 bytes"),
-                    Directions = List(parse.GetValue(direction)!, "--direction", d => d switch { "read" => DmaDirection.Read, "write" => DmaDirection.Write, _ => (DmaDirection?)null }, "read or write"),
-                    Dmas = parse.GetValue(dmas) is > 0 and var n ? n : throw new SweepException("--dmas: expected a positive count"),
-                    Stride = ParseSize(parse.GetValue(stride)!) is { } s and > 0 ? s : throw new SweepException("--stride: expected a size in bytes such as 64 or 4K"),
-                    ZipfExponent = parse.GetValue(zipf) is > 0 and var z ? z : throw new SweepException("--zipf-s: expected a positive exponent"),
+                    Directions = [.. parse.GetValue(direction)!.Select(d => d.Value)],
+                    Dmas = parse.GetValue(dmas) is > 0 and var n ? n : throw new SweepException("--dmas: expected a positive count, found 0"),
+                    Stride = ParseSize(parse.GetValue(stride)!) is { } s and > 0 ? s : throw new SweepException($"--stride: expected a size in bytes such as 64 or 4K, found '{parse.GetValue(stride)}'"),
+                    ZipfExponent = parse.GetValue(zipf) is > 0 and var z ? z : throw new SweepException($"--zipf-s: expected a positive exponent, found {parse.GetValue(zipf)}"),
                     Seed = parse.GetValue(seed),
                 };
-                string outputFormat = parse.GetValue(format) is "csv" or "jsonl" ? parse.GetValue(format)! : throw new SweepException($"--format: expected csv or jsonl, found '{parse.GetValue(format)}'");
                 string? plotFile = parse.GetValue(plot);
                 if (plotFile is not null && !LineChart.Extensions.Contains(Path.GetExtension(plotFile).ToLowerInvariant()))
                 {
                     throw new SweepException($"--plot: expected a file name ending in .svg or .png, found '{plotFile}'");
                 }
 
-                return Run(context, grid, outputFormat, parse.GetValue(shard), plotFile, parse.GetValue(jobs));
+                int jobCount = parse.GetValue(jobs) ?? Environment.ProcessorCount;
+                if (jobCount < 1)
+                {
+                    throw new SweepException("--jobs: expected 1 or more, found 0");
+                }
+
+                return Run(context, grid, parse.GetValue(format).Value ? "jsonl" : "csv", parse.GetValue(shard), plotFile, jobCount);
             }
             catch (SweepException e)
             {
-                context.Error.WriteLine($"vtdemu: error: sweep: {e.Message}");
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"sweep: {e.Message}", CliError.SeeHelp("sweep"));
             }
         });
         return command;
@@ -100,7 +106,7 @@ internal static class SweepCommand
             points = SweepGrid.Shard(points, shard, count);
             if (points.Count == 0)
             {
-                throw new SweepException($"--shard {shardSpec}: the grid has {total} point(s), so this shard is empty (use at most {total} shards)");
+                throw new SweepException($"--shard {shardSpec}: the grid has {Counts.Plural(total, "point")}, so this shard is empty (use at most {Counts.Plural(total, "shard")})");
             }
         }
 
@@ -113,7 +119,7 @@ internal static class SweepCommand
 
             if (point.Pattern == SweepPattern.Trace && !File.Exists(point.TracePath))
             {
-                throw new SweepException($"--trace: {point.TracePath}: no such file");
+                return CliError.Write(context.Error, $"sweep: --trace: {point.TracePath}: no such file", "Check the path.");
             }
         }
 
@@ -172,8 +178,7 @@ internal static class SweepCommand
             }
             catch (SweepException e)
             {
-                context.Error.WriteLine($"vtdemu: error: sweep merge: {e.Message}");
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"sweep merge: {e.Message}", "Give the CSV files of one sharded sweep, each written by 'sweep --shard I/N --format csv'.");
             }
         });
         return merge;
@@ -208,14 +213,14 @@ internal static class SweepCommand
         return value << shift;
     }
 
-    private static IReadOnlyList<SweepPattern> Patterns(string? text, string[] traces)
+    private static IReadOnlyList<SweepPattern> Patterns(Choice<SweepPattern>[]? given, string[] traces)
     {
-        if (text is null)
+        if (given is not { Length: > 0 })
         {
             return [traces.Length > 0 ? SweepPattern.Trace : SweepPattern.Random];
         }
 
-        List<SweepPattern> patterns = List(text, "--pattern", p => Enum.TryParse(p, ignoreCase: true, out SweepPattern v) && p.All(char.IsLetter) ? v : (SweepPattern?)null, "random, sequential, strided, zipf or trace");
+        SweepPattern[] patterns = [.. given.Select(p => p.Value)];
         if (patterns.Contains(SweepPattern.Trace) && traces.Length == 0)
         {
             throw new SweepException("--pattern trace needs --trace FILE");
@@ -240,16 +245,4 @@ internal static class SweepCommand
         return values;
     }
 
-    private static List<string> Names(string text)
-    {
-        var names = new List<string>();
-        foreach (string item in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            names.Add(WorkbenchPreset.Find(item) is null
-                ? throw new SweepException($"--preset: expected {string.Join(", ", UnitConfiguration.Presets.Select(p => p.Name))}, found '{item}'")
-                : item.ToLowerInvariant());
-        }
-
-        return names;
-    }
 }

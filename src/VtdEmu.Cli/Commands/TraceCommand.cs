@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
 
@@ -30,15 +31,13 @@ internal static class TraceCommand
     {
         if (Path.GetFullPath(inPath) == Path.GetFullPath(outPath))
         {
-            context.Error.WriteLine("trace convert: IN and OUT are the same file; write to another name");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, "trace convert: IN and OUT are the same file", "Write to another name.");
         }
 
         using TraceReader? reader = TraceReader.TryOpen(inPath, out ScenarioError? openError);
         if (reader is null)
         {
-            context.Error.WriteLine(openError);
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"{openError}", "Check the path and that the file is readable.");
         }
 
         bool written = false;
@@ -65,22 +64,19 @@ internal static class TraceCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            context.Error.WriteLine($"trace convert: cannot write {outPath}: {e.Message}");
             TryDelete(outPath);
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"trace convert: cannot write {outPath}: {e.Message}", "Check that the folder exists and is writable.");
         }
 
         if (!written)
         {
             // Never leave a partial output that would read as a complete trace.
-            context.Error.WriteLine(reader.Error);
-            context.Error.WriteLine($"trace convert: {outPath} not written");
             TryDelete(outPath);
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, reader.Error?.ToString() ?? $"{inPath}: the trace stops before its end", $"{outPath} was not written. {ReplayCommand.TraceFix}");
         }
 
         context.Out.WriteLine(
-            $"trace convert: {reader.Count} accesses, {inPath} ({TraceEncoding.Name(reader.Format)}, {TraceEncoding.Name(reader.Compression)}) -> " +
+            $"trace convert: {Counts.Plural(reader.Count, "access")}, {inPath} ({TraceEncoding.Name(reader.Format)}, {TraceEncoding.Name(reader.Compression)}) -> " +
             $"{outPath} ({TraceEncoding.Name(encoding.Format)}, {TraceEncoding.Name(encoding.Compression)})");
         return ExitCode.Success;
     }

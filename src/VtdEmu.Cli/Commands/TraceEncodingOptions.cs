@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VtdEmu.Cli.Options;
 using VtdEmu.Workloads.Traces;
 
 namespace VtdEmu.Cli.Commands;
@@ -9,33 +10,15 @@ namespace VtdEmu.Cli.Commands;
 /// </summary>
 internal sealed class TraceEncodingOptions
 {
-    public TraceEncodingOptions()
-    {
-        Format.AcceptOnlyFromAmong("text", "binary");
-        Compress.AcceptOnlyFromAmong("none", "gzip", "zstd");
-    }
+    public Option<Choice<TraceFormat>?> Format { get; } = CliChoices.TraceFormats.OptionalOption("--format", "Trace format (default: from the output name, binary for *.vtdt[.gz|.zst], else text).");
 
-    public Option<string?> Format { get; } = new("--format") { Description = "Trace format: text or binary (default: from the output name, binary for *.vtdt[.gz|.zst])." };
-
-    public Option<string?> Compress { get; } = new("--compress") { Description = "Compression: none, gzip or zstd (default: from the output name, *.gz or *.zst)." };
+    public Option<Choice<TraceCompression>?> Compress { get; } = CliChoices.Compressions.OptionalOption("--compress", "Compression (default: from the output name, gzip for *.gz, zstd for *.zst, else none).");
 
     /// <summary>The encoding for <paramref name="path"/> (null = stdout, text), overridden by the flags.</summary>
     public TraceEncoding Resolve(ParseResult parse, string? path)
     {
+        ArgumentNullException.ThrowIfNull(parse);
         TraceEncoding named = path is null ? default : TraceEncoding.FromPath(path);
-        TraceFormat format = parse.GetValue(Format) switch
-        {
-            "binary" => TraceFormat.Binary,
-            "text" => TraceFormat.Text,
-            _ => named.Format,
-        };
-        TraceCompression compression = parse.GetValue(Compress) switch
-        {
-            "gzip" => TraceCompression.Gzip,
-            "zstd" => TraceCompression.Zstd,
-            "none" => TraceCompression.None,
-            _ => named.Compression,
-        };
-        return new TraceEncoding(format, compression);
+        return new TraceEncoding(parse.GetValue(Format)?.Value ?? named.Format, parse.GetValue(Compress)?.Value ?? named.Compression);
     }
 }

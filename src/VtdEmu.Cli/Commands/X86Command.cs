@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VtdEmu.Cli.Options;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Workloads.Scenarios;
@@ -25,11 +26,7 @@ internal static class X86Command
             Arity = ArgumentArity.ZeroOrMore,
         };
         var file = new Option<string?>("--file") { Description = "Read the hex bytes from a file instead (# comments allowed)." };
-        var preset = new Option<string>("--preset")
-        {
-            Description = "Capability preset of the unit.",
-            DefaultValueFactory = _ => UnitConfiguration.Qemu.Name,
-        };
+        Option<Choice<UnitConfiguration>> preset = CliChoices.Presets.Option("--preset", "Capability preset of the unit.", UnitConfiguration.Qemu);
         var registers = new Option<string[]>("--reg")
         {
             Description = "Initial register value, e.g. --reg rax=0x80000000 (repeatable). RDI defaults to the block's base.",
@@ -39,7 +36,7 @@ internal static class X86Command
         {
             bytes, file, preset, registers,
         };
-        command.SetAction(parse => Run(context, parse.GetValue(bytes) ?? [], parse.GetValue(file), parse.GetRequiredValue(preset), parse.GetValue(registers) ?? []));
+        command.SetAction(parse => Run(context, parse.GetValue(bytes) ?? [], parse.GetValue(file), parse.GetValue(preset).Name, parse.GetValue(registers) ?? []));
         return command;
     }
 
@@ -47,8 +44,7 @@ internal static class X86Command
     {
         if (UnitConfiguration.FindPreset(presetName) is not { } configuration)
         {
-            context.Error.WriteLine($"x86: unknown preset '{presetName}'");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, $"x86: --preset: {CliChoices.Presets.Expected(presetName)}", CliError.SeeHelp("x86"));
         }
 
         string text;
@@ -56,8 +52,7 @@ internal static class X86Command
         {
             if (!File.Exists(file))
             {
-                context.Error.WriteLine($"{file}: no such file");
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"x86: --file: {file}: no such file", "Check the path.");
             }
 
             text = string.Join(' ', File.ReadLines(file).Select(line => line.Split('#', 2)[0]));
@@ -69,8 +64,7 @@ internal static class X86Command
 
         if (!MmioHexRunner.TryParseHex(text, out byte[] code) || code.Length == 0)
         {
-            context.Error.WriteLine("x86: expected machine code as pairs of hex digits, e.g. '89 47 18'");
-            return ExitCode.BadInput;
+            return CliError.Write(context.Error, "x86: expected machine code as pairs of hex digits", "Give the bytes as e.g. '89 47 18' (mov [rdi+0x18], eax).");
         }
 
         var cpu = new CpuState { Rip = 0x1000 };
@@ -81,8 +75,7 @@ internal static class X86Command
             if (parts.Length != 2 || !Enum.TryParse(parts[0], ignoreCase: true, out GeneralRegister register)
                 || !Enum.IsDefined(register) || !ScenarioNumber.TryParse(parts[1], out ulong value))
             {
-                context.Error.WriteLine($"x86: --reg expects NAME=VALUE with a 64-bit register name (rax..r15) and a number, found '{assignment}'");
-                return ExitCode.BadInput;
+                return CliError.Write(context.Error, $"x86: --reg: expected NAME=VALUE with a 64-bit register name and a number, found '{assignment}'", "Write e.g. --reg rax=0x80000000 (rax to r15).");
             }
 
             cpu[register] = value;

@@ -7,7 +7,7 @@ public static class Counts
 {
     /// <summary>
     /// <paramref name="count"/> and <paramref name="noun"/>, singular for exactly one: "1 scenario", "0 failures",
-    /// "3 entries" (a consonant before a final y becomes "ies").
+    /// "3 entries", "2 mismatches" (a consonant before a final y becomes "ies"; s, x, z, ch and sh take "es").
     /// </summary>
     public static string Plural(long count, string noun)
     {
@@ -19,7 +19,13 @@ public static class Counts
         }
 
         bool consonantY = noun.Length >= 2 && noun[^1] == 'y' && "aeiou".IndexOf(noun[^2], StringComparison.Ordinal) < 0;
-        return text + (consonantY ? noun[..^1] + "ies" : noun + "s");
+        if (consonantY)
+        {
+            return text + noun[..^1] + "ies";
+        }
+
+        bool sibilant = noun.EndsWith('s') || noun.EndsWith('x') || noun.EndsWith('z') || noun.EndsWith("ch", StringComparison.Ordinal) || noun.EndsWith("sh", StringComparison.Ordinal);
+        return text + noun + (sibilant ? "es" : "s");
     }
 
     /// <summary>
@@ -48,5 +54,27 @@ public static class Counts
         }
 
         return percent.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
+    }
+
+    /// <summary>
+    /// A hit rate as a fraction from 0 to 1 with <paramref name="decimals"/> decimals (the sweep's
+    /// <c>iotlb_hit_rate</c>), under the same rule as <see cref="HitRate"/>: 1 only when there was no miss, 0 only
+    /// when there was no hit.
+    /// </summary>
+    public static string HitFraction(double rate, int decimals = 6)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(decimals);
+        double step = Math.Pow(10, -decimals);
+        double rounded = Math.Round(rate, decimals, MidpointRounding.AwayFromZero);
+        if (rate < 1 && rounded >= 1)
+        {
+            rounded = 1 - step;
+        }
+        else if (rate > 0 && rounded <= 0)
+        {
+            rounded = step;
+        }
+
+        return rounded.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 }

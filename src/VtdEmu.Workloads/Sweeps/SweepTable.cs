@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using VtdEmu.Caches;
 using VtdEmu.Workloads.Mapping;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 
 namespace VtdEmu.Workloads.Sweeps;
@@ -47,7 +48,7 @@ public static class SweepTable
             p.Direction == DmaDirection.Read ? "read" : "write",
             p.Dmas.ToString(CultureInfo.InvariantCulture),
             result.Translations.ToString(CultureInfo.InvariantCulture),
-            double.IsNaN(result.IotlbHitRate) ? string.Empty : Number(result.IotlbHitRate, "0.000000"),
+            double.IsNaN(result.IotlbHitRate) ? string.Empty : Counts.HitFraction(result.IotlbHitRate),
             result.Walks.ToString(CultureInfo.InvariantCulture),
             Number(result.TableReadsPerDma, "0.000000"),
             result.Faults.ToString(CultureInfo.InvariantCulture),

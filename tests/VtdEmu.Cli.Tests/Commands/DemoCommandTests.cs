@@ -167,7 +167,9 @@ public sealed class DemoCommandTests : IDisposable
     public void Demo_UnknownPreset_ExitsBadInput()
     {
         Assert.Equal(ExitCode.BadInput, _cli.Run("demo", "--preset", "skylake"));
-        Assert.Contains("unknown preset 'skylake'", _cli.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            "vtdemu: error: --preset: expected qemu|qemu-sm|qemu-sm-fl|qemu-sm-prs|broadwell|sapphire-rapids, found 'skylake'. Run 'vtdemu demo --help' for usage.",
+            Assert.Single(_cli.ErrorLines));
     }
 
     [Fact]

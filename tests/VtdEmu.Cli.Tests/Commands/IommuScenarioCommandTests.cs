@@ -33,7 +33,9 @@ public sealed class IommuScenarioCommandTests : IDisposable
         string path = _cli.Write("a.iommu", MultiDeviceAttach);
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("run", "--policy", "attachcount", path));
-        Assert.Contains("unknown policy 'attachcount'; valid names: mainline, attach-count, driver-flag", _cli.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            "vtdemu: error: --policy: expected mainline|attach-count|driver-flag, found 'attachcount' (did you mean 'attach-count'?). Run 'vtdemu run --help' for usage.",
+            Assert.Single(_cli.ErrorLines));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class PlotCommandTests : IDisposable
         Assert.Equal(ExitCode.BadInput, _cli.Run("plot", csv, "--x", "window_bytes", "--y", "gbit_per_s", "--log-x", "-o", Path.Combine(_cli.Scratch, "out.svg")));
 
         string error = Assert.Single(_cli.ErrorLines);
-        Assert.EndsWith(expected, error, StringComparison.Ordinal);
+        Assert.EndsWith($"{expected}. Run 'vtdemu plot --help' for usage.", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class PlotCommandTests : IDisposable
     {
         Assert.Equal(ExitCode.BadInput, _cli.Run("plot", Path.Combine(_cli.Scratch, "none.csv"), "--x", "a", "--y", "b", "-o", "out.svg"));
 
-        Assert.EndsWith("none.csv: no such file", Assert.Single(_cli.ErrorLines), StringComparison.Ordinal);
+        Assert.EndsWith("none.csv: no such file. Check the path.", Assert.Single(_cli.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,6 +94,6 @@ public sealed class PlotCommandTests : IDisposable
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("plot", csv, "--x", "window_bytes", "--y", "gbit_per_s", "-o", "out.pdf"));
 
-        Assert.Equal("vtdemu: error: plot: out.pdf: expected a file name ending in .svg or .png", Assert.Single(_cli.ErrorLines));
+        Assert.Equal("vtdemu: error: plot: out.pdf: expected a file name ending in .svg or .png. Run 'vtdemu plot --help' for usage.", Assert.Single(_cli.ErrorLines));
     }
 }

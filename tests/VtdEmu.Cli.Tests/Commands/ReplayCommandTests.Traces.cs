@@ -42,7 +42,7 @@ public sealed partial class ReplayCommandTests
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("replay", trace));
 
-        Assert.Equal([$"{trace}: truncated: the record at byte 96 has 4 of its 16 bytes"], _cli.ErrorLines[errors..]);
+        Assert.Equal([$"vtdemu: error: {trace}: truncated: the record at byte 96 has 4 of its 16 bytes. Nothing was replayed. Fix the trace at that point, or record or generate it again."], _cli.ErrorLines[errors..]);
         Assert.Empty(_cli.Out);
     }
 
@@ -57,7 +57,7 @@ public sealed partial class ReplayCommandTests
         Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path));
 
         string error = Assert.Single(_cli.ErrorLines);
-        Assert.StartsWith($"{path}: truncated gzip stream: the file ends at byte {bytes.Length - 5} ", error, StringComparison.Ordinal);
+        Assert.StartsWith($"vtdemu: error: {path}: truncated gzip stream: the file ends at byte {bytes.Length - 5} ", error, StringComparison.Ordinal);
         Assert.Empty(_cli.Out);
     }
 
@@ -71,7 +71,7 @@ public sealed partial class ReplayCommandTests
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path));
 
-        Assert.StartsWith($"{path}: corrupt gzip data", Assert.Single(_cli.ErrorLines), StringComparison.Ordinal);
+        Assert.StartsWith($"vtdemu: error: {path}: corrupt gzip data", Assert.Single(_cli.ErrorLines), StringComparison.Ordinal);
         Assert.Empty(_cli.Out);
     }
 
@@ -84,7 +84,7 @@ public sealed partial class ReplayCommandTests
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path, "--iotlb-entries", entries, "--iotlb-ways", ways));
 
-        Assert.Equal([$"replay: IOTLB geometry: {problem}"], _cli.ErrorLines);
+        Assert.Equal([$"vtdemu: error: replay: IOTLB geometry: {problem}. Change --iotlb-entries or --iotlb-ways (or the setup's iotlb line)."], _cli.ErrorLines);
         Assert.Empty(_cli.Out);
     }
 

@@ -1,8 +1,8 @@
-using VtdEmu.Workloads.Scenarios;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
+using VtdEmu.Workloads.Scenarios;
 
 namespace VtdEmu.Cli.Tests.Commands;
 
@@ -201,7 +201,7 @@ public sealed partial class ReplayCommandTests : IDisposable
         string path = _cli.Write("t.trace", "00:03.0 0x1000 64 R\n00:03.0 0x1000 64 X\n");
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("replay", path));
-        Assert.Equal([$"{path}:2: expected R or W as the direction, found 'X'"], _cli.ErrorLines);
+        Assert.Equal([$"vtdemu: error: {path}:2: expected R or W as the direction, found 'X'. Nothing was replayed. Fix the trace at that point, or record or generate it again."], _cli.ErrorLines);
         Assert.Empty(_cli.Out);
     }
 
@@ -230,7 +230,7 @@ public sealed partial class ReplayCommandTests : IDisposable
         string setup = _cli.Write("setup.scenario", "device 00:03.0\nmmio-write32 0x18 0\n");
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("replay", trace, "--setup", setup));
-        Assert.Equal($"{setup}: the trace's device 00:04.0 is not declared (add 'device 00:04.0')", _cli.ErrorLines[0]);
+        Assert.Equal($"vtdemu: error: replay: {setup}: the trace's device 00:04.0 is not declared; nothing was replayed. Add 'device 00:04.0' to the setup scenario.", _cli.ErrorLines[0]);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed partial class ReplayCommandTests : IDisposable
 
         Assert.Equal(ExitCode.Failed, _cli.Run("replay", trace, "--setup", setup));
         Assert.Equal(
-            [$"{setup}:2: mmio-read32 0x1c: expected 00000000, actual 0000001c", "replay: the setup scenario failed; nothing was replayed"],
+            [$"{setup}:2: mmio-read32 0x1c: expected 00000000, actual 0000001c", "vtdemu: error: replay: the setup scenario failed; nothing was replayed. Fix the setup's failed lines above and run again."],
             _cli.ErrorLines);
     }
 

@@ -49,7 +49,7 @@ public sealed class ReplayMmioCommandTests : IDisposable
         Assert.Equal(ExitCode.Failed, _cli.Run("replay-mmio", copy));
 
         Assert.Contains("mismatch: mmio.trace:19: GSTS (0x01c/4): recorded 0x05000000, model 0x07000000", _cli.Out, StringComparison.Ordinal);
-        Assert.Contains("replay-mmio: 1 mismatch(es)", _cli.Error, StringComparison.Ordinal);
+        Assert.Contains("replay-mmio: 1 mismatch between the model and the recording", _cli.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ReplayMmioCommandTests : IDisposable
 
         Assert.Equal(ExitCode.BadInput, _cli.Run(args));
 
-        Assert.StartsWith("replay-mmio: ", _cli.Error, StringComparison.Ordinal);
+        Assert.StartsWith("vtdemu: error: replay-mmio: ", Assert.Single(_cli.ErrorLines), StringComparison.Ordinal);
     }
 
     private string CopyOf(string name)

@@ -42,7 +42,9 @@ public sealed class TraceCommandTests : IDisposable
 
         Assert.Equal(ExitCode.BadInput, _cli.Run("trace", "convert", text, output));
 
-        Assert.Equal([$"{text}:2: expected R or W as the direction, found 'X'", $"trace convert: {output} not written"], _cli.ErrorLines);
+        Assert.Equal(
+            [$"vtdemu: error: {text}:2: expected R or W as the direction, found 'X'. {output} was not written. Fix the trace at that point, or record or generate it again."],
+            _cli.ErrorLines);
         Assert.False(File.Exists(output));
     }
 

@@ -40,7 +40,7 @@ public sealed class TraceGenCommandTests : IDisposable
     public void TraceGen_BadOption_ExitsBadInput(string option, string value)
     {
         Assert.Equal(ExitCode.BadInput, _cli.Run("trace-gen", option, value));
-        Assert.StartsWith("trace-gen", _cli.Error, StringComparison.Ordinal);
+        Assert.StartsWith("vtdemu: error: trace-gen: ", Assert.Single(_cli.ErrorLines), StringComparison.Ordinal);
         Assert.Empty(_cli.Out);
     }
 
@@ -61,7 +61,7 @@ public sealed class TraceGenCommandTests : IDisposable
     {
         Assert.Equal(ExitCode.BadInput, _cli.Run("trace-gen", "--format", "binary"));
 
-        Assert.Equal(["trace-gen: a binary or compressed trace needs an output file: add -o FILE"], _cli.ErrorLines);
+        Assert.Equal(["vtdemu: error: trace-gen: a binary or compressed trace needs an output file. Add -o FILE."], _cli.ErrorLines);
         Assert.Empty(_cli.Out);
     }
 }

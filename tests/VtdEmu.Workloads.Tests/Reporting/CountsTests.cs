@@ -13,6 +13,11 @@ public sealed class CountsTests
     [InlineData(3L, "failure", "3 failures")]
     [InlineData(2L, "key", "2 keys")]
     [InlineData(-1L, "entry", "-1 entries")]
+    [InlineData(2L, "mismatch", "2 mismatches")]
+    [InlineData(1L, "mismatch", "1 mismatch")]
+    [InlineData(3L, "access", "3 accesses")]
+    [InlineData(2L, "prefix", "2 prefixes")]
+    [InlineData(2L, "day", "2 days")]
     public void Plural_SingularOnlyForExactlyOne(long count, string noun, string expected)
     {
         Assert.Equal(expected, Counts.Plural(count, noun));
@@ -29,6 +34,18 @@ public sealed class CountsTests
     public void HitRate_HundredOnlyWithoutMissesZeroOnlyWithoutHits(long hits, long misses, string expected)
     {
         Assert.Equal(expected, Counts.HitRate(hits, misses));
+    }
+
+    [Theory]
+    [InlineData(1.0, "1.000000")]
+    [InlineData(0.0, "0.000000")]
+    [InlineData(0.99999999, "0.999999")]
+    [InlineData(0.00000001, "0.000001")]
+    [InlineData(0.5, "0.500000")]
+    [InlineData(0.1234564, "0.123456")]
+    public void HitFraction_OneOnlyWithoutMissesZeroOnlyWithoutHits(double rate, string expected)
+    {
+        Assert.Equal(expected, Counts.HitFraction(rate));
     }
 
     [Fact]
