@@ -20,13 +20,14 @@ internal static class Cli
         ArgumentNullException.ThrowIfNull(context);
         RootCommand root = CreateRoot(context);
         ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        string[] strays = StrayOptions(parse);
+        if (parse.Errors.Count > 0 || strays.Length > 0)
         {
             string help = CliError.SeeHelp(CommandPath(parse.CommandResult));
-            foreach (ParseError error in parse.Errors)
+            IEnumerable<(string Message, string? Typo)> errors = strays.Select(s => ($"Unrecognized option '{s}'", (string?)s))
+                .Concat(parse.Errors.Select(e => (e.Message, parse.UnmatchedTokens.FirstOrDefault(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))));
+            foreach ((string message, string? typo) in errors)
             {
-                string message = error.Message.TrimEnd('.');
-                string? typo = parse.UnmatchedTokens.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal));
                 string[] suggestions = typo is null ? [] : Suggestions(parse.CommandResult.Command, typo);
                 string fix = suggestions.Length == 0
                     ? help
@@ -73,6 +74,19 @@ internal static class Cli
             .Select(c => c.Name)];
     }
 
+    // Tokens like '--page-siz' that System.CommandLine took as a positional value because no option has that name:
+    // a mistyped option, reported as one (with the suggestion) rather than as a file called '--page-siz'. Values after
+    // a '--' stay values.
+    private static string[] StrayOptions(ParseResult parse)
+    {
+        int doubleDash = parse.Tokens.ToList().FindIndex(t => t.Type == TokenType.DoubleDash);
+        HashSet<Token> literal = doubleDash < 0 ? [] : [.. parse.Tokens.Skip(doubleDash + 1)];
+        return [.. parse.CommandResult.Children.OfType<ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .Where(t => !literal.Contains(t) && t.Value.Length > 2 && t.Value.StartsWith("--", StringComparison.Ordinal))
+            .Select(t => t.Value)];
+    }
+
     // "trace convert" for a subcommand; empty for the root, so the help hint reads 'vtdemu --help'.
     private static string CommandPath(CommandResult result)
     {
@@ -85,7 +99,7 @@ internal static class Cli
         return string.Join(' ', names);
     }
 
-    private static RootCommand CreateRoot(CliContext context)
+    internal static RootCommand CreateRoot(CliContext context)
     {
         var root = new RootCommand(
             "vtdemu: a register-level Intel VT-d (DMA remapping) emulator.\n" +
