@@ -51,7 +51,7 @@ internal static class DecodeCommand
         {
             if (values.Length > PasidEntry.WordCount)
             {
-                return CliError.Write(context.Error, $"decode pasid-entry: a PASID-table entry has {PasidEntry.WordCount} words, found {values.Length} values", "Decode one entry at a time.");
+                return CliError.Write(context.Error, $"decode pasid-entry: a PASID-table entry has {PasidEntry.WordCount} words, found {Counts.Plural(values.Length, "value")}", "Decode one entry at a time.");
             }
 
             // One entry: the title shows the words given (highest first); JSON's value field holds bits 127:0.

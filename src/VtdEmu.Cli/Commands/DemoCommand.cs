@@ -108,7 +108,7 @@ internal static class DemoCommand
     {
         TranslationStatistics stats = platform.Statistics;
         TranslationCaches caches = platform.Unit.Caches;
-        var table = new Table { Title = new TableTitle($"Caches: {stats.Translations} translations, {stats.Walks} walks, {stats.TableReads} table reads ({stats.ReadsPerTranslation:0.00}/translation)") };
+        var table = new Table { Title = new TableTitle($"Caches: {Counts.Plural(stats.Translations, "translation")}, {Counts.Plural(stats.Walks, "walk")}, {Counts.Plural(stats.TableReads, "table read")} ({stats.ReadsPerTranslation:0.00}/translation)") };
         table.AddColumn("Cache");
         table.AddColumn("Geometry");
         foreach (string column in new[] { "Lookups", "Hits", "Misses", "Hit rate", "Entries" })

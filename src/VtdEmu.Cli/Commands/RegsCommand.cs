@@ -6,6 +6,7 @@ using VtdEmu.Cli.Decoding;
 using VtdEmu.Cli.Options;
 using VtdEmu.Memory;
 using VtdEmu.Registers;
+using VtdEmu.Workloads.Reporting;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Timing;
 using VtdEmu.Workloads.Traces;
@@ -61,7 +62,7 @@ internal static class RegsCommand
         console.Write(DecodeCommand.Render($"CAP 0x{configuration.Capability.Value:x16}", CapabilityDecoder.Decode(configuration.Capability.Value)));
         console.Write(DecodeCommand.Render($"ECAP 0x{configuration.ExtendedCapability.Value:x16}", ExtendedCapabilityDecoder.Decode(configuration.ExtendedCapability.Value)));
         CacheGeometry iotlb = workbench.Caches.Iotlb;
-        context.Out.WriteLine($"Workbench (sweep): IOTLB {iotlb.Entries} entries, {iotlb.Ways} ways, {ScenarioParser.PolicyName(iotlb.Policy)}; timing {(workbench.Timing.Calibrated ? "calibrated" : "UNCALIBRATED")} ({workbench.Source})");
+        context.Out.WriteLine($"Workbench (sweep): IOTLB {Counts.Plural(iotlb.Entries, "entry")}, {Counts.Plural(iotlb.Ways, "way")}, {ScenarioParser.PolicyName(iotlb.Policy)}; timing {(workbench.Timing.Calibrated ? "calibrated" : "UNCALIBRATED")} ({workbench.Source})");
         return ExitCode.Success;
     }
 

@@ -223,7 +223,7 @@ internal static class ReplayCommand
         translate = Stopwatch.GetElapsedTime(0, translateTicks);
         if (!reader.Completed || reader.Count != expected)
         {
-            context.Error.WriteLine(reader.Error?.ToString() ?? $"{path}: {reader.Count} accesses on the second read, {expected} on the first");
+            context.Error.WriteLine(reader.Error?.ToString() ?? $"{path}: {Counts.Plural(reader.Count, "access")} on the second read, {expected} on the first");
             CliError.Write(context.Error, "replay: the trace changed while it was replayed; no result is printed", "Replay a trace that nothing else writes to.");
             return false;
         }

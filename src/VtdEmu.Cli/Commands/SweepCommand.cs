@@ -148,7 +148,7 @@ internal static class SweepCommand
 
         if (context.Interactive)
         {
-            context.Error.WriteLine($"sweep: {points.Count} points in {clock.Elapsed.TotalSeconds:0.0} s");
+            context.Error.WriteLine($"sweep: {Counts.Plural(points.Count, "point")} in {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
         return ExitCode.Success;

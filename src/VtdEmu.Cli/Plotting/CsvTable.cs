@@ -1,4 +1,5 @@
 using System.Text;
+using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Cli.Plotting;
 
@@ -79,7 +80,7 @@ internal sealed class CsvTable
 
             if (cells.Count != columns.Count)
             {
-                error = $"{name}:{lineNumber}: {cells.Count} cells, the header has {columns.Count}";
+                error = $"{name}:{lineNumber}: {Counts.Plural(cells.Count, "cell")}, the header has {columns.Count}";
                 return null;
             }
 

@@ -45,7 +45,7 @@ internal sealed record ReplayReport
 
     /// <summary>The one-line timing note for stderr.</summary>
     public string TimingLine() =>
-        $"replay: {Summary.Accesses} DMAs; load {Load.TotalMilliseconds:0.0} ms ({DataBytes / Math.Max(Load.TotalSeconds, 1e-9) / 1e6:0} MB/s), " +
+        $"replay: {Counts.Plural(Summary.Accesses, "DMA")}; load {Load.TotalMilliseconds:0.0} ms ({DataBytes / Math.Max(Load.TotalSeconds, 1e-9) / 1e6:0} MB/s), " +
         $"then read {Read.TotalMilliseconds:0.0} ms + translate {Translate.TotalMilliseconds:0.0} ms ({Summary.Accesses / TranslateSeconds:0} DMA/s)";
 
     public void WriteTables(IAnsiConsole console, bool summary, bool results)
@@ -160,8 +160,8 @@ internal sealed record ReplayReport
         table.AddColumn("Trace");
         table.AddColumn(new TableColumn("Value").RightAligned());
         table.AddRow("accesses", $"{summary.Accesses}");
-        table.AddRow("reads", $"{summary.Reads} ({summary.BytesRead} bytes)");
-        table.AddRow("writes", $"{summary.Writes} ({summary.BytesWritten} bytes)");
+        table.AddRow("reads", $"{summary.Reads} ({Counts.Plural((long)summary.BytesRead, "byte")})");
+        table.AddRow("writes", $"{summary.Writes} ({Counts.Plural((long)summary.BytesWritten, "byte")})");
         table.AddRow("devices", summary.Devices.Count == 0 ? "none" : string.Join(' ', summary.Devices));
         table.AddRow("distinct 4-KiB pages", summary.PagesCapped ? $"more than {summary.DistinctPages}" : $"{summary.DistinctPages}");
         table.AddRow("format", $"{TraceEncoding.Name(encoding.Format)}, {TraceEncoding.Name(encoding.Compression)}");

@@ -64,7 +64,7 @@ public sealed class PlotCommandTests : IDisposable
 
     [Theory]
     [InlineData("window_bytes,gbit_per_s\n4096,fast\n", "sweep.csv:2: column 'gbit_per_s' holds 'fast', not a number")]
-    [InlineData("window_bytes,gbit_per_s\n4096,1\n8192\n", "sweep.csv:3: 1 cells, the header has 2")]
+    [InlineData("window_bytes,gbit_per_s\n4096,1\n8192\n", "sweep.csv:3: 1 cell, the header has 2")]
     [InlineData("window_bytes,gbit_per_s\n0,1\n", "sweep.csv:2: --log-x: column 'window_bytes' holds 0, not a positive number")]
     [InlineData("window_bytes,gbit_per_s\n\"4096,1\n", "sweep.csv:2: unterminated quoted cell")]
     [InlineData("", "sweep.csv: empty file (expected a header line of column names)")]
