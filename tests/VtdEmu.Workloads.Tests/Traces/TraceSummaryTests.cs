@@ -1,8 +1,7 @@
-using VtdEmu.Cli.Replay;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
 
-namespace VtdEmu.Cli.Tests.Replay;
+namespace VtdEmu.Workloads.Tests.Traces;
 
 public sealed class TraceSummaryTests
 {

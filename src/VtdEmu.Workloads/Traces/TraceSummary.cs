@@ -1,14 +1,13 @@
 using VtdEmu.Memory;
 using VtdEmu.Workloads.Scenarios;
-using VtdEmu.Workloads.Traces;
 
-namespace VtdEmu.Cli.Replay;
+namespace VtdEmu.Workloads.Traces;
 
 /// <summary>
 /// What a trace contains: counts, bytes, devices and distinct 4-KiB pages per device. Memory is
 /// bounded whatever the trace: pages are counted exactly up to <see cref="MaxTrackedPages"/>.
 /// </summary>
-internal sealed class TraceSummary
+public sealed class TraceSummary
 {
     /// <summary>Distinct pages counted exactly; beyond this <see cref="PagesCapped"/> is set and counting stops (about 40 MB of set).</summary>
     public const int MaxTrackedPages = 1 << 20;
@@ -18,14 +17,19 @@ internal sealed class TraceSummary
     private readonly List<PciBdf> _devices = [];
     private (ushort SourceId, ulong Page) _last = (0, ulong.MaxValue);
 
+    /// <summary>Accesses added.</summary>
     public long Accesses { get; private set; }
 
+    /// <summary>Accesses that read (DMA to the device).</summary>
     public long Reads { get; private set; }
 
+    /// <summary>Accesses that write (DMA from the device).</summary>
     public long Writes { get; private set; }
 
+    /// <summary>Bytes of all reads.</summary>
     public ulong BytesRead { get; private set; }
 
+    /// <summary>Bytes of all writes.</summary>
     public ulong BytesWritten { get; private set; }
 
     /// <summary>Devices in order of first appearance.</summary>
@@ -57,6 +61,7 @@ internal sealed class TraceSummary
     /// <summary>True when the trace touches more than <see cref="MaxTrackedPages"/> pages and <see cref="DistinctPages"/> stopped counting.</summary>
     public bool PagesCapped { get; private set; }
 
+    /// <summary>Adds a batch of accesses, in order.</summary>
     public void Add(ReadOnlySpan<TraceAccess> accesses)
     {
         foreach (TraceAccess access in accesses)
@@ -65,6 +70,7 @@ internal sealed class TraceSummary
         }
     }
 
+    /// <summary>Adds one access.</summary>
     public void Add(in TraceAccess access)
     {
         Accesses++;
