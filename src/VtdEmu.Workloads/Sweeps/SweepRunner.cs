@@ -19,6 +19,9 @@ public static class SweepRunner
 
     private const ulong Chunk = 4096;
 
+    /// <summary>Trace accesses read per batch: a trace point's memory is this, whatever the trace's length.</summary>
+    private const int TraceBatch = 4096;
+
     /// <summary>Runs <paramref name="points"/> on up to <paramref name="parallelism"/> threads; results in the points' order. <paramref name="done"/> is called after each point.</summary>
     public static SweepResult[] RunAll(IReadOnlyList<SweepPoint> points, int parallelism, Action? done = null)
     {
@@ -82,48 +85,52 @@ public static class SweepRunner
         return faults;
     }
 
+    // Two passes over the file, as replay does: the first learns the devices and the distinct pages (memory bounded by
+    // TraceSummary.MaxTrackedPages, whatever the trace's length), the second translates. The trace is never held.
     private static long RunTrace(SweepPoint point, Platform platform, TimingAccumulator timing)
     {
-        var devices = new List<ushort>();
-        var ranges = new List<(ulong, ulong)>();
-        foreach (TraceAccess access in ReadTrace(point.TracePath!))
+        string path = point.TracePath!;
+        var summary = new TraceSummary();
+        ForEachBatch(path, batch => summary.Add(batch));
+        if (summary.PagesCapped)
         {
-            if (!devices.Contains(access.Device.SourceId))
-            {
-                devices.Add(access.Device.SourceId);
-            }
-
-            ranges.Add((access.Iova, access.Length));
+            throw new SweepException($"{path}: the trace touches more than {TraceSummary.MaxTrackedPages} distinct 4-KiB pages, more than a sweep point maps");
         }
 
-        if (DefaultMapping.Program(platform, devices, ranges, point.PageSize, 0, point.Translation) is { } error)
+        if (DefaultMapping.Program(platform, summary.Devices.Select(d => d.SourceId), summary.PageRuns(), point.PageSize, 0, point.Translation) is { } error)
         {
-            throw new SweepException($"{point.TracePath}: {error}");
+            throw new SweepException($"{path}: {error}");
         }
 
         long faults = 0;
-        foreach (TraceAccess access in ReadTrace(point.TracePath!))
+        RemappingUnit unit = platform.Unit;
+        ForEachBatch(path, batch =>
         {
-            DmaAccess rights = access.Direction == DmaDirection.Read ? DmaAccess.Read : DmaAccess.Write;
-            faults += Translate(platform.Unit, access.Device.SourceId, access.Iova, access.Length, rights, point.Translation, timing);
-        }
-
+            foreach (TraceAccess access in batch)
+            {
+                DmaAccess rights = access.Direction == DmaDirection.Read ? DmaAccess.Read : DmaAccess.Write;
+                faults += Translate(unit, access.Device.SourceId, access.Iova, access.Length, rights, point.Translation, timing);
+            }
+        });
         return faults;
     }
 
-    private static IEnumerable<TraceAccess> ReadTrace(string path)
+    private static void ForEachBatch(string path, TraceBatchAction action)
     {
         using TraceReader reader = TraceReader.TryOpen(path, out ScenarioError? openError) ?? throw new SweepException(openError!.ToString());
-        while (reader.TryRead(out TraceAccess access))
+        var batch = new TraceAccess[TraceBatch];
+        for (int n; (n = reader.ReadBatch(batch)) > 0;)
         {
-            yield return access;
+            action(batch.AsSpan(0, n));
         }
 
-        if (reader.Error is { } error)
+        if (!reader.Completed)
         {
-            throw new SweepException(error.ToString());
+            throw new SweepException(reader.Error?.ToString() ?? $"{path}: the trace stops before its end");
         }
     }
+
+    private delegate void TraceBatchAction(ReadOnlySpan<TraceAccess> batch);
 
     // One DMA: a translation per 4 KiB piece (as PciEndpoint splits it); returns 1 if a piece faulted.
     private static int Translate(RemappingUnit unit, ushort sourceId, ulong iova, uint length, DmaAccess access, bool translated, TimingAccumulator timing)
