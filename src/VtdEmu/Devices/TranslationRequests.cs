@@ -21,7 +21,7 @@ internal sealed class TranslationRequests(DmaPath dma, GlobalCommandEngine comma
             return new AtsCompletion(true, page, page, 12, true, true);
         }
 
-        var root = new RootPointer(commands.RootTableAddress, (int)commands.RootTableMode);
+        var root = new RootPointer(commands.RootTableAddress, commands.RootTableMode);
         var request = new DmaRequest(sourceId, address, write ? DmaAccess.Write : DmaAccess.Read, AddressType.TranslationRequest, pasid);
         TranslationResult result = dma.Translator.Translate(request, root);
         if (write && IsNoAccess(result.Fault))

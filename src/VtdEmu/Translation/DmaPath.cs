@@ -42,7 +42,7 @@ internal sealed class DmaPath
     /// <summary>Re-reads TES and the latched root pointer; the unit calls it (under its state lock) after a reset.</summary>
     public void Relatch() => Volatile.Write(
         ref _state,
-        _commands.TranslationEnabled ? new DmaState(new RootPointer(_commands.RootTableAddress, (int)_commands.RootTableMode)) : DmaState.Disabled);
+        _commands.TranslationEnabled ? new DmaState(new RootPointer(_commands.RootTableAddress, _commands.RootTableMode)) : DmaState.Disabled);
 
     /// <summary>Translates one DMA request and records its fault when the spec says it is recorded. Allocates nothing.</summary>
     public TranslationResult Translate(in DmaRequest request)

@@ -3,6 +3,7 @@ using VtdEmu.Caches;
 using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
+using VtdEmu.Registers;
 using VtdEmu.Tables;
 
 namespace VtdEmu.Translation;
@@ -195,15 +196,15 @@ public sealed partial class Translator
 
     private TranslationContext ResolveContext(in DmaRequest request, RootPointer root, long epoch, ref CounterStripe counts)
     {
-        switch (root.Ttm & 3)
+        switch (root.Mode)
         {
-            case RootPointer.LegacyMode when !request.HasPasid:
+            case TranslationTableMode.Legacy when !request.HasPasid:
                 return ResolveLegacyContext(request, root.Address, epoch, ref counts);
-            case RootPointer.LegacyMode:
+            case TranslationTableMode.Legacy:
                 return new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
-            case RootPointer.ScalableMode when _parameters.ExtendedCapability.SMTS:
+            case TranslationTableMode.Scalable when _parameters.ExtendedCapability.SMTS:
                 return ResolveScalableContext(request, root.Address, epoch, ref counts);
-            case RootPointer.AbortDmaMode when _parameters.ExtendedCapability.ADMS:
+            case TranslationTableMode.AbortDma when _parameters.ExtendedCapability.ADMS:
                 return new TranslationContext { Aborted = true, Cached = true };
             default:
                 return new TranslationContext { Fault = FaultReason.InvalidTranslationTableMode };
