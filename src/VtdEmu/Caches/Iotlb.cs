@@ -322,7 +322,7 @@ public sealed class Iotlb
             alignedPageNumber << PageShift4K,
             size,
             data & ~IotlbEntry.OffsetMask(PageSize.Size4K),
-            (AccessRights)(data & (ulong)AccessRights.ReadWrite),
+            (DmaAccess)(data & (ulong)DmaAccess.ReadWrite),
             (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue),
             (data & GlobalBit) != 0);
 

@@ -13,7 +13,7 @@ namespace VtdEmu.Caches;
 public readonly record struct IotlbEntry
 {
     /// <summary>Creates an entry; the input and output addresses are truncated to <paramref name="size"/>.</summary>
-    public IotlbEntry(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, PageSize size, ulong outputAddress, AccessRights rights, FaultReason fault = FaultReason.None, bool global = false)
+    public IotlbEntry(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, PageSize size, ulong outputAddress, DmaAccess rights, FaultReason fault = FaultReason.None, bool global = false)
     {
         Did = did;
         Pasid = Iotlb.UsesPasid(kind) ? pasid & Iotlb.PasidMask : 0;
@@ -21,7 +21,7 @@ public readonly record struct IotlbEntry
         Size = size;
         InputPageBase = inputAddress & ~OffsetMask(size);
         OutputPageBase = outputAddress & ~OffsetMask(size);
-        Rights = rights & AccessRights.ReadWrite;
+        Rights = rights & DmaAccess.ReadWrite;
         Fault = fault;
         IsGlobal = global;
     }
@@ -45,7 +45,7 @@ public readonly record struct IotlbEntry
     public ulong OutputPageBase { get; }
 
     /// <summary>R/W accumulated over the walk.</summary>
-    public AccessRights Rights { get; }
+    public DmaAccess Rights { get; }
 
     /// <summary>The fault this translation produces; <see cref="FaultReason.None"/> for a normal entry.</summary>
     public FaultReason Fault { get; }

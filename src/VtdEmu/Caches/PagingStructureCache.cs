@@ -1,4 +1,5 @@
 using VtdEmu.Caches.Internal;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
 
@@ -46,7 +47,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
             if (_store.TryFind(SetOf(region, level), Key0(level, region), did, out ulong data))
             {
                 _lookups.Hit();
-                entry = new PagingStructureEntry(did, level, region << PagingStructureEntry.RegionShift(level), data, (AccessRights)(data & (ulong)AccessRights.ReadWrite));
+                entry = new PagingStructureEntry(did, level, region << PagingStructureEntry.RegionShift(level), data, (DmaAccess)(data & (ulong)DmaAccess.ReadWrite));
                 return true;
             }
         }

@@ -474,9 +474,9 @@ public sealed partial class Translator
             }
 
             // With SLADE the entry holds W only once the leaf's D was set: a write to a clean page walks to set D.
-            if (((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0 || !context.Slade)
+            if (((ulong)access & ~data & (ulong)DmaAccess.ReadWrite) == 0 || !context.Slade)
             {
-                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
             }
         }
 
@@ -531,9 +531,9 @@ public sealed partial class Translator
         {
             bool hit = _iotlb.Find(context.Did, context.Pasid, context.Kind, address, out ulong data, out int pageShift);
             counts.IotlbLookup(hit);
-            if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
+            if (hit && ((ulong)access & ~data & (ulong)DmaAccess.ReadWrite) == 0)
             {
-                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
             }
         }
 
@@ -562,7 +562,7 @@ public sealed partial class Translator
         {
             // Nested: the combined translation (first-level input page → host page, the smaller page of the two
             // levels), tagged (DID, PASID, nested) so that either level's invalidation removes it (nested.md §4).
-            AccessRights rights = (leaf.Read ? AccessRights.Read : AccessRights.None) | (leaf.Write ? AccessRights.Write : AccessRights.None);
+            DmaAccess rights = (leaf.Read ? DmaAccess.Read : DmaAccess.None) | (leaf.Write ? DmaAccess.Write : DmaAccess.None);
             _iotlb.Fill(
                 new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
                 _epoch, epoch);
@@ -595,13 +595,13 @@ public sealed partial class Translator
         for (int level = startLevel; level > stopLevel && level >= PagingStructureEntry.MinLevel; level--)
         {
             ulong next = path[level];
-            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & TableMask, (AccessRights)(next & (ulong)AccessRights.ReadWrite)), _epoch, epoch);
+            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & TableMask, (DmaAccess)(next & (ulong)DmaAccess.ReadWrite)), _epoch, epoch);
         }
     }
 
     private void FillLeaf(ushort did, ulong address, int level, ulong entry, ulong rights, long epoch) =>
         _iotlb.Fill(
-            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageAddressMask, (AccessRights)rights),
+            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageAddressMask, (DmaAccess)rights),
             _epoch, epoch);
 
     private void FillNegative(ushort did, ulong address, in WalkOutcome outcome, bool scalable, long epoch)
@@ -615,7 +615,7 @@ public sealed partial class Translator
                     ? FaultReason.SecondLevelEntryNotPresent
                     : scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved;
                 var size = (PageSize)(Math.Min(outcome.Level, 3) - 1);
-                _iotlb.Fill(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, AccessRights.None, fault), _epoch, epoch);
+                _iotlb.Fill(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, DmaAccess.None, fault), _epoch, epoch);
                 break;
             default:
                 // Unreadable tables are not entries: never cached.
