@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
@@ -66,7 +67,7 @@ public readonly record struct IotlbEntry
     public ulong Translate(ulong inputAddress) => OutputPageBase | (inputAddress & OffsetMask(Size));
 
     /// <summary>log2 of the byte size of <paramref name="size"/>.</summary>
-    public static int ShiftOf(PageSize size) => 12 + (9 * (int)size);
+    public static int ShiftOf(PageSize size) => PageGeometry.LevelShift((int)size + 1);
 
-    internal static ulong OffsetMask(PageSize size) => (1UL << ShiftOf(size)) - 1;
+    internal static ulong OffsetMask(PageSize size) => PageGeometry.LevelOffsetMask((int)size + 1);
 }

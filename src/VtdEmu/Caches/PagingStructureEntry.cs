@@ -1,3 +1,4 @@
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
@@ -25,7 +26,7 @@ public readonly record struct PagingStructureEntry
         Did = did;
         Level = level;
         RegionBase = inputAddress & ~((1UL << RegionShift(level)) - 1);
-        TableAddress = tableAddress & ~0xFFFUL;
+        TableAddress = tableAddress & PageGeometry.PageMask;
         Rights = rights & DmaAccess.ReadWrite;
     }
 
@@ -45,5 +46,5 @@ public readonly record struct PagingStructureEntry
     public DmaAccess Rights { get; }
 
     /// <summary>log2 of the region one entry at <paramref name="level"/> maps.</summary>
-    public static int RegionShift(int level) => 12 + (9 * (level - 1));
+    public static int RegionShift(int level) => PageGeometry.LevelShift(level);
 }

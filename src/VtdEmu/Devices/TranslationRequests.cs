@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Translation;
 
@@ -15,7 +16,7 @@ internal sealed class TranslationRequests(DmaPath dma, GlobalCommandEngine comma
     /// <summary>Answers one translation request for <paramref name="address"/> (write access asked when <paramref name="write"/>).</summary>
     public AtsCompletion Translate(ushort sourceId, ulong address, uint? pasid, bool write)
     {
-        ulong page = address & ~0xFFFUL;
+        ulong page = address & PageGeometry.PageMask;
         if (!commands.TranslationEnabled)
         {
             return new AtsCompletion(true, page, page, 12, true, true);

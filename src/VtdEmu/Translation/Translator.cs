@@ -33,9 +33,6 @@ namespace VtdEmu.Translation;
 [SkipLocalsInit]
 public sealed partial class Translator
 {
-    private const ulong PageAddressMask = 0x000F_FFFF_FFFF_F000;
-    private const ulong TableMask = ~0xFFFUL;
-    private const int PageShift = 12;
     private const ulong SladeBit = 1UL << 9;
 
     private readonly TranslationParameters _parameters;
@@ -456,7 +453,7 @@ public sealed partial class Translator
     private static FaultReason AddressBeyondHardware(bool scalable) => scalable ? FaultReason.ScalableAddressBeyondHardware : FaultReason.AddressBeyondWidth;
 
     private static TranslationResult Identity(ulong address) =>
-        new() { OutputAddress = address, PageShift = PageShift, Read = true, Write = true };
+        new() { OutputAddress = address, PageShift = PageGeometry.PageShift, Read = true, Write = true };
 
     // ---- Step 4: second level — IOTLB, then the walk --------------------------------------------
 
@@ -476,7 +473,7 @@ public sealed partial class Translator
             // With SLADE the entry holds W only once the leaf's D was set: a write to a clean page walks to set D.
             if (((ulong)access & ~data & (ulong)DmaAccess.ReadWrite) == 0 || !context.Slade)
             {
-                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
+                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageGeometry.EntryAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
             }
         }
 
@@ -533,7 +530,7 @@ public sealed partial class Translator
             counts.IotlbLookup(hit);
             if (hit && ((ulong)access & ~data & (ulong)DmaAccess.ReadWrite) == 0)
             {
-                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
+                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageGeometry.EntryAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
             }
         }
 
@@ -564,7 +561,7 @@ public sealed partial class Translator
             // levels), tagged (DID, PASID, nested) so that either level's invalidation removes it (nested.md §4).
             DmaAccess rights = (leaf.Read ? DmaAccess.Read : DmaAccess.None) | (leaf.Write ? DmaAccess.Write : DmaAccess.None);
             _iotlb.Fill(
-                new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)(PageGeometry.LevelOf(leaf.PageShift) - 1), leaf.Page, rights),
                 _epoch, epoch);
         }
 
@@ -595,13 +592,13 @@ public sealed partial class Translator
         for (int level = startLevel; level > stopLevel && level >= PagingStructureEntry.MinLevel; level--)
         {
             ulong next = path[level];
-            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & TableMask, (DmaAccess)(next & (ulong)DmaAccess.ReadWrite)), _epoch, epoch);
+            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & PageGeometry.PageMask, (DmaAccess)(next & (ulong)DmaAccess.ReadWrite)), _epoch, epoch);
         }
     }
 
     private void FillLeaf(ushort did, ulong address, int level, ulong entry, ulong rights, long epoch) =>
         _iotlb.Fill(
-            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageAddressMask, (DmaAccess)rights),
+            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageGeometry.EntryAddressMask, (DmaAccess)rights),
             _epoch, epoch);
 
     private void FillNegative(ushort did, ulong address, in WalkOutcome outcome, bool scalable, long epoch)
