@@ -179,7 +179,7 @@ public sealed partial class RemappingUnitInvalidationTests
                 caches.Iotlb.Fill(SecondLevel(did, address, PageSize.Size2M));
                 break;
             default:
-                caches.PagingStructureCache.Fill(new PagingStructureEntry(did, 2, address, 0x7000, AccessRights.ReadWrite));
+                caches.PagingStructureCache.Fill(new PagingStructureEntry(did, 2, address, 0x7000, DmaAccess.ReadWrite));
                 break;
         }
     }
