@@ -45,6 +45,8 @@ public sealed partial class CliErrorTests : IDisposable
     [InlineData("sweep", "--windows", "4K,0")]
     [InlineData("sweep", "--plot", "out.gif")]
     [InlineData("sweep", "--dmas", "0")]
+    [InlineData("sweep", "--iotlb-entries", "3", "--iotlb-ways", "2", "--windows", "4K,8K", "--dmas", "16")]
+    [InlineData("sweep", "--trace", "{far-trace}")]
     [InlineData("sweep", "merge", "{missing}")]
     [InlineData("trace-gen", "--device", "0:3")]
     [InlineData("trace-gen", "--length", "0")]
@@ -80,7 +82,7 @@ public sealed partial class CliErrorTests : IDisposable
 
         int exit = _cli.Run(args);
 
-        Assert.True(exit is ExitCode.BadInput or ExitCode.Failed, $"exit {exit}");
+        Assert.True(exit is ExitCode.BadInput or ExitCode.Failed, $"exit {exit}: {_cli.Error}");
         string last = _cli.ErrorLines[^1];
         Assert.Matches(ErrorLine(), last);
         Assert.All(_cli.ErrorLines.Where(l => l.StartsWith("vtdemu:", StringComparison.Ordinal)), l => Assert.StartsWith("vtdemu: error: ", l, StringComparison.Ordinal));
@@ -102,6 +104,7 @@ public sealed partial class CliErrorTests : IDisposable
         "{scratch}" => _cli.Scratch,
         "{out}" => Path.Combine(_cli.Scratch, "out.trace"),
         "{trace}" => _cli.Write("t.trace", "00:03.0 0x1000 64 R\n"),
+        "{far-trace}" => _cli.Write("far.trace", "00:03.0 0xFFFFFFFFFFFF0000 64 R\n"),
         "{bad-trace}" => _cli.Write("bad.trace", "00:03.0 0x1000 64 R\n00:03.0 0x1000 64 X\n"),
         "{csv}" => _cli.Write("s.csv", "window_bytes,gbit_per_s\n4096,1\n"),
         "{bad-scenario}" => _cli.Write("bad.scenario", "mmio-read32\n"),

@@ -129,7 +129,7 @@ internal static class DemoCommand
     }
 
     private static string Geometry(CacheGeometry geometry) =>
-        !geometry.IsEnabled ? "off" : $"{Counts.Plural(geometry.Entries, "entry")}, {geometry.Ways}-way, {geometry.Policy.ToString().ToLowerInvariant()}";
+        !geometry.IsEnabled ? "off" : $"{Counts.Plural(geometry.Entries, "entry")}, {geometry.Ways}-way, {CliChoices.Policies.Of(geometry.Policy).Name}";
 
     private static Table FaultTable(IMmio mmio)
     {

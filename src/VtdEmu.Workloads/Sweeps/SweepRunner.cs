@@ -22,17 +22,31 @@ public static class SweepRunner
     /// <summary>Trace accesses read per batch: a trace point's memory is this, whatever the trace's length.</summary>
     private const int TraceBatch = 4096;
 
-    /// <summary>Runs <paramref name="points"/> on up to <paramref name="parallelism"/> threads; results in the points' order. <paramref name="done"/> is called after each point.</summary>
+    /// <summary>
+    /// Runs <paramref name="points"/> on up to <paramref name="parallelism"/> threads; results in the points' order.
+    /// <paramref name="done"/> is called after each point. A point that cannot run throws the
+    /// <see cref="SweepException"/> of the first such point in grid order (not one wrapped by the thread pool), so the
+    /// same grid always reports the same error.
+    /// </summary>
     public static SweepResult[] RunAll(IReadOnlyList<SweepPoint> points, int parallelism, Action? done = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         var results = new SweepResult[points.Count];
+        var errors = new SweepException?[points.Count];
         Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i =>
         {
-            results[i] = Run(points[i]);
+            try
+            {
+                results[i] = Run(points[i]);
+            }
+            catch (SweepException e)
+            {
+                errors[i] = e;
+            }
+
             done?.Invoke();
         });
-        return results;
+        return Array.Find(errors, e => e is not null) is { } first ? throw first : results;
     }
 
     /// <summary>Runs one point. Throws <see cref="SweepException"/> for a point that cannot run (bad geometry, unmappable trace).</summary>

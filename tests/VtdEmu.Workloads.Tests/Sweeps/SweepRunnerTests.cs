@@ -54,6 +54,21 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal($"{trace}: the trace touches more than {TraceSummary.MaxTrackedPages} distinct 4-KiB pages, more than a sweep point maps", e.Message);
     }
 
+    [Fact]
+    public void RunAll_PointsThatCannotRun_ThrowTheFirstPointsSweepExceptionUnwrapped()
+    {
+        SweepPoint[] points =
+        [
+            .. new SweepGrid { Windows = [4096, 8192], Dmas = 16 }.Points(),
+            TracePoint(WriteTrace("far.vtdt", [new TraceAccess(Device, 0xFFFF_FFFF_FFFF_0000, 64, DmaDirection.Read)], out _)) with { Index = 2 },
+            TracePoint(Path.Combine(_directory, "missing.vtdt")) with { Index = 3 },
+        ];
+
+        SweepException e = Assert.Throws<SweepException>(() => SweepRunner.RunAll(points, parallelism: 4));
+
+        Assert.StartsWith($"{points[2].TracePath}: IOVA 0xffffffffffff0000", e.Message, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<TraceAccess> Rounds(int rounds) =>
         Enumerable.Range(0, rounds * Pages).Select(i => new TraceAccess(Device, ((ulong)(i % Pages) << 12) + ((ulong)(i / Pages) % 64 * 64), 64, DmaDirection.Read));
 
