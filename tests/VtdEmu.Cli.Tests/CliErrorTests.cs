@@ -48,6 +48,7 @@ public sealed partial class CliErrorTests : IDisposable
     [InlineData("sweep", "--iotlb-entries", "3", "--iotlb-ways", "2", "--windows", "4K,8K", "--dmas", "16")]
     [InlineData("sweep", "--trace", "{far-trace}")]
     [InlineData("sweep", "merge", "{missing}")]
+    [InlineData("sweep", "merge", "{trace}")]
     [InlineData("trace-gen", "--device", "0:3")]
     [InlineData("trace-gen", "--length", "0")]
     [InlineData("trace-gen", "--format", "binary")]

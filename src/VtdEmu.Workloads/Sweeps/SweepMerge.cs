@@ -33,6 +33,11 @@ public static class SweepMerge
                 throw new SweepException($"{file}: empty (expected a sweep CSV header)");
             }
 
+            if (!lines[0].StartsWith(SweepTable.Columns[0] + ",", StringComparison.Ordinal))
+            {
+                throw new SweepException($"{file}:1: expected a sweep CSV header ({SweepTable.Columns[0]},{SweepTable.Columns[1]},...), found '{lines[0]}'");
+            }
+
             header ??= lines[0];
             if (lines[0] != header)
             {
