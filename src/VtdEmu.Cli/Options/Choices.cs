@@ -28,11 +28,6 @@ internal sealed class Choices<T>
     /// <summary>Every choice, in declaration order.</summary>
     public IReadOnlyList<Choice<T>> All => _all;
 
-    /// <summary>Names from an enum's members in lower-case kebab form (<c>Sequential</c> → <c>sequential</c>).</summary>
-    public static Choices<TEnum> FromEnum<TEnum>()
-        where TEnum : struct, Enum =>
-        new(Enum.GetValues<TEnum>().Select(v => (Kebab(v.ToString()), v)));
-
     /// <summary>The choice that stands for <paramref name="value"/>.</summary>
     public Choice<T> Of(T value) => _all.First(c => EqualityComparer<T>.Default.Equals(c.Value, value));
 
@@ -155,7 +150,4 @@ internal sealed class Choices<T>
 
         return [.. choices];
     }
-
-    private static string Kebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i == 0 ? string.Empty : "-") + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -30,15 +30,23 @@ internal static class CliChoices
 
     public static Choices<TraceCompression> Compressions { get; } = new(Enum.GetValues<TraceCompression>().Select(c => (TraceEncoding.Name(c), c)));
 
-    public static Choices<TracePattern> TracePatterns { get; } = Choices<TracePattern>.FromEnum<TracePattern>();
+    public static Choices<TracePattern> TracePatterns { get; } = FromEnum<TracePattern>();
 
-    public static Choices<SweepPattern> SweepPatterns { get; } = Choices<SweepPattern>.FromEnum<SweepPattern>();
+    public static Choices<SweepPattern> SweepPatterns { get; } = FromEnum<SweepPattern>();
 
-    public static Choices<DmaDirection> Directions { get; } = Choices<DmaDirection>.FromEnum<DmaDirection>();
+    public static Choices<DmaDirection> Directions { get; } = FromEnum<DmaDirection>();
 
     /// <summary>Translation on or off (a sweep axis).</summary>
     public static Choices<bool> Translation { get; } = new([("on", true), ("off", false)]);
 
     /// <summary>Sweep rows: <c>csv|jsonl</c>.</summary>
     public static Choices<bool> SweepFormats { get; } = new([("csv", false), ("jsonl", true)]);
+
+    /// <summary>Names from an enum's members in lower-case kebab form (<c>Sequential</c> → <c>sequential</c>, <c>FourK</c> → <c>four-k</c>).</summary>
+    internal static Choices<TEnum> FromEnum<TEnum>()
+        where TEnum : struct, Enum =>
+        new(Enum.GetValues<TEnum>().Select(v => (Kebab(v.ToString()), v)));
+
+    private static string Kebab(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i == 0 ? string.Empty : "-") + char.ToLowerInvariant(c) : c.ToString()));
 }

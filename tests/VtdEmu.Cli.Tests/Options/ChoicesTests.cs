@@ -13,8 +13,8 @@ public sealed class ChoicesTests : IDisposable
     [Fact]
     public void FromEnum_NamesAreLowerCaseKebab()
     {
-        Assert.Equal("sequential|strided|random", Choices<TracePattern>.FromEnum<TracePattern>().Names);
-        Assert.Equal("four-k|two-m", Choices<Sample>.FromEnum<Sample>().Names);
+        Assert.Equal("sequential|strided|random", CliChoices.FromEnum<TracePattern>().Names);
+        Assert.Equal("four-k|two-m", CliChoices.FromEnum<Sample>().Names);
     }
 
     [Theory]
