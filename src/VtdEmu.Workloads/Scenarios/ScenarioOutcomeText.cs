@@ -76,7 +76,7 @@ internal static class ScenarioOutcomeText
 
     /// <summary><c>dest=0x1 vector=0x30 dlm=0 physical edge</c> (and <c>rh</c>).</summary>
     private static string Interrupt(in ApicInterrupt interrupt) =>
-        $"dest={ScenarioOutcomeWords.Number(interrupt.Destination)} vector={ScenarioOutcomeWords.Number(interrupt.Vector)} dlm={ScenarioOutcomeWords.Number((ulong)interrupt.DeliveryMode)} " +
+        $"dest={ScenarioOutcomeWords.Number(interrupt.Destination)} vector={ScenarioOutcomeWords.Number(interrupt.Vector)} dlm={interrupt.DeliveryMode} " +
         $"{(interrupt.Logical ? "logical" : "physical")} {(interrupt.Level ? "level" : "edge")}{(interrupt.RedirectionHint ? " rh" : string.Empty)}";
 
     private static string Size(int pageShift) => pageShift switch

@@ -142,14 +142,20 @@ internal static class ScenarioOutcomeWords
         return true;
     }
 
-    /// <summary>The words of a printed outcome, <c>fault XX</c> kept together (printed outcomes are already normalised).</summary>
+    /// <summary>The words of a printed outcome, <c>fault XX</c> kept together and numbers in the assertion's form.</summary>
     private static List<string> Split(string printed)
     {
         string[] words = printed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var result = new List<string>(words.Length);
         for (int i = 0; i < words.Length; i++)
         {
-            result.Add(words[i] == "fault" && i + 1 < words.Length ? $"fault {words[++i]}" : words[i]);
+            string word = words[i];
+            int equals = word.IndexOf('=', StringComparison.Ordinal);
+            result.Add(
+                word == "fault" && i + 1 < words.Length ? $"fault {words[++i]}"
+                : equals > 0 && ScenarioNumber.TryParse(word.AsSpan(equals + 1), out ulong value) ? $"{word[..equals]}={Number(value)}"
+                : i > 0 && ScenarioNumber.TryParse(word, out ulong number) ? Number(number)
+                : word);
         }
 
         return result;

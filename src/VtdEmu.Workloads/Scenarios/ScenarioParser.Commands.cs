@@ -309,7 +309,7 @@ public static partial class ScenarioParser
             ScenarioDevice? device = AtsDevice(command.Device);
             if (device is null || (needsPri && !device.PageRequests))
             {
-                string what = needsPri ? "the page request interface" : "ATS";
+                string what = needsPri ? "page request interface (PRI)" : "ATS";
                 string directive = needsPri ? "ats pri" : "ats";
                 Error(at, $"{name}{(command.Translated ? " translated" : string.Empty)}: device {command.Device} has no {what}: declare it 'device {command.Device} {directive}'");
                 return false;

@@ -194,8 +194,12 @@ public static partial class ScenarioParser
             }
 
             _devices.Add((bdf, at));
-            if (ats && TryGeometry(at, "device", geometry.ToArray(), "dtlb-", VtdEmu.Devices.DeviceTlb.DefaultGeometry, out CacheGeometry tlb))
+            if (ats)
             {
+                // The default device-TLB is fully associative: dtlb-entries alone keeps it so. A bad geometry is
+                // reported here; the device stays declared with ATS so that later lines report nothing more.
+                bool waysGiven = geometry.Exists(g => g.StartsWith("dtlb-ways=", StringComparison.Ordinal));
+                _ = TryGeometry(at, "device", geometry.ToArray(), "dtlb-", VtdEmu.Devices.DeviceTlb.DefaultGeometry, out CacheGeometry tlb, fullyAssociative: !waysGiven);
                 _atsDevices.Add(new ScenarioDevice(bdf, tlb, pri));
             }
         }
@@ -345,7 +349,7 @@ public static partial class ScenarioParser
         }
 
         // KEY=VALUE geometry options (entries, ways, policy, each after prefix); unnamed keys keep current's value.
-        private bool TryGeometry(SourceLocation at, string what, ReadOnlySpan<string> tokens, string prefix, CacheGeometry current, out CacheGeometry geometry)
+        private bool TryGeometry(SourceLocation at, string what, ReadOnlySpan<string> tokens, string prefix, CacheGeometry current, out CacheGeometry geometry, bool fullyAssociative = false)
         {
             geometry = current;
             int? entries = null;
@@ -402,7 +406,7 @@ public static partial class ScenarioParser
             }
 
             // A disabled cache ignores ways and policy.
-            geometry = new CacheGeometry(entries ?? current.Entries, ways ?? current.Ways, policy ?? current.Policy);
+            geometry = new CacheGeometry(entries ?? current.Entries, ways ?? (fullyAssociative ? entries : null) ?? current.Ways, policy ?? current.Policy);
             if (geometry.Entries == 0)
             {
                 geometry = CacheGeometry.Disabled;
