@@ -22,19 +22,7 @@ public static class CacheContentsDump
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(output);
-        int lines = 0;
-        for (int i = 0; i < platform.Units.Count; i++)
-        {
-            if (platform.Units.Count > 1)
-            {
-                output.WriteLine($"# unit {i} at 0x{platform.UnitDefinitions[i].RegisterBase:x}");
-                lines++;
-            }
-
-            lines += WriteUnit(platform.Units[i], output);
-        }
-
-        return lines + WriteDeviceTlbs(platform, output);
+        return PlatformDump.EachUnit(platform, output, unit => WriteUnit(unit, output)) + WriteDeviceTlbs(platform, output);
     }
 
     /// <summary>Writes one unit's cache geometry and contents: IOTLB, context cache, PASID cache, paging-structure cache (count), IEC.</summary>
@@ -75,7 +63,7 @@ public static class CacheContentsDump
             foreach (DeviceTlbEntry entry in entries)
             {
                 string pasid = entry.HasPasid ? $" pasid=0x{entry.Pasid:x}" : string.Empty;
-                output.WriteLine($"device-tlb {device.Bdf}{pasid} 0x{entry.InputPage:x} {Size(entry.PageShift)} -> 0x{entry.OutputPage:x} {(entry.Read ? 'r' : '-')}{(entry.Write ? 'w' : '-')}");
+                output.WriteLine($"device-tlb {device.Bdf}{pasid} 0x{entry.InputPage:x} {ScenarioOutcomeText.Size(entry.PageShift)} -> 0x{entry.OutputPage:x} {(entry.Read ? 'r' : '-')}{(entry.Write ? 'w' : '-')}");
                 lines++;
             }
         }
@@ -135,13 +123,6 @@ public static class CacheContentsDump
             ? $"pasid-cache {bdf} pasid=0x{entry.Pasid:x} -> fault {(byte)entry.Fault:x2}"
             : $"pasid-cache {bdf} pasid=0x{entry.Pasid:x} did={entry.Did} pgtt={entry.PasidGranularTranslationType} ptr=0x{entry.TablePointer:x}{(entry.Fpd ? " fpd" : string.Empty)}";
     }
-
-    private static string Size(int pageShift) => pageShift switch
-    {
-        21 => "2m",
-        30 => "1g",
-        _ => "4k",
-    };
 
     private static string Kind(TranslationKind kind) => kind switch
     {

@@ -12,6 +12,14 @@ public static class PlatformDump
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(output);
+        int lines = EachUnit(platform, output, unit =>
+            TranslationStructureDump.Write(platform, unit, output) + InterruptRemapTableDump.Write(platform, unit, output));
+        return lines + CacheContentsDump.Write(platform, output);
+    }
+
+    /// <summary>Runs <paramref name="write"/> for each unit, under a <c># unit N at BASE</c> line when there are several; returns the lines written.</summary>
+    internal static int EachUnit(Platform platform, TextWriter output, Func<RemappingUnit, int> write)
+    {
         int lines = 0;
         for (int i = 0; i < platform.Units.Count; i++)
         {
@@ -21,10 +29,9 @@ public static class PlatformDump
                 lines++;
             }
 
-            lines += TranslationStructureDump.Write(platform, platform.Units[i], output);
-            lines += InterruptRemapTableDump.Write(platform, platform.Units[i], output);
+            lines += write(platform.Units[i]);
         }
 
-        return lines + CacheContentsDump.Write(platform, output);
+        return lines;
     }
 }

@@ -79,7 +79,8 @@ internal static class ScenarioOutcomeText
         $"dest={ScenarioOutcomeWords.Number(interrupt.Destination)} vector={ScenarioOutcomeWords.Number(interrupt.Vector)} dlm={interrupt.DeliveryMode} " +
         $"{(interrupt.Logical ? "logical" : "physical")} {(interrupt.Level ? "level" : "edge")}{(interrupt.RedirectionHint ? " rh" : string.Empty)}";
 
-    private static string Size(int pageShift) => pageShift switch
+    /// <summary>A page size by its log2: <c>4k</c>, <c>2m</c>, <c>1g</c>.</summary>
+    public static string Size(int pageShift) => pageShift switch
     {
         21 => "2m",
         30 => "1g",
