@@ -128,5 +128,9 @@ public sealed partial class ScenarioParserTests
         Gen.String.Sample(text => ScenarioParser.Parse(File, text));
         Gen.Select(Gen.OneOf("mmio-read32", "dma-read", "mem-read", "iotlb", "ram", "cap"), Gen.String)
             .Sample((keyword, rest) => ScenarioParser.Parse(File, "device 00:03.0\n" + keyword + " " + rest));
+        Gen.Select(Gen.OneOf("msi 00:03.0 0xfee00000 0 ==", "ats-translate 00:03.0", "page-request 00:03.0 0", "page-response 00:03.0", "unit", "device 00:04.0", "iec", "dma-read 00:03.0 0 4"), Gen.String)
+            .Sample((prefix, rest) => ScenarioParser.Parse(File, "device 00:03.0 ats pri\n" + prefix + " " + rest));
+        Gen.Select(Gen.OneOf("delivered", "posted", "fault", "translated", "no-access", "ur", "queued", "none"), Gen.String.Array[0, 4])
+            .Sample((head, words) => ScenarioOutcomeWords.TryNormalize([head, .. words], ScenarioOutcomeWords.Msi, out _));
     }
 }
