@@ -1,20 +1,33 @@
 using VtdEmu.Caches.Internal;
 using VtdEmu.Memory;
+using VtdEmu.Tables;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
 
 /// <summary>
-/// Second-level paging-structure caches (VT-d spec §6.2.4): non-leaf SL entries tagged by DID,
-/// level and the input region they map, so an IOTLB miss can skip the upper levels of the walk.
-/// One array holds all levels (the level is part of the tag). Only present, valid non-leaf entries
-/// are cached here; a caching-mode unit caches not-present results as negative IOTLB entries
-/// instead (spec-notes/caching.md). Removed by IOTLB global / domain-selective invalidation and by
-/// page-selective invalidation with IH=0 for entries whose region overlaps the range.
+/// Paging-structure caches (VT-d spec §6.2.4): non-leaf entries tagged by DID, level and the input
+/// region they map, so an IOTLB miss can skip the upper levels of the walk. Second-level entries
+/// (<see cref="TryLookup"/>) and first-level entries (<see cref="TryLookupFirstLevel"/>, also tagged
+/// by PASID) share one array; neither answers the other. Only present, valid non-leaf entries are
+/// cached here; a caching-mode unit caches not-present results as negative IOTLB entries instead
+/// (spec-notes/caching.md). Second-level entries are removed by IOTLB global / domain-selective
+/// invalidation and by page-selective invalidation with IH=0 for entries whose region overlaps the
+/// range; first-level entries by global IOTLB invalidation and by PASID-based IOTLB invalidation of
+/// their (DID, PASID) (page-selective: overlapping, IH=0 only; spec-notes/first-level.md §6).
 /// </summary>
 public sealed class PagingStructureCache : SetAssociativeCache<ulong>
 {
     private const ulong RegionMask = (1UL << 52) - 1;
+
+    // key1: DID in 15:0; first-level entries add their PASID in 35:16 and bit 36.
+    private const int PasidShift = 16;
+    private const ulong FirstLevelTag = 1UL << 36;
+
+    // First-level payload: the next table's address, R/W in bit 1, U/S in bit 2 (each ANDed from the
+    // top level down to the cached entry) and XD in bit 63 (ORed), as the entry bits lie (§9.7).
+    private const ulong FirstLevelRights = FirstLevelPagingEntry.ReadWriteBit | FirstLevelPagingEntry.UserBit;
+    private const ulong ExecuteDisabledBit = FirstLevelPagingEntry.ExecuteDisableBit;
 
     /// <summary>Creates the cache.</summary>
     public PagingStructureCache(CacheGeometry geometry)
@@ -57,6 +70,76 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
         return false;
     }
 
+    /// <summary>
+    /// The first-level counterpart of <see cref="TryLookup"/>: the deepest cached first-level non-leaf entry of
+    /// (<paramref name="did"/>, <paramref name="pasid"/>) for <paramref name="inputAddress"/> at or below
+    /// <paramref name="maxLevel"/>. <paramref name="data"/> is the next table's address with the rights
+    /// accumulated down to the entry: R/W (bit 1) and U/S (bit 2) as ANDed, XD (bit 63) as ORed.
+    /// </summary>
+    internal bool TryLookupFirstLevel(ushort did, uint pasid, ulong inputAddress, int maxLevel, out int level, out ulong data)
+    {
+        ulong key1 = FirstLevelKey1(did, pasid);
+        int top = Math.Min(maxLevel, PagingStructureEntry.MaxLevel);
+        for (level = PagingStructureEntry.MinLevel; level <= top; level++)
+        {
+            ulong region = Region(inputAddress, level);
+            if (_store.MayHold(level) && _store.TryFind(SetOf(region, level), Key0(level, region), key1, out data))
+            {
+                _lookups.Hit();
+                return true;
+            }
+        }
+
+        _lookups.Miss();
+        level = 0;
+        data = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Caches the first-level non-leaf entry at <paramref name="level"/> for <paramref name="inputAddress"/>
+    /// under (<paramref name="did"/>, <paramref name="pasid"/>), with <paramref name="data"/> laid out as
+    /// <see cref="TryLookupFirstLevel"/> returns it; refused when an invalidation began after
+    /// <paramref name="observed"/>.
+    /// </summary>
+    internal bool FillFirstLevel(ushort did, uint pasid, int level, ulong inputAddress, ulong data, InvalidationEpoch? epoch, long observed)
+    {
+        if (!_store.IsEnabled || level < PagingStructureEntry.MinLevel || level > PagingStructureEntry.MaxLevel)
+        {
+            return false;
+        }
+
+        ulong region = Region(inputAddress, level);
+        lock (_lock)
+        {
+            if (epoch is not null && !epoch.IsCurrent(observed))
+            {
+                return false;
+            }
+
+            ulong payload = (data & (PageGeometry.EntryAddressMask | FirstLevelRights | ExecuteDisabledBit));
+            _store.FillLocked(SetOf(region, level), Key0(level, region), FirstLevelKey1(did, pasid), payload);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Removes the first-level entries of (<paramref name="did"/>, <paramref name="pasid"/>) (PASID-based IOTLB
+    /// invalidation, G=10). Returns entries removed.
+    /// </summary>
+    public int InvalidatePasid(ushort did, uint pasid) => InvalidateMatching(new Match(FirstLevelKey1(did, pasid), 0, RegionMask + 1));
+
+    /// <summary>
+    /// Removes the first-level entries of (<paramref name="did"/>, <paramref name="pasid"/>) whose region overlaps
+    /// the 2^<paramref name="am"/> pages at <paramref name="address"/> (PASID-based IOTLB invalidation, G=11, IH=0).
+    /// </summary>
+    public int InvalidatePasidPages(ushort did, uint pasid, ulong address, int am)
+    {
+        (ulong first, ulong end) = Iotlb.PageRange(address, am);
+        return InvalidateMatching(new Match(FirstLevelKey1(did, pasid), first, end));
+    }
+
     /// <summary>Caches <paramref name="entry"/> (in place if its tag is present). Returns false when disabled.</summary>
     public bool Fill(in PagingStructureEntry entry) => Fill(entry, null, 0);
 
@@ -96,15 +179,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     }
 
     /// <summary>Removes every entry of <paramref name="did"/> (domain-selective IOTLB invalidation).</summary>
-    public int InvalidateDomain(ushort did)
-    {
-        var match = new Match(did, 0, RegionMask + 1);
-        using InvalidationScope scope = Epoch.Enter();
-        lock (_lock)
-        {
-            return _store.InvalidateLocked(ref match);
-        }
-    }
+    public int InvalidateDomain(ushort did) => InvalidateMatching(new Match(did, 0, RegionMask + 1));
 
     /// <summary>
     /// Removes the entries of <paramref name="did"/> whose region overlaps the 2^<paramref name="am"/>
@@ -113,13 +188,19 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     public int InvalidatePages(ushort did, ulong address, int am)
     {
         (ulong first, ulong end) = Iotlb.PageRange(address, am);
-        var match = new Match(did, first, end);
+        return InvalidateMatching(new Match(did, first, end));
+    }
+
+    private int InvalidateMatching(Match match)
+    {
         using InvalidationScope scope = Epoch.Enter();
         lock (_lock)
         {
             return _store.InvalidateLocked(ref match);
         }
     }
+
+    private static ulong FirstLevelKey1(ushort did, uint pasid) => did | ((ulong)(pasid & 0xF_FFFF) << PasidShift) | FirstLevelTag;
 
     private static ulong Region(ulong address, int level) => (address >> PagingStructureEntry.RegionShift(level)) & RegionMask;
 
@@ -129,11 +210,13 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     // Low region bits plus the level, so the PDE, PDPE, ... covering one address fall in different sets.
     private int SetOf(ulong region, int level) => _store.SetOf(region + (ulong)level);
 
-    private readonly struct Match(ushort did, ulong first, ulong end) : IEntryMatch<ulong>
+    // Entries whose whole key1 (DID, and for first-level entries PASID and the first-level tag) equals
+    // key1 and whose region overlaps [first, end) in pages.
+    private readonly struct Match(ulong key1, ulong first, ulong end) : IEntryMatch<ulong>
     {
-        public bool Matches(ulong key0, ulong key1, in ulong payload)
+        public bool Matches(ulong key0, ulong key1Found, in ulong payload)
         {
-            if ((key1 & ushort.MaxValue) != did)
+            if (key1Found != key1)
             {
                 return false;
             }

@@ -81,18 +81,25 @@ public sealed class TranslationCaches
         return invalidationHint ? removed : removed + PagingStructureCache.InvalidatePages(did, address, am);
     }
 
-    /// <summary>p_iotlb_inv_dsc G=10: non-global first-level / nested IOTLB entries of (DID, PASID).</summary>
-    public int InvalidatePasidIotlb(ushort did, uint pasid) => Iotlb.InvalidatePasid(did, pasid);
+    /// <summary>
+    /// p_iotlb_inv_dsc G=10: non-global first-level / nested IOTLB entries of (DID, PASID), and the
+    /// first-level paging-structure entries of (DID, PASID).
+    /// </summary>
+    public int InvalidatePasidIotlb(ushort did, uint pasid)
+    {
+        using InvalidationScope scope = Epoch.Enter();
+        return Iotlb.InvalidatePasid(did, pasid) + PagingStructureCache.InvalidatePasid(did, pasid);
+    }
 
     /// <summary>
-    /// p_iotlb_inv_dsc G=11: first-level / nested IOTLB entries of (DID, PASID) overlapping the range.
-    /// IH is accepted for completeness; first-level paging-structure caches are not modelled, so it
-    /// changes nothing (spec-notes/caching.md).
+    /// p_iotlb_inv_dsc G=11: first-level / nested IOTLB entries of (DID, PASID) overlapping the range;
+    /// with IH=0 also the (DID, PASID) first-level paging-structure entries whose region overlaps it.
     /// </summary>
     public int InvalidatePasidIotlbPages(ushort did, uint pasid, ulong address, int am, bool invalidationHint)
     {
-        _ = invalidationHint;
-        return Iotlb.InvalidatePasidPages(did, pasid, address, am);
+        using InvalidationScope scope = Epoch.Enter();
+        int removed = Iotlb.InvalidatePasidPages(did, pasid, address, am);
+        return invalidationHint ? removed : removed + PagingStructureCache.InvalidatePasidPages(did, pasid, address, am);
     }
 
     /// <summary>Context-cache global invalidation. Does not touch the PASID cache or IOTLB.</summary>

@@ -13,6 +13,15 @@ public readonly struct FirstLevelPagingEntry(ulong value)
     /// <summary>Size of the entry in bytes.</summary>
     public const int Size = 8;
 
+    /// <summary>R/W bit, 1: writes allowed through this entry.</summary>
+    public const ulong ReadWriteBit = 1UL << 1;
+
+    /// <summary>U/S bit, 2: user-mode requests allowed through this entry.</summary>
+    public const ulong UserBit = 1UL << 2;
+
+    /// <summary>XD bit, 63: instruction fetches not allowed through this entry.</summary>
+    public const ulong ExecuteDisableBit = 1UL << 63;
+
     /// <summary>A bit, 5: set by hardware when the entry is used.</summary>
     public const ulong AccessedBit = 1UL << 5;
 

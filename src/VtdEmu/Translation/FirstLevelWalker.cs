@@ -17,10 +17,10 @@ public sealed class FirstLevelWalker
 {
     private const ulong AddressMask = PageGeometry.EntryAddressMask;
     private const ulong PresentBit = 1;
-    private const ulong ReadWriteBit = 1UL << 1;
-    private const ulong UserBit = 1UL << 2;
+    private const ulong ReadWriteBit = FirstLevelPagingEntry.ReadWriteBit;
+    private const ulong UserBit = FirstLevelPagingEntry.UserBit;
     private const ulong PsBit = 1UL << 7;
-    private const ulong XdBit = 1UL << 63;
+    private const ulong XdBit = FirstLevelPagingEntry.ExecuteDisableBit;
     private const int MaxLevels = 5;
 
     private readonly GuestMemory _memory;
@@ -51,16 +51,18 @@ public sealed class FirstLevelWalker
     public TranslationResult Walk(in DmaRequest request, ulong root, int levels, bool wpe, out FirstLevelLeaf leaf)
     {
         var direct = default(DirectTableAccess);
-        return Walk(request, root, levels, wpe, ref direct, out leaf);
+        return Walk(request, FirstLevelStart.FromRoot(root, levels), levels, wpe, ref direct, [], out leaf);
     }
 
     /// <summary>
     /// The walk with its tables and output reached through <paramref name="tables"/>: directly, or through the
     /// second level for nested translation (spec-notes/nested.md). Table addresses in entries and
-    /// <paramref name="root"/> are what the first-level tables hold; the reads and writes go to the host addresses
-    /// <paramref name="tables"/> gives.
+    /// <paramref name="start"/> are what the first-level tables hold; the reads and writes go to the host addresses
+    /// <paramref name="tables"/> gives. The walk begins at <paramref name="start"/> (the root, or below a cached
+    /// paging-structure entry, whose A bits were set when it was cached). On success, <paramref name="nonLeaf"/>
+    /// (indexed by level, when not empty) receives each non-leaf entry walked; other slots are left alone.
     /// </summary>
-    internal TranslationResult Walk<TTables>(in DmaRequest request, ulong root, int levels, bool wpe, ref TTables tables, out FirstLevelLeaf leaf)
+    internal TranslationResult Walk<TTables>(in DmaRequest request, in FirstLevelStart start, int levels, bool wpe, ref TTables tables, Span<ulong> nonLeaf, out FirstLevelLeaf leaf)
         where TTables : struct, IFirstLevelTableAccess
     {
         leaf = default;
@@ -78,12 +80,12 @@ public sealed class FirstLevelWalker
         // Per level walked, root first: the entry's address as the tables name it, and where it was read.
         Span<ulong> slots = stackalloc ulong[MaxLevels];
         Span<ulong> hostSlots = stackalloc ulong[MaxLevels];
-        ulong table = root;
-        bool user = true;
-        bool writable = true;
-        bool executeDisabled = false;
+        ulong table = start.Table;
+        bool user = start.User;
+        bool writable = start.Writable;
+        bool executeDisabled = start.ExecuteDisabled;
         int reads = 0;
-        int level = levels;
+        int level = start.Level;
         ulong entry;
         while (true)
         {
@@ -141,11 +143,11 @@ public sealed class FirstLevelWalker
             return TranslationResult.Faulted(outputFault, reads);
         }
 
-        // A on every entry walked, root first; D on the leaf of a write (§3.8).
-        int walked = levels - level + 1;
-        for (int i = 0; i < walked; i++)
+        // A on every entry walked, top first; D on the leaf of a write (§3.8).
+        int last = levels - level;
+        for (int i = levels - start.Level; i <= last; i++)
         {
-            bool isLeaf = i == walked - 1;
+            bool isLeaf = i == last;
             ulong bits = FirstLevelPagingEntry.AccessedBit | (isLeaf && write ? FirstLevelPagingEntry.DirtyBit : 0);
             FaultReason updated = SetBits(ref tables, slots[i], hostSlots[i], bits, i == 0, out ulong now);
             if (updated != FaultReason.None)
@@ -156,6 +158,10 @@ public sealed class FirstLevelWalker
             if (isLeaf)
             {
                 entry = now;
+            }
+            else if (nonLeaf.Length > levels - i)
+            {
+                nonLeaf[levels - i] = now;
             }
         }
 

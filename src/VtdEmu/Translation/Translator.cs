@@ -546,13 +546,15 @@ public sealed partial class Translator
         FirstLevelLeaf leaf;
         if (context.Kind == TranslationKind.Nested)
         {
+            // Nested walks start at the root: their table addresses are guest-physical, and caching the
+            // first-level structures of a nested walk is not modelled (spec-notes/first-level.md §6).
             var nested = new NestedTableAccess(_walker, context, _parameters.InputWidth(context.SecondLevelLevels));
-            result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, ref nested, out leaf);
+            result = _firstLevelWalker.Walk(walkRequest, FirstLevelStart.FromRoot(context.FirstLevelRoot, context.Levels), context.Levels, context.Wpe, ref nested, [], out leaf);
             result = result with { TableReads = result.TableReads + nested.Reads };
         }
         else
         {
-            result = _firstLevelWalker.Walk(walkRequest, context.FirstLevelRoot, context.Levels, context.Wpe, out leaf);
+            result = WalkFirstLevelCached(walkRequest, address, context, epoch, out leaf);
         }
 
         if (result.Fault == FaultReason.None && leaf.Cacheable)
@@ -563,6 +565,45 @@ public sealed partial class Translator
             _iotlb.Fill(
                 new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)(PageGeometry.LevelOf(leaf.PageShift) - 1), leaf.Page, rights),
                 _epoch, epoch);
+        }
+
+        return result;
+    }
+
+    // A first-level-only walk from the deepest cached paging-structure entry of (DID, PASID), if any; after a
+    // successful walk (when every entry walked has A set) each non-leaf entry walked is cached with the rights
+    // accumulated down to it. A faulting walk caches nothing (spec-notes/first-level.md §6).
+    private TranslationResult WalkFirstLevelCached(in DmaRequest request, ulong address, in TranslationContext context, long epoch, out FirstLevelLeaf leaf)
+    {
+        FirstLevelStart start = _pagingStructureCache.TryLookupFirstLevel(context.Did, context.Pasid, address, context.Levels, out int level, out ulong data)
+            ? new FirstLevelStart(
+                data & PageGeometry.EntryAddressMask, level - 1,
+                User: (data & FirstLevelPagingEntry.UserBit) != 0, Writable: (data & FirstLevelPagingEntry.ReadWriteBit) != 0,
+                ExecuteDisabled: (data & FirstLevelPagingEntry.ExecuteDisableBit) != 0)
+            : FirstLevelStart.FromRoot(context.FirstLevelRoot, context.Levels);
+        Span<ulong> nonLeaf = stackalloc ulong[PagingStructureEntry.MaxLevel + 1];
+        nonLeaf.Clear();
+        var direct = default(DirectTableAccess);
+        TranslationResult result = _firstLevelWalker.Walk(request, start, context.Levels, context.Wpe, ref direct, nonLeaf, out leaf);
+        if (result.Fault != FaultReason.None)
+        {
+            return result;
+        }
+
+        ulong user = start.User ? FirstLevelPagingEntry.UserBit : 0;
+        ulong writable = start.Writable ? FirstLevelPagingEntry.ReadWriteBit : 0;
+        ulong executeDisabled = start.ExecuteDisabled ? FirstLevelPagingEntry.ExecuteDisableBit : 0;
+        for (int walked = start.Level; walked >= PagingStructureEntry.MinLevel && nonLeaf[walked] != 0; walked--)
+        {
+            ulong entry = nonLeaf[walked];
+            user &= entry;
+            writable &= entry;
+            executeDisabled |= entry & FirstLevelPagingEntry.ExecuteDisableBit;
+            if (walked <= PagingStructureEntry.MaxLevel)
+            {
+                _pagingStructureCache.FillFirstLevel(
+                    context.Did, context.Pasid, walked, address, (entry & PageGeometry.EntryAddressMask) | user | writable | executeDisabled, _epoch, epoch);
+            }
         }
 
         return result;
