@@ -68,7 +68,7 @@ public sealed partial class IntelIommuDriver
             }
 
             BlockTranslation(info);
-            LinuxError r = domain.AddAttachment(info, RidPasid, _domainIds, out ushort did);
+            LinuxError r = domain.Tags.Add(info, RidPasid, _domainIds, out ushort did);
             if (r != LinuxError.Success)
             {
                 return r;
@@ -124,7 +124,7 @@ public sealed partial class IntelIommuDriver
         info.AtsEnabled = false;
         if (info.Domain is { } old)
         {
-            old.RemoveAttachment(info, RidPasid, _domainIds);
+            old.Tags.Remove(info, RidPasid, _domainIds);
             info.Domain = null;
         }
     }

@@ -24,7 +24,7 @@ public sealed partial class IntelIommuDriver
                 return r;
             }
 
-            r = domain.AddAttachment(info!, pasid, _domainIds, out ushort did);
+            r = domain.Tags.Add(info!, pasid, _domainIds, out ushort did);
             if (r != LinuxError.Success)
             {
                 return r;
@@ -33,7 +33,7 @@ public sealed partial class IntelIommuDriver
             r = ProgramPasidEntry(info!, pasid, domain.PasidEntry(did));
             if (r != LinuxError.Success)
             {
-                domain.RemoveAttachment(info!, pasid, _domainIds);
+                domain.Tags.Remove(info!, pasid, _domainIds);
                 return r;
             }
 
@@ -93,7 +93,7 @@ public sealed partial class IntelIommuDriver
     {
         if (info.PasidDomains.Remove(pasid, out IntelPagingDomain? old))
         {
-            old.RemoveAttachment(info, pasid, _domainIds);
+            old.Tags.Remove(info, pasid, _domainIds);
         }
     }
 

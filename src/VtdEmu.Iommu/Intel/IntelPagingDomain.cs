@@ -20,9 +20,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     private readonly IntelIommuDriver _driver;
     private readonly int _levels;
     private readonly ulong _maxAddress;
-    private readonly List<(IntelDeviceInfo Device, uint Pasid)> _attachments = [];
     private readonly List<ulong> _pendingFree = [];
-    private ushort _did;
 
     public IntelPagingDomain(IntelIommuDriver driver, ulong root, bool firstLevel, bool dirtyTracking)
     {
@@ -53,16 +51,10 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     public int Levels => _levels;
 
     /// <summary>The domain's DID on its unit while attached, else 0.</summary>
-    public ushort Did
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _did;
-            }
-        }
-    }
+    public ushort Did => Tags.Did;
+
+    /// <summary>The DID and the attached (device, PASID) pairs.</summary>
+    public IntelDomainTags Tags { get; } = new();
 
     public ulong PgsizeBitmap { get; }
 
@@ -169,14 +161,15 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (_did == 0)
+            ushort did = Tags.Did;
+            if (did == 0)
             {
                 return LinuxError.Success;
             }
 
             if (_driver.Caps.CM && !FirstLevel)
             {
-                _ = _driver.Invalidator.IotlbRange(_did, iova, iova + size - 1, ih: false);
+                _ = _driver.Invalidator.IotlbRange(did, iova, iova + size - 1, ih: false);
             }
             else
             {
@@ -197,16 +190,16 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (!gather.IsEmpty && _did != 0 && !_driver.Options.SkipUnmapFlush)
+            if (!gather.IsEmpty && !_driver.Options.SkipUnmapFlush)
             {
                 bool ih = _pendingFree.Count == 0;
                 ulong address = IntelInvalidator.PsiRange(gather.Start, gather.End, out int mask);
                 ulong start = gather.Start;
                 ulong end = gather.End;
-                FlushTags(
-                    pasid => FirstLevel
-                        ? _driver.Invalidator.PasidIotlbRange(_did, pasid, start, end, ih)
-                        : _driver.Invalidator.IotlbRange(_did, start, end, ih),
+                Tags.Flush(
+                    (did, pasid) => FirstLevel
+                        ? _driver.Invalidator.PasidIotlbRange(did, pasid, start, end, ih)
+                        : _driver.Invalidator.IotlbRange(did, start, end, ih),
                     (device, pasid) => pasid == 0
                         ? _driver.Invalidator.DeviceTlb(device.Sid, address, mask)
                         : _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
@@ -225,12 +218,9 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (_did != 0)
-            {
-                FlushTags(
-                    pasid => FirstLevel ? _driver.Invalidator.PasidIotlbAll(_did, pasid) : _driver.Invalidator.IotlbDomain(_did),
-                    (device, pasid) => _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
-            }
+            Tags.Flush(
+                (did, pasid) => FirstLevel ? _driver.Invalidator.PasidIotlbAll(did, pasid) : _driver.Invalidator.IotlbDomain(did),
+                (device, pasid) => _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
 
             ReleasePending();
         }
@@ -240,7 +230,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            Debug.Assert(_attachments.Count == 0, "the core never frees an attached domain");
+            Debug.Assert(Tags.Count == 0, "the core never frees an attached domain");
             FreeTable(Root, _levels);
             ReleasePending();
         }
@@ -253,64 +243,6 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     public PasidEntryWords PasidEntry(ushort did) => FirstLevel
         ? PasidEntryWords.FirstLevel(Root, _levels == 5, _driver.Agaw, did, _driver.Caps.SMPWCS)
         : PasidEntryWords.SecondLevel(Root, _driver.Agaw, did, _driver.Caps.SMPWCS, DirtyTracking);
-
-    /// <summary>
-    /// Joins (<paramref name="device"/>, <paramref name="pasid"/>); the first pair on the unit takes a DID (ENOSPC
-    /// when exhausted).
-    /// </summary>
-    internal LinuxError AddAttachment(IntelDeviceInfo device, uint pasid, DomainIdAllocator ids, out ushort did)
-    {
-        lock (_lock)
-        {
-            if (_did == 0)
-            {
-                LinuxError r = ids.Allocate(out ushort fresh);
-                if (r != LinuxError.Success)
-                {
-                    did = 0;
-                    return r;
-                }
-
-                _did = fresh;
-            }
-
-            _attachments.Add((device, pasid));
-            did = _did;
-            return LinuxError.Success;
-        }
-    }
-
-    /// <summary>Leaves; the last pair returns the DID.</summary>
-    internal void RemoveAttachment(IntelDeviceInfo device, uint pasid, DomainIdAllocator ids)
-    {
-        lock (_lock)
-        {
-            _ = _attachments.Remove((device, pasid));
-            if (_attachments.Count == 0 && _did != 0)
-            {
-                ids.Free(_did);
-                _did = 0;
-            }
-        }
-    }
-
-    // One IOTLB flush per PASID tag (first attachment with that PASID), then the ATS device's device-TLB flush.
-    private void FlushTags(Func<uint, LinuxError> iotlb, Func<IntelDeviceInfo, uint, LinuxError> deviceTlb)
-    {
-        for (int i = 0; i < _attachments.Count; i++)
-        {
-            (IntelDeviceInfo device, uint pasid) = _attachments[i];
-            if (_attachments.FindIndex(a => a.Pasid == pasid) == i)
-            {
-                _ = iotlb(pasid);
-            }
-
-            if (device.AtsEnabled)
-            {
-                _ = deviceTlb(device, pasid);
-            }
-        }
-    }
 
     private static int LevelOf(ulong pgsize) => 1 + ((System.Numerics.BitOperations.Log2(pgsize) - SecondLevelPte.PageShift) / SecondLevelPte.LevelStride);
 
