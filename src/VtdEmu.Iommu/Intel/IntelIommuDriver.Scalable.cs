@@ -91,7 +91,7 @@ public sealed partial class IntelIommuDriver
 
     private void ReleasePasidDomain(IntelDeviceInfo info, uint pasid)
     {
-        if (info.PasidDomains.Remove(pasid, out IntelPagingDomain? old))
+        if (info.PasidDomains.Remove(pasid, out IIntelTaggedDomain? old))
         {
             old.Tags.Remove(info, pasid, _domainIds);
         }

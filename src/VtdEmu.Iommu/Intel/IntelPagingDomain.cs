@@ -12,7 +12,7 @@ namespace VtdEmu.Iommu.Intel;
 /// leaf → the whole leaf unmapped. Table pages that become empty are unlinked at once but freed only after the IOTLB
 /// flush that follows (strict sync or flush-queue drain). Sequences: spec-notes/intel-driver.md.
 /// </summary>
-internal sealed class IntelPagingDomain : IIommuDomainOps
+internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
 {
     private const ulong OutputLimit = 1UL << 52;
 
@@ -22,12 +22,17 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     private readonly ulong _maxAddress;
     private readonly List<ulong> _pendingFree = [];
 
-    public IntelPagingDomain(IntelIommuDriver driver, ulong root, bool firstLevel, bool dirtyTracking)
+    // The nested domains on this parent (Linux s1_domains): their combined translations go stale when this second
+    // level changes, so every flush of the parent also invalidates by their DIDs (spec-notes/nested-domains.md).
+    private readonly List<IntelNestedDomain> _children = [];
+
+    public IntelPagingDomain(IntelIommuDriver driver, ulong root, bool firstLevel, bool dirtyTracking, bool nestParent = false)
     {
         _driver = driver;
         Root = root;
         FirstLevel = firstLevel;
         DirtyTracking = dirtyTracking;
+        NestParent = nestParent;
         _levels = driver.Agaw + 2;
 
         // First-level tables take canonical addresses: the top bit of the width is the sign bit
@@ -46,6 +51,9 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
 
     /// <summary>Allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING: PASID entries set SLADE.</summary>
     public bool DirtyTracking { get; }
+
+    /// <summary>Allocated with IOMMU_HWPT_ALLOC_NEST_PARENT: nested domains may sit on it (second-level tables).</summary>
+    public bool NestParent { get; }
 
     /// <summary>Levels of the page table (4 or 5 for first level).</summary>
     public int Levels => _levels;
@@ -162,14 +170,18 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
         lock (_lock)
         {
             ushort did = Tags.Did;
-            if (did == 0)
-            {
-                return LinuxError.Success;
-            }
-
             if (_driver.Caps.CM && !FirstLevel)
             {
-                _ = _driver.Invalidator.IotlbRange(did, iova, iova + size - 1, ih: false);
+                if (did != 0)
+                {
+                    _ = _driver.Invalidator.IotlbRange(did, iova, iova + size - 1, ih: false);
+                }
+
+                FlushChildren(childDid => _driver.Invalidator.IotlbRange(childDid, iova, iova + size - 1, ih: false), deviceTlb: false);
+            }
+            else if (did == 0)
+            {
+                return LinuxError.Success;
             }
             else
             {
@@ -203,6 +215,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
                     (device, pasid) => pasid == 0
                         ? _driver.Invalidator.DeviceTlb(device.Sid, address, mask)
                         : _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
+                FlushChildren(childDid => _driver.Invalidator.IotlbRange(childDid, start, end, ih), deviceTlb: true);
             }
 
             ReleasePending();
@@ -221,7 +234,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
             Tags.Flush(
                 (did, pasid) => FirstLevel ? _driver.Invalidator.PasidIotlbAll(did, pasid) : _driver.Invalidator.IotlbDomain(did),
                 (device, pasid) => _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
-
+            FlushChildren(_driver.Invalidator.IotlbDomain, deviceTlb: true);
             ReleasePending();
         }
     }
@@ -243,6 +256,50 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     public PasidEntryWords PasidEntry(ushort did) => FirstLevel
         ? PasidEntryWords.FirstLevel(Root, _levels == 5, _driver.Agaw, did, _driver.Caps.SMPWCS)
         : PasidEntryWords.SecondLevel(Root, _driver.Agaw, did, _driver.Caps.SMPWCS, DirtyTracking);
+
+    /// <summary>True when <paramref name="driver"/> allocated this domain.</summary>
+    internal bool IsOwnedBy(IntelIommuDriver driver) => ReferenceEquals(driver, _driver);
+
+    /// <summary>Registers a nested domain allocated on this parent.</summary>
+    internal void AddChild(IntelNestedDomain child)
+    {
+        lock (_lock)
+        {
+            _children.Add(child);
+        }
+    }
+
+    /// <summary>Forgets a freed nested domain.</summary>
+    internal void RemoveChild(IntelNestedDomain child)
+    {
+        lock (_lock)
+        {
+            _ = _children.Remove(child);
+        }
+    }
+
+    // Linux cache_tag_flush_* over the parent's nesting tags: per attached child, an IOTLB invalidation of the second-level
+    // form with the child's DID (the range names guest-physical addresses; the unit drops every nested entry of that DID,
+    // spec-notes/nested.md §4), then device-TLB "all" for its ATS devices (their cached addresses are the guest's input).
+    private void FlushChildren(Func<ushort, LinuxError> iotlb, bool deviceTlb)
+    {
+        foreach (IntelNestedDomain child in _children)
+        {
+            bool flushed = false;
+            child.Tags.Flush(
+                (did, _) =>
+                {
+                    if (flushed)
+                    {
+                        return LinuxError.Success;
+                    }
+
+                    flushed = true;
+                    return iotlb(did);
+                },
+                (device, pasid) => deviceTlb ? _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid) : LinuxError.Success);
+        }
+    }
 
     private static int LevelOf(ulong pgsize) => 1 + ((System.Numerics.BitOperations.Log2(pgsize) - SecondLevelPte.PageShift) / SecondLevelPte.LevelStride);
 
