@@ -16,6 +16,12 @@ internal sealed class CoreRig
     /// <summary>The fake driver, the legacy qemu unit, and the Sapphire Rapids unit (scalable, first-level tables).</summary>
     public static readonly string[] BackendNames = ["fake", "qemu", "sapphire-rapids"];
 
+    /// <summary>
+    /// Backends that offer set_dev_pasid: the fake driver and scalable units reporting ECAP.PASID, with first-level
+    /// (Sapphire Rapids with PASID) and second-level (QEMU's x-pasid-mode) tables. A legacy unit has no PASID tables.
+    /// </summary>
+    public static readonly string[] PasidBackendNames = ["fake", "sapphire-rapids-pasid", "qemu-sm-pasid"];
+
     private readonly FakeIommuDriver? _fake;
 
     public CoreRig(PciTopology topology, IommuDmaPolicy policy = IommuDmaPolicy.Strict, FakeIommuDriver? driver = null, bool probe = true, IommuAttachPolicy? attachPolicy = null, string backend = "fake")
@@ -111,6 +117,32 @@ internal sealed class CoreRig
 
             AssertProgrammed(device, group.Domain);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="pasid"/> of <paramref name="device"/> is programmed with <paramref name="domain"/> (null = not at
+    /// all). Intel backend: the PASID-table entry is present and names the paging domain's table and DID
+    /// (spec-notes/intel-driver.md "Scalable mode").
+    /// </summary>
+    public void AssertProgrammedPasid(IommuDevice device, uint pasid, IommuDomain? domain)
+    {
+        if (_fake is not null)
+        {
+            Assert.Same(domain?.Ops, _fake.ProgrammedPasid(device, pasid));
+            return;
+        }
+
+        ulong[]? pe = ReferenceDecoder.ScalableWords(Intel!.Memory, Intel.Driver.RootTable, device.Bdf.SourceId, pasid)?.PasidEntry;
+        bool present = pe is not null && (pe[0] & 1) != 0;
+        if (domain?.Ops is not IntelPagingDomain paging)
+        {
+            Assert.False(present, $"PASID {pasid} of {device.Name} is still present");
+            return;
+        }
+
+        Assert.True(present, $"PASID {pasid} of {device.Name} is not present");
+        ulong table = (paging.FirstLevel ? pe![2] : pe![0]) & 0x000F_FFFF_FFFF_F000;
+        Assert.Equal((paging.Root, paging.Did), (table, (ushort)(pe[1] & 0xFFFF)));
     }
 
     /// <summary>

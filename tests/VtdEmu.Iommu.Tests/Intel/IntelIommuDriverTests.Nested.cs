@@ -97,6 +97,26 @@ public sealed partial class IntelIommuDriverTests
     }
 
     [Fact]
+    public void Nested_AtsDevice_UserAndParentInvalidationsReachTheDeviceTlb()
+    {
+        NestedRig n = NestedRig.Boot(UnitConfiguration.SapphireRapids, options: new IntelDriverOptions { AtsCapable = _ => true });
+        n.GuestMap(GuestIova, 0x20_0000);
+        Assert.Equal(LinuxError.Success, n.AttachNested(new IommuHwptVtdS1(IommuVtdS1Flags.None, GuestFlRoot, IommuHwptVtdS1.AddrWidth4Level)));
+        ushort did = Assert.IsType<IntelNestedDomain>(n.Nested!.Ops).Did;
+        n.Rig.Mmio.Clear();
+
+        // User invalidation (Linux cache_tag_flush_range on the child): PASID-based IOTLB, then the device-TLB range.
+        Assert.Equal(LinuxError.Success, n.Rig.Core.HwptInvalidate(n.Nested, [new IommuHwptVtdS1Invalidate(GuestIova, 2)], out _));
+        Assert.Equal([$"piotlb page did={did} pasid=0 addr=0x400000 am=1 ih=0", "devtlb sid=0100 addr=0x400000 s=1"], n.Rig.Mmio.Invalidations);
+
+        // Parent unmap: the child's DID in the second-level form, then the device-TLB for everything (its addresses are
+        // the guest's input, which a guest-physical range does not name).
+        n.Rig.Mmio.Clear();
+        Assert.Equal(Size2M, n.Rig.Core.Unmap(n.ParentDomain, 0x20_0000, Size2M));
+        Assert.Equal([$"iotlb psi did={did} addr=0x200000 am=9 ih=1", "devtlb sid=0100 addr=0x7ffffffffffff000 s=1"], n.Rig.Mmio.Invalidations);
+    }
+
+    [Fact]
     public void Nested_SetDevPasid_PasidDmaThroughGuestTableRidDmaThroughDefaultDomain()
     {
         PciTopology t = new();
@@ -235,9 +255,9 @@ public sealed partial class IntelIommuDriverTests
 
         public PciEndpoint Dev { get; }
 
-        public static NestedRig Boot(UnitConfiguration unit, PciTopology? topology = null)
+        public static NestedRig Boot(UnitConfiguration unit, PciTopology? topology = null, IntelDriverOptions? options = null)
         {
-            IntelRig rig = IntelRig.Boot(unit, topology ?? IntelRig.Singleton());
+            IntelRig rig = IntelRig.Boot(unit, topology ?? IntelRig.Singleton(), options: options);
             Assert.Equal(LinuxError.Success, rig.Core.PagingDomainAlloc(rig.Dev("A"), IommuAllocFlags.NestParent, out IommuDomain? parent));
             Assert.Equal(LinuxError.Success, rig.Core.Map(parent!, 0, GuestRamHost, GuestRamSize, ReadWrite));
             return new NestedRig(rig, parent!);
