@@ -68,6 +68,11 @@ public sealed partial class IntelIommuDriver
             }
 
             BlockTranslation(info);
+            if (ScalableMode)
+            {
+                return AttachRidPasid(info, domain, domain.PasidEntry);
+            }
+
             LinuxError r = domain.Tags.Add(info, RidPasid, _domainIds, out ushort did);
             if (r != LinuxError.Success)
             {
@@ -75,19 +80,6 @@ public sealed partial class IntelIommuDriver
             }
 
             info.Domain = domain;
-            if (ScalableMode)
-            {
-                r = ProgramPasidEntry(info, RidPasid, domain.PasidEntry(did));
-                if (r != LinuxError.Success)
-                {
-                    BlockTranslation(info);
-                    return r;
-                }
-
-                info.AtsEnabled = info.AtsSupported;
-                return LinuxError.Success;
-            }
-
             int tt = info.AtsSupported ? LegacyEntries.TranslationDeviceTlb : LegacyEntries.TranslationMultiLevel;
             foreach (PciBdf alias in info.Aliases)
             {

@@ -53,22 +53,7 @@ public sealed partial class IntelIommuDriver
             }
 
             BlockTranslation(info);
-            r = domain.Tags.Add(info, RidPasid, _domainIds, out ushort did);
-            if (r != LinuxError.Success)
-            {
-                return r;
-            }
-
-            info.Domain = domain;
-            r = ProgramPasidEntry(info, RidPasid, domain.PasidEntry(did));
-            if (r != LinuxError.Success)
-            {
-                BlockTranslation(info);
-                return r;
-            }
-
-            info.AtsEnabled = info.AtsSupported;
-            return LinuxError.Success;
+            return AttachRidPasid(info, domain, domain.PasidEntry);
         }
     }
 
@@ -87,27 +72,7 @@ public sealed partial class IntelIommuDriver
             }
 
             r = domain.Parent.DirtyTracking ? LinuxError.EINVAL : CheckNestedConfig(domain);
-            if (r != LinuxError.Success)
-            {
-                return r;
-            }
-
-            r = domain.Tags.Add(info!, pasid, _domainIds, out ushort did);
-            if (r != LinuxError.Success)
-            {
-                return r;
-            }
-
-            r = ProgramPasidEntry(info!, pasid, domain.PasidEntry(did));
-            if (r != LinuxError.Success)
-            {
-                domain.Tags.Remove(info!, pasid, _domainIds);
-                return r;
-            }
-
-            ReleasePasidDomain(info!, pasid);
-            info!.PasidDomains[pasid] = domain;
-            return LinuxError.Success;
+            return r != LinuxError.Success ? r : InstallPasid(info!, pasid, domain, domain.PasidEntry);
         }
     }
 
