@@ -8,7 +8,7 @@ namespace VtdEmu.Iommu.Intel;
 /// <see cref="CacheInvalidateUser"/>, which becomes PASID-based IOTLB invalidations (§6.5.2.4) and, for ATS devices,
 /// device-TLB invalidations. Forgetting that call leaves the stale translation in the IOTLB, as on hardware.
 /// </summary>
-internal sealed class IntelNestedDomain(IntelIommuDriver driver, IntelPagingDomain parent, IommuHwptVtdS1 config) : IIommuDomainOps, IIntelTaggedDomain
+internal sealed class IntelNestedDomain(IntelIommuDriver driver, IntelPagingDomain parent, IommuHwptVtdS1 config) : IntelUnpagedDomain, IIntelTaggedDomain
 {
     /// <summary>The nest-parent second level (SLPTPTR, AW).</summary>
     public IntelPagingDomain Parent { get; } = parent;
@@ -22,15 +22,9 @@ internal sealed class IntelNestedDomain(IntelIommuDriver driver, IntelPagingDoma
     /// <summary>The domain's DID while attached, else 0.</summary>
     public ushort Did => Tags.Did;
 
-    public ulong PgsizeBitmap => 0;
+    public override LinuxError AttachDevice(IommuDevice device, IommuDomain? old) => driver.AttachNested(device, this);
 
-    public IommuGeometry Geometry => default;
-
-    public bool SupportsSetDevPasid => true;
-
-    public LinuxError AttachDevice(IommuDevice device, IommuDomain? old) => driver.AttachNested(device, this);
-
-    public LinuxError SetDevPasid(IommuDevice device, uint pasid, IommuDomain? old) => driver.SetPasidNested(device, pasid, this);
+    public override LinuxError SetDevPasid(IommuDevice device, uint pasid, IommuDomain? old) => driver.SetPasidNested(device, pasid, this);
 
     /// <summary>Linux <c>pasid_pte_config_nestd</c>: the guest's first level over the parent's second level.</summary>
     public PasidEntryWords PasidEntry(ushort did) => PasidEntryWords.NestedEntry(
@@ -52,7 +46,7 @@ internal sealed class IntelNestedDomain(IntelIommuDriver driver, IntelPagingDoma
     /// the range (IH = LEAF) or every address for U64_MAX pages, then the device-TLB of each ATS device. Stops at the
     /// first refused entry.
     /// </summary>
-    public LinuxError CacheInvalidateUser(ReadOnlySpan<IommuHwptVtdS1Invalidate> entries, out int processed)
+    public override LinuxError CacheInvalidateUser(ReadOnlySpan<IommuHwptVtdS1Invalidate> entries, out int processed)
     {
         processed = 0;
         foreach (IommuHwptVtdS1Invalidate e in entries)
@@ -74,27 +68,7 @@ internal sealed class IntelNestedDomain(IntelIommuDriver driver, IntelPagingDoma
         return LinuxError.Success;
     }
 
-    public LinuxError MapPages(ulong iova, ulong paddr, ulong pgsize, ulong pgcount, IommuProt prot, out ulong mapped)
-    {
-        mapped = 0;
-        return LinuxError.EINVAL;
-    }
-
-    public ulong UnmapPages(ulong iova, ulong pgsize, ulong pgcount, ref IommuIotlbGather gather) => 0;
-
-    public ulong IovaToPhys(ulong iova) => 0;
-
-    public LinuxError IotlbSyncMap(ulong iova, ulong size) => LinuxError.Success;
-
-    public void IotlbSync(in IommuIotlbGather gather)
-    {
-    }
-
-    public void FlushIotlbAll()
-    {
-    }
-
-    public void Free() => Parent.RemoveChild(this);
+    public override void Free() => Parent.RemoveChild(this);
 
     // npages 0 flushes nothing; a range that runs past 2^64 (or U64_MAX pages) flushes every address of the PASID —
     // coarser than asked, which the spec always allows (spec-notes/nested-domains.md).
