@@ -2,6 +2,7 @@ using VtdEmu.Caches;
 using VtdEmu.Devices;
 using VtdEmu.Faults;
 using VtdEmu.Interrupts;
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 
 namespace VtdEmu;
@@ -15,7 +16,7 @@ namespace VtdEmu;
 /// </summary>
 public sealed class PciEndpoint
 {
-    private const ulong ChunkSize = 4096;
+    private const ulong ChunkSize = PageGeometry.PageSize;
 
     /// <summary>PRG indexes are 9 bits (PCIe PRI).</summary>
     public const int PageRequestGroupCount = 512;

@@ -15,7 +15,7 @@ public class Iotlb_Invalidate
     private const ushort Did = 1;
     private const ushort OtherDid = 2;
 
-    private readonly IotlbEntry _victim = new(OtherDid, 0, TranslationKind.SecondLevel, 0x5_0000_0000, PageSize.Size4K, 0x1000, AccessRights.ReadWrite);
+    private readonly IotlbEntry _victim = new(OtherDid, 0, TranslationKind.SecondLevel, 0x5_0000_0000, PageSize.Size4K, 0x1000, DmaAccess.ReadWrite);
     private Iotlb _iotlb = null!;
 
     [GlobalSetup]
@@ -24,7 +24,7 @@ public class Iotlb_Invalidate
         _iotlb = new Iotlb(new CacheGeometry(512, 4));
         for (ulong page = 0; page < 511; page++)
         {
-            _iotlb.Fill(new IotlbEntry(Did, 0, TranslationKind.SecondLevel, page << 12, PageSize.Size4K, page << 12, AccessRights.ReadWrite));
+            _iotlb.Fill(new IotlbEntry(Did, 0, TranslationKind.SecondLevel, page << 12, PageSize.Size4K, page << 12, DmaAccess.ReadWrite));
         }
     }
 

@@ -40,11 +40,11 @@ public class Iotlb_Lookup
         _iotlb = new Iotlb(geometry);
         _dictionary = [];
         int resident = Cache == "Dictionary" ? 1024 : geometry.Entries;
-        Fill(new IotlbEntry(Did + 1, 0, TranslationKind.SecondLevel, 0x4000_0000, PageSize.Size2M, 0x8000_0000, AccessRights.ReadWrite));
-        Fill(new IotlbEntry(Did + 1, 0, TranslationKind.SecondLevel, 0x8000_0000, PageSize.Size1G, 0x8000_0000, AccessRights.ReadWrite));
+        Fill(new IotlbEntry(Did + 1, 0, TranslationKind.SecondLevel, 0x4000_0000, PageSize.Size2M, 0x8000_0000, DmaAccess.ReadWrite));
+        Fill(new IotlbEntry(Did + 1, 0, TranslationKind.SecondLevel, 0x8000_0000, PageSize.Size1G, 0x8000_0000, DmaAccess.ReadWrite));
         for (ulong page = 0; page < (ulong)resident - 2; page++)
         {
-            Fill(new IotlbEntry(Did, 0, TranslationKind.SecondLevel, page << 12, PageSize.Size4K, (page + 0x10_0000) << 12, AccessRights.ReadWrite));
+            Fill(new IotlbEntry(Did, 0, TranslationKind.SecondLevel, page << 12, PageSize.Size4K, (page + 0x10_0000) << 12, DmaAccess.ReadWrite));
         }
 
         var random = new Random(42);

@@ -49,7 +49,7 @@ public class Translator_Translate
         }
 
         _translator = new Translator(tables.Memory, BenchmarkTables.Parameters);
-        _root = new RootPointer(rootTable, Scalable ? RootPointer.ScalableMode : RootPointer.LegacyMode);
+        _root = Scalable ? RootPointer.Scalable(rootTable) : RootPointer.Legacy(rootTable);
         _request = DmaRequest.Write(Sid, BenchmarkTables.Iova + 0x10);
         if (!Translate().IsSuccess)
         {

@@ -1,3 +1,5 @@
+using VtdEmu.Memory;
+
 using VtdEmu.Tables;
 
 namespace VtdEmu.Cli.Decoding;
@@ -29,7 +31,7 @@ internal static class ContextEntryDecoder
                 _ => "reserved encoding",
             }),
             new("SLPTPTR", 63, 12, entry.SLPTPTR >> 12, $"second-level table at 0x{entry.SLPTPTR:x}"),
-            new("AW", 66, 64, (ulong)entry.AW, entry.AW is >= 1 and <= 3 ? $"{30 + (9 * entry.AW)}-bit, {entry.AW + 2}-level" : "reserved encoding"),
+            new("AW", 66, 64, (ulong)entry.AW, entry.AW is >= 1 and <= 3 ? $"{PageGeometry.InputWidth(entry.AW + 2)}-bit, {entry.AW + 2}-level" : "reserved encoding"),
             new("AVAIL", 70, 67, (ulong)entry.AVAIL, "available to software (ignored)"),
             new("DID", 87, 72, entry.DID, $"domain {entry.DID}"),
         ];

@@ -1,3 +1,5 @@
+using VtdEmu.Memory;
+
 using VtdEmu.Tables;
 
 namespace VtdEmu.Cli.Decoding;
@@ -26,7 +28,7 @@ internal static class PasidEntryDecoder
         [
             FieldRows.Flag("P", 0, entry.Present, "present"),
             FieldRows.Flag("FPD", 1, entry.FPD, "fault processing disable"),
-            new("AW", 4, 2, (ulong)entry.AW, entry.AW is >= 1 and <= 3 ? $"second level {30 + (9 * entry.AW)}-bit, {entry.AW + 2}-level" : "reserved encoding"),
+            new("AW", 4, 2, (ulong)entry.AW, entry.AW is >= 1 and <= 3 ? $"second level {PageGeometry.InputWidth(entry.AW + 2)}-bit, {entry.AW + 2}-level" : "reserved encoding"),
             FieldRows.Flag("SLEE", 5, entry.SLEE, "second-level execute enable"),
             new("PGTT", 8, 6, (ulong)entry.PGTT, entry.PGTT switch
             {

@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Cli.Demo;
@@ -10,7 +11,7 @@ namespace VtdEmu.Cli.Demo;
 /// </summary>
 internal sealed class DemoDevice(Platform platform, ushort sourceId, string role)
 {
-    private const ulong ChunkSize = 4096;
+    private const ulong ChunkSize = PageGeometry.PageSize;
 
     public ushort SourceId => sourceId;
 

@@ -13,9 +13,6 @@ namespace VtdEmu.Cli.Demo;
 /// </summary>
 internal static class ProgrammedStateReader
 {
-    private const ulong PageSize = 4096;
-    private const int EntriesPerTable = 512;
-
     public static IReadOnlyList<(string Structure, string Detail)> Read(IMmio mmio, GuestMemory memory)
     {
         ArgumentNullException.ThrowIfNull(mmio);
@@ -45,7 +42,7 @@ internal static class ProgrammedStateReader
             tablePages += Walk(memory, tableRoot, levels, iovaBase: 0, runs);
             foreach ((ulong iova, ulong output, ulong size, bool read, bool write) in runs)
             {
-                rows.Add(($"DID {did} map", $"iova 0x{iova:x}-0x{iova + size - 1:x} -> 0x{output:x} {(read ? "R" : "-")}{(write ? "W" : "-")} ({size / PageSize} x 4 KiB)"));
+                rows.Add(($"DID {did} map", $"iova 0x{iova:x}-0x{iova + size - 1:x} -> 0x{output:x} {(read ? "R" : "-")}{(write ? "W" : "-")} ({size / PageGeometry.PageSize} x 4 KiB)"));
             }
         }
 
@@ -74,7 +71,7 @@ internal static class ProgrammedStateReader
                     continue;
                 }
 
-                rows.Add(($"context[{PciBdf.FromSourceId((ushort)((bus << 8) | devfn))}]", $"P=1 DID={context.DID} TT={context.TT} AW={30 + (9 * context.AW)}-bit SLPTPTR=0x{context.SLPTPTR:x}"));
+                rows.Add(($"context[{PciBdf.FromSourceId((ushort)((bus << 8) | devfn))}]", $"P=1 DID={context.DID} TT={context.TT} AW={PageGeometry.InputWidth(context.AW + 2)}-bit SLPTPTR=0x{context.SLPTPTR:x}"));
                 if (context.TT != TranslationType.PassThrough && !domains.Exists(d => d.Did == context.DID))
                 {
                     domains.Add((context.DID, context.SLPTPTR, context.AW + 2, false));
@@ -142,7 +139,7 @@ internal static class ProgrammedStateReader
                     PasidGranularTranslationType.PassThrough => ("pass-through", 0UL, 0, false),
                     _ => ($"PGTT {(int)entry.PGTT}", 0UL, 0, false),
                 };
-                rows.Add(($"pasid[{bdf}:{pasid}]", $"P=1 PGTT={kind} DID={entry.DID} {(first ? $"FLPTPTR=0x{table:x} {levels}-level" : $"SLPTPTR=0x{table:x} AW={30 + (9 * entry.AW)}-bit")}"));
+                rows.Add(($"pasid[{bdf}:{pasid}]", $"P=1 PGTT={kind} DID={entry.DID} {(first ? $"FLPTPTR=0x{table:x} {levels}-level" : $"SLPTPTR=0x{table:x} AW={PageGeometry.InputWidth(entry.AW + 2)}-bit")}"));
                 if (levels > 0 && !domains.Exists(d => d.Did == entry.DID))
                 {
                     domains.Add((entry.DID, table, levels, first));
@@ -157,8 +154,8 @@ internal static class ProgrammedStateReader
     private static int Walk(GuestMemory memory, ulong table, int level, ulong iovaBase, List<(ulong Iova, ulong Output, ulong Size, bool Read, bool Write)> runs)
     {
         int pages = 1;
-        ulong span = PageSize << (9 * (level - 1));
-        for (int i = 0; i < EntriesPerTable; i++)
+        ulong span = PageGeometry.LevelSize(level);
+        for (int i = 0; i < PageGeometry.EntriesPerTable; i++)
         {
             var entry = new SecondLevelPageTableEntry(Read64(memory, table + ((ulong)i * SecondLevelPageTableEntry.Size)));
             if (!entry.Read && !entry.Write)

@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
@@ -16,7 +17,7 @@ namespace VtdEmu.Cli.Replay;
 internal sealed class TraceReplayer
 {
     private const int PortBatch = 1024;
-    private const ulong PieceSize = 4096;
+    private const ulong PieceSize = PageGeometry.PageSize;
 
     private readonly IScenarioTarget _target;
     private readonly Platform? _platform;

@@ -8,7 +8,7 @@ namespace VtdEmu.Iommu.Intel;
 /// </summary>
 internal sealed class GuestPageAllocator
 {
-    public const ulong PageSize = 0x1000;
+    public const ulong PageSize = PageGeometry.PageSize;
 
     private readonly Lock _lock = new();
     private readonly GuestMemory _memory;

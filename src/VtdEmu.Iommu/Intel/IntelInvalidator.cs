@@ -124,8 +124,8 @@ internal sealed class IntelInvalidator
     /// </summary>
     public static ulong PsiRange(ulong start, ulong end, out int mask)
     {
-        ulong firstPfn = start >> 12;
-        ulong pages = (end >> 12) - firstPfn + 1;
+        ulong firstPfn = start >> PageGeometry.PageShift;
+        ulong pages = (end >> PageGeometry.PageShift) - firstPfn + 1;
         ulong aligned = BitOperations.RoundUpToPowerOf2(pages);
         mask = BitOperations.Log2(aligned);
         if (((aligned - 1) & firstPfn) != 0)
@@ -135,7 +135,7 @@ internal sealed class IntelInvalidator
             mask = shared != 0 ? BitOperations.TrailingZeroCount(shared) : MaxAgawPfnWidth;
         }
 
-        int shift = 12 + mask;
+        int shift = PageGeometry.PageShift + mask;
         return shift >= 64 ? 0 : (start >> shift) << shift;
     }
 

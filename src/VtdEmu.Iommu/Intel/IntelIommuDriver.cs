@@ -259,7 +259,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
         int superpageLevels = firstLevel ? (Caps.FL1GP ? 2 : 1) : 32 - int.LeadingZeroCount(Caps.SLLPS);
         for (int level = 2; level <= Math.Min(superpageLevels + 1, 3); level++)
         {
-            bitmap |= SecondLevelPte.LevelSize(level);
+            bitmap |= PageGeometry.LevelSize(level);
         }
 
         return bitmap;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VtdEmu.Memory;
 
 namespace VtdEmu.Iommu.Intel;
 
@@ -128,7 +129,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
                     break;
                 }
 
-                ulong leafSize = SecondLevelPte.LevelSize(level);
+                ulong leafSize = PageGeometry.LevelSize(level);
                 if ((cur & (leafSize - 1)) != 0)
                 {
                     break;
@@ -154,7 +155,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
                 return 0;
             }
 
-            ulong size = SecondLevelPte.LevelSize(level);
+            ulong size = PageGeometry.LevelSize(level);
             return (Read(slot) & SecondLevelPte.AddressMask & ~(size - 1)) | (iova & (size - 1));
         }
     }
@@ -301,14 +302,14 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
         }
     }
 
-    private static int LevelOf(ulong pgsize) => 1 + ((System.Numerics.BitOperations.Log2(pgsize) - SecondLevelPte.PageShift) / SecondLevelPte.LevelStride);
+    private static int LevelOf(ulong pgsize) => PageGeometry.LevelOf(System.Numerics.BitOperations.Log2(pgsize));
 
     private LinuxError MapOne(ulong iova, ulong paddr, int leafLevel, IommuProt prot)
     {
         ulong table = Root;
         for (int level = _levels; level > leafLevel; level--)
         {
-            ulong slot = table + ((ulong)SecondLevelPte.Index(iova, level) * 8);
+            ulong slot = table + (PageGeometry.Index(iova, level) * 8);
             ulong pte = Read(slot);
             if (!SecondLevelPte.IsPresent(pte))
             {
@@ -329,7 +330,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
             table = pte & SecondLevelPte.AddressMask;
         }
 
-        ulong leafSlot = table + ((ulong)SecondLevelPte.Index(iova, leafLevel) * 8);
+        ulong leafSlot = table + (PageGeometry.Index(iova, leafLevel) * 8);
         if (SecondLevelPte.IsPresent(Read(leafSlot)))
         {
             return LinuxError.EADDRINUSE;
@@ -346,7 +347,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
         for (level = _levels; level >= 1; level--)
         {
             path[level] = table;
-            slot = table + ((ulong)SecondLevelPte.Index(iova, level) * 8);
+            slot = table + (PageGeometry.Index(iova, level) * 8);
             ulong pte = Read(slot);
             if (!SecondLevelPte.IsPresent(pte))
             {
@@ -376,14 +377,14 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
                 return;
             }
 
-            Write(path[level + 1] + ((ulong)SecondLevelPte.Index(iova, level + 1) * 8), 0);
+            Write(path[level + 1] + (PageGeometry.Index(iova, level + 1) * 8), 0);
             _pendingFree.Add(table);
         }
     }
 
     private bool IsEmpty(ulong table)
     {
-        for (int i = 0; i < SecondLevelPte.EntriesPerTable; i++)
+        for (int i = 0; i < PageGeometry.EntriesPerTable; i++)
         {
             if (Read(table + ((ulong)i * 8)) != 0)
             {
@@ -398,7 +399,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
     {
         if (level > 1)
         {
-            for (int i = 0; i < SecondLevelPte.EntriesPerTable; i++)
+            for (int i = 0; i < PageGeometry.EntriesPerTable; i++)
             {
                 ulong pte = Read(table + ((ulong)i * 8));
                 if (SecondLevelPte.IsPresent(pte) && !SecondLevelPte.IsLeaf(pte, level))

@@ -1,3 +1,5 @@
+using VtdEmu.Memory;
+
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
@@ -119,7 +121,7 @@ internal readonly record struct IntelUnitCaps(ulong Cap, ulong Ecap)
     }
 
     /// <summary>Address width of an AGAW: 30 + 9·agaw.</summary>
-    public static int AgawToWidth(int agaw) => 30 + (9 * agaw);
+    public static int AgawToWidth(int agaw) => PageGeometry.InputWidth(agaw + 2);
 
     private static int WidthToAgaw(int width) => (width - 30 + 8) / 9;
 

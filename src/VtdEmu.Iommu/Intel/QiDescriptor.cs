@@ -1,3 +1,5 @@
+using VtdEmu.Memory;
+
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
@@ -39,7 +41,7 @@ internal readonly record struct QiDescriptor(ulong Qw0, ulong Qw1)
         }
 
         // Bits 12 … 12+mask-2 set: the ATS encoding of 2^mask pages (mask ≥ 52 covers everything).
-        int top = Math.Min(12 + mask - 1, 63);
+        int top = Math.Min(PageGeometry.PageShift + mask - 1, 63);
         ulong ones = (1UL << top) - 1;
         return new(qw0, ((addr | ones) & ~0xFFFUL) | 1UL);
     }

@@ -1,3 +1,5 @@
+using VtdEmu.Memory;
+
 namespace VtdEmu.Iommu.Intel;
 
 /// <summary>
@@ -16,16 +18,7 @@ internal static class SecondLevelPte
     public const ulong PageSize = 1UL << 7;
 
     /// <summary>Address bits 51:12.</summary>
-    public const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
-
-    /// <summary>Entries per table page.</summary>
-    public const int EntriesPerTable = 512;
-
-    /// <summary>Address bits translated per level.</summary>
-    public const int LevelStride = 9;
-
-    /// <summary>The 4 KiB page shift.</summary>
-    public const int PageShift = 12;
+    public const ulong AddressMask = PageGeometry.EntryAddressMask;
 
     /// <summary>Present = R or W set.</summary>
     public static bool IsPresent(ulong pte) => (pte & (Read | Write)) != 0;
@@ -42,10 +35,4 @@ internal static class SecondLevelPte
         | ((prot & IommuProt.Read) != 0 ? Read : 0)
         | ((prot & IommuProt.Write) != 0 ? Write : 0)
         | (level > 1 ? PageSize : 0);
-
-    /// <summary>Bytes mapped by one entry at <paramref name="level"/>.</summary>
-    public static ulong LevelSize(int level) => 1UL << (PageShift + (LevelStride * (level - 1)));
-
-    /// <summary>Index into the table at <paramref name="level"/> for <paramref name="iova"/>.</summary>
-    public static int Index(ulong iova, int level) => (int)((iova >> (PageShift + (LevelStride * (level - 1)))) & (EntriesPerTable - 1));
 }

@@ -14,8 +14,7 @@ namespace VtdEmu.Workloads.Mapping;
 /// </summary>
 public sealed class DefaultMapping
 {
-    private const ulong Page = 0x1000;
-    private const int EntriesPerTable = 512;
+    private const ulong Page = PageGeometry.PageSize;
 
     private readonly GuestMemory _memory;
     private readonly int _levels;
@@ -55,7 +54,7 @@ public sealed class DefaultMapping
     public static string Format(PageSize size) => size switch { PageSize.Size2M => "2M", PageSize.Size1G => "1G", _ => "4K" };
 
     /// <summary>Bytes in a page of <paramref name="size"/>.</summary>
-    public static ulong Bytes(PageSize size) => size switch { PageSize.Size2M => 1UL << 21, PageSize.Size1G => 1UL << 30, _ => Page };
+    public static ulong Bytes(PageSize size) => size switch { PageSize.Size2M => PageGeometry.LevelSize(2), PageSize.Size1G => PageGeometry.LevelSize(3), _ => Page };
 
     /// <summary>
     /// Programs <paramref name="platform"/>: maps the pages of <paramref name="pageSize"/> holding each
@@ -148,7 +147,7 @@ public sealed class DefaultMapping
         ulong table = _root;
         for (int level = _levels; level > leafLevel; level--)
         {
-            ulong slot = table + (Index(iova, level) * 8);
+            ulong slot = table + (PageGeometry.Index(iova, level) * 8);
             _memory.TryRead64(slot, out ulong entry);
             if ((entry & 3) == 0)
             {
@@ -159,10 +158,8 @@ public sealed class DefaultMapping
             table = new SecondLevelPageTableEntry(entry).ADDR;
         }
 
-        _memory.TryWrite64(table + (Index(iova, leafLevel) * 8), SecondLevelPageTableEntry.Create(address, read: true, write: true, pageSize: size != PageSize.Size4K).Raw);
+        _memory.TryWrite64(table + (PageGeometry.Index(iova, leafLevel) * 8), SecondLevelPageTableEntry.Create(address, read: true, write: true, pageSize: size != PageSize.Size4K).Raw);
     }
-
-    private static ulong Index(ulong iova, int level) => (iova >> (12 + (9 * (level - 1)))) & (EntriesPerTable - 1);
 
     private ulong AllocateTable()
     {

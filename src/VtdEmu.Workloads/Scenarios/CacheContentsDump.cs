@@ -87,11 +87,11 @@ public static class CacheContentsDump
         _ => "second-level",
     };
 
-    private static string Rights(AccessRights rights) => rights switch
+    private static string Rights(DmaAccess rights) => rights switch
     {
-        AccessRights.ReadWrite => "rw",
-        AccessRights.Read => "r-",
-        AccessRights.Write => "-w",
+        DmaAccess.ReadWrite => "rw",
+        DmaAccess.Read => "r-",
+        DmaAccess.Write => "-w",
         _ => "--",
     };
 }

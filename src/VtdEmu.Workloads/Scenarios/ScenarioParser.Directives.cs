@@ -102,7 +102,7 @@ public static partial class ScenarioParser
                 return;
             }
 
-            const ulong PageMask = GuestMemory.PageSize - 1;
+            const ulong PageMask = PageGeometry.PageOffsetMask;
             if (size == 0 || ((baseAddress | size) & PageMask) != 0)
             {
                 Error(at, "ram: BASE and SIZE must be multiples of 4 KiB and SIZE must not be 0");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Tables;
 
@@ -17,7 +18,6 @@ public static class TranslationStructureDump
     public const int DefaultMaxLines = 400;
 
     private const int RootEntries = 256;
-    private const int PagingEntries = 512;
     private const int PasidTableEntries = 64;
 
     /// <summary>Writes the structures of <paramref name="platform"/>'s unit; returns the number of lines written.</summary>
@@ -231,8 +231,8 @@ public static class TranslationStructureDump
             }
 
             Span<byte> bytes = stackalloc byte[FirstLevelPagingEntry.Size];
-            int shift = 12 + (9 * (level - 1));
-            for (int i = 0; i < PagingEntries && !_truncated; i++)
+            int shift = PageGeometry.LevelShift(level);
+            for (int i = 0; i < PageGeometry.EntriesPerTable && !_truncated; i++)
             {
                 if (!Read(host + ((ulong)i * FirstLevelPagingEntry.Size), bytes))
                 {
@@ -264,8 +264,8 @@ public static class TranslationStructureDump
             ulong table = root;
             for (int level = levels; level >= 1; level--)
             {
-                int shift = 12 + (9 * (level - 1));
-                if (!platform.Memory.TryRead64(table + (((address >> shift) & 0x1FF) * SecondLevelPageTableEntry.Size), out ulong raw))
+                int shift = PageGeometry.LevelShift(level);
+                if (!platform.Memory.TryRead64(table + (PageGeometry.Index(address, level) * SecondLevelPageTableEntry.Size), out ulong raw))
                 {
                     return false;
                 }
@@ -298,8 +298,8 @@ public static class TranslationStructureDump
             }
 
             Span<byte> bytes = stackalloc byte[SecondLevelPageTableEntry.Size];
-            int shift = 12 + (9 * (level - 1));
-            for (int i = 0; i < PagingEntries && !_truncated; i++)
+            int shift = PageGeometry.LevelShift(level);
+            for (int i = 0; i < PageGeometry.EntriesPerTable && !_truncated; i++)
             {
                 if (!Read(table + ((ulong)i * SecondLevelPageTableEntry.Size), bytes))
                 {

@@ -1,9 +1,11 @@
+using VtdEmu.Memory;
+
 namespace VtdEmu.Workloads.Sweeps;
 
 /// <summary>The offsets of one synthetic sweep point's DMAs inside its window, from the point's seed.</summary>
 internal sealed class OffsetGenerator
 {
-    private const ulong Page = 4096;
+    private const ulong Page = PageGeometry.PageSize;
 
     private readonly SweepPattern _pattern;
     private readonly ulong _window;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
@@ -19,8 +20,6 @@ public sealed class Iotlb
 {
     internal const uint PasidMask = 0xF_FFFF;
     private const int SizeCount = 3;
-    private const int Stride = 9;
-    private const int PageShift4K = 12;
     private const ulong PageNumberMask = (1UL << 52) - 1;
     private const int PasidShift = 16;
     private const int KindShift = 36;
@@ -119,7 +118,7 @@ public sealed class Iotlb
         _lookups.Count(hit);
         if (hit)
         {
-            ulong aligned = (inputAddress >> PageShift4K) & PageNumberMask & ~SizeMask(size);
+            ulong aligned = (inputAddress >> PageGeometry.PageShift) & PageNumberMask & ~SizeMask(size);
             entry = Decode(key1, (PageSize)size, aligned, data);
             return true;
         }
@@ -137,7 +136,7 @@ public sealed class Iotlb
     internal bool Find(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift)
     {
         bool hit = Probe(Key1(did, pasid, kind), inputAddress, out data, out int size);
-        pageShift = PageShift4K + (Stride * size);
+        pageShift = PageGeometry.LevelShift(size + 1);
         return hit;
     }
 
@@ -147,7 +146,7 @@ public sealed class Iotlb
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Probe(ulong key1, ulong inputAddress, out ulong data, out int size)
     {
-        ulong pageNumber = (inputAddress >> PageShift4K) & PageNumberMask;
+        ulong pageNumber = (inputAddress >> PageGeometry.PageShift) & PageNumberMask;
         for (size = 0; size < SizeCount; size++)
         {
             SetAssociativeStore<ulong> store = size == 0 ? _small : _large;
@@ -157,7 +156,7 @@ public sealed class Iotlb
             }
 
             ulong aligned = pageNumber & ~SizeMask(size);
-            if (store.TryFind(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), key1, out data))
+            if (store.TryFind(store.SetOf(aligned >> (PageGeometry.LevelBits * size)), Key0(size, aligned), key1, out data))
             {
                 return true;
             }
@@ -193,7 +192,7 @@ public sealed class Iotlb
             return false;
         }
 
-        ulong aligned = (entry.InputPageBase >> PageShift4K) & PageNumberMask;
+        ulong aligned = (entry.InputPageBase >> PageGeometry.PageShift) & PageNumberMask;
         ulong data = entry.OutputPageBase | (ulong)entry.Rights | (entry.IsGlobal ? GlobalBit : 0) | ((ulong)entry.Fault << FaultShift);
         lock (_lock)
         {
@@ -202,7 +201,7 @@ public sealed class Iotlb
                 return false;
             }
 
-            store.FillLocked(store.SetOf(aligned >> (Stride * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
+            store.FillLocked(store.SetOf(aligned >> (PageGeometry.LevelBits * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
             _mayHoldNested |= entry.Kind == TranslationKind.Nested;
         }
 
@@ -299,12 +298,12 @@ public sealed class Iotlb
     internal static (ulong First, ulong End) PageRange(ulong address, int am)
     {
         int log = Math.Clamp(am, 0, 52);
-        ulong first = (address >> PageShift4K) & PageNumberMask & ~((1UL << log) - 1);
+        ulong first = (address >> PageGeometry.PageShift) & PageNumberMask & ~((1UL << log) - 1);
         return (first, first + (1UL << log));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SizeMask(int size) => (1UL << (Stride * size)) - 1;
+    private static ulong SizeMask(int size) => (1UL << (PageGeometry.LevelBits * size)) - 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Key0(int size, ulong alignedPageNumber) =>
@@ -319,10 +318,10 @@ public sealed class Iotlb
             (ushort)(key1 & ushort.MaxValue),
             (uint)((key1 >> PasidShift) & PasidMask),
             (TranslationKind)((key1 >> KindShift) & KindMask),
-            alignedPageNumber << PageShift4K,
+            alignedPageNumber << PageGeometry.PageShift,
             size,
             data & ~IotlbEntry.OffsetMask(PageSize.Size4K),
-            (AccessRights)(data & (ulong)AccessRights.ReadWrite),
+            (DmaAccess)(data & (ulong)DmaAccess.ReadWrite),
             (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue),
             (data & GlobalBit) != 0);
 
@@ -352,8 +351,8 @@ public sealed class Iotlb
                     continue;
                 }
 
-                ulong first = match.First >> (Stride * size);
-                ulong last = (match.End - 1) >> (Stride * size);
+                ulong first = match.First >> (PageGeometry.LevelBits * size);
+                ulong last = (match.End - 1) >> (PageGeometry.LevelBits * size);
                 int sets = store.Geometry.Sets;
                 if (last - first + 1 >= (ulong)sets)
                 {
@@ -397,7 +396,7 @@ public sealed class Iotlb
 
             int size = (int)(key0 >> SetAssociativeStore<ulong>.ClassShift) & (SetAssociativeStore<ulong>.Classes - 1);
             ulong page = key0 & PageNumberMask;
-            return page < end && page + (1UL << (Stride * size)) > first;
+            return page < end && page + (1UL << (PageGeometry.LevelBits * size)) > first;
         }
     }
 }

@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
@@ -13,7 +14,7 @@ namespace VtdEmu.Caches;
 public readonly record struct IotlbEntry
 {
     /// <summary>Creates an entry; the input and output addresses are truncated to <paramref name="size"/>.</summary>
-    public IotlbEntry(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, PageSize size, ulong outputAddress, AccessRights rights, FaultReason fault = FaultReason.None, bool global = false)
+    public IotlbEntry(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, PageSize size, ulong outputAddress, DmaAccess rights, FaultReason fault = FaultReason.None, bool global = false)
     {
         Did = did;
         Pasid = Iotlb.UsesPasid(kind) ? pasid & Iotlb.PasidMask : 0;
@@ -21,7 +22,7 @@ public readonly record struct IotlbEntry
         Size = size;
         InputPageBase = inputAddress & ~OffsetMask(size);
         OutputPageBase = outputAddress & ~OffsetMask(size);
-        Rights = rights & AccessRights.ReadWrite;
+        Rights = rights & DmaAccess.ReadWrite;
         Fault = fault;
         IsGlobal = global;
     }
@@ -45,7 +46,7 @@ public readonly record struct IotlbEntry
     public ulong OutputPageBase { get; }
 
     /// <summary>R/W accumulated over the walk.</summary>
-    public AccessRights Rights { get; }
+    public DmaAccess Rights { get; }
 
     /// <summary>The fault this translation produces; <see cref="FaultReason.None"/> for a normal entry.</summary>
     public FaultReason Fault { get; }
@@ -66,7 +67,7 @@ public readonly record struct IotlbEntry
     public ulong Translate(ulong inputAddress) => OutputPageBase | (inputAddress & OffsetMask(Size));
 
     /// <summary>log2 of the byte size of <paramref name="size"/>.</summary>
-    public static int ShiftOf(PageSize size) => 12 + (9 * (int)size);
+    public static int ShiftOf(PageSize size) => PageGeometry.LevelShift((int)size + 1);
 
-    internal static ulong OffsetMask(PageSize size) => (1UL << ShiftOf(size)) - 1;
+    internal static ulong OffsetMask(PageSize size) => PageGeometry.LevelOffsetMask((int)size + 1);
 }

@@ -1,4 +1,6 @@
 using VtdEmu.Caches.Internal;
+using VtdEmu.Memory;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Caches;
 
@@ -12,7 +14,6 @@ namespace VtdEmu.Caches;
 /// </summary>
 public sealed class PagingStructureCache : SetAssociativeCache<ulong>
 {
-    private const int PageShift4K = 12;
     private const ulong RegionMask = (1UL << 52) - 1;
 
     /// <summary>Creates the cache.</summary>
@@ -46,7 +47,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
             if (_store.TryFind(SetOf(region, level), Key0(level, region), did, out ulong data))
             {
                 _lookups.Hit();
-                entry = new PagingStructureEntry(did, level, region << PagingStructureEntry.RegionShift(level), data, (AccessRights)(data & (ulong)AccessRights.ReadWrite));
+                entry = new PagingStructureEntry(did, level, region << PagingStructureEntry.RegionShift(level), data, (DmaAccess)(data & (ulong)DmaAccess.ReadWrite));
                 return true;
             }
         }
@@ -138,7 +139,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
             }
 
             int level = (int)(key0 >> SetAssociativeStore<ulong>.ClassShift) & (SetAssociativeStore<ulong>.Classes - 1);
-            int pagesLog = PagingStructureEntry.RegionShift(level) - PageShift4K;
+            int pagesLog = PagingStructureEntry.RegionShift(level) - PageGeometry.PageShift;
             ulong firstPage = (key0 & RegionMask) << pagesLog;
             return firstPage < end && firstPage + (1UL << pagesLog) > first;
         }

@@ -1,3 +1,6 @@
+using VtdEmu.Memory;
+using VtdEmu.Translation;
+
 namespace VtdEmu.Caches;
 
 /// <summary>
@@ -16,15 +19,15 @@ public readonly record struct PagingStructureEntry
     public const int MaxLevel = 5;
 
     /// <summary>Creates an entry; <paramref name="inputAddress"/> is truncated to the covered region.</summary>
-    public PagingStructureEntry(ushort did, int level, ulong inputAddress, ulong tableAddress, AccessRights rights)
+    public PagingStructureEntry(ushort did, int level, ulong inputAddress, ulong tableAddress, DmaAccess rights)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(level, MinLevel);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, MaxLevel);
         Did = did;
         Level = level;
         RegionBase = inputAddress & ~((1UL << RegionShift(level)) - 1);
-        TableAddress = tableAddress & ~0xFFFUL;
-        Rights = rights & AccessRights.ReadWrite;
+        TableAddress = tableAddress & PageGeometry.PageMask;
+        Rights = rights & DmaAccess.ReadWrite;
     }
 
     /// <summary>Domain identifier.</summary>
@@ -40,8 +43,8 @@ public readonly record struct PagingStructureEntry
     public ulong TableAddress { get; }
 
     /// <summary>R/W accumulated from the root down to this entry.</summary>
-    public AccessRights Rights { get; }
+    public DmaAccess Rights { get; }
 
     /// <summary>log2 of the region one entry at <paramref name="level"/> maps.</summary>
-    public static int RegionShift(int level) => 12 + (9 * (level - 1));
+    public static int RegionShift(int level) => PageGeometry.LevelShift(level);
 }

@@ -1,5 +1,6 @@
 using VtdEmu.Caches;
 using VtdEmu.Caches.Internal;
+using VtdEmu.Memory;
 
 namespace VtdEmu.Devices;
 
@@ -97,10 +98,10 @@ public sealed class DeviceTlb : SetAssociativeCache<DeviceTlbEntry>
     /// </summary>
     public static (ulong First, ulong Last) DecodeRange(ulong address, bool size)
     {
-        ulong page = address >> 12;
+        ulong page = address >> PageGeometry.PageShift;
         if (!size)
         {
-            return (page << 12, (page << 12) | 0xFFF);
+            return (page << PageGeometry.PageShift, (page << PageGeometry.PageShift) | PageGeometry.PageOffsetMask);
         }
 
         int ones = System.Numerics.BitOperations.TrailingZeroCount(~page);
@@ -109,7 +110,7 @@ public sealed class DeviceTlb : SetAssociativeCache<DeviceTlbEntry>
             return (0, ulong.MaxValue);
         }
 
-        int shift = 12 + ones + 1;
+        int shift = PageGeometry.PageShift + ones + 1;
         ulong first = address & ~((1UL << shift) - 1);
         return (first, first + ((1UL << shift) - 1));
     }

@@ -19,7 +19,7 @@ internal sealed class PageRequestQueue
     /// <summary>Bytes per page request descriptor (256 bits, §7.4.1.1).</summary>
     public const int DescriptorBytes = 32;
 
-    private const int QueuePageBytes = 4096;
+    private const int QueuePageBytes = (int)PageGeometry.PageSize;
     private const int PageRequestType = 1;
 
     // page_grp_resp_dsc reserved bits: QW0 8:6 and 63:52 (bit 5 is the rev 3 PDP, accepted), QW1 2:0 and 63:12.
@@ -71,7 +71,7 @@ internal sealed class PageRequestQueue
         {
             if (!fpd)
             {
-                _faults.Record(new FaultRecord(request.SourceId, request.Address & ~0xFFFUL, fault, FaultRequestType.PageRequest,
+                _faults.Record(new FaultRecord(request.SourceId, request.Address & PageGeometry.PageMask, fault, FaultRequestType.PageRequest,
                     request.Pasid.HasValue, request.Pasid.GetValueOrDefault(), Execute: request.Execute, Privileged: request.Privileged));
             }
 
@@ -176,7 +176,7 @@ internal sealed class PageRequestQueue
             | (request.Write ? 1UL << 1 : 0)
             | (request.LastInGroup ? 1UL << 2 : 0)
             | ((ulong)(request.GroupIndex & 0x1FF) << 3)
-            | (request.Address & ~0xFFFUL);
+            | (request.Address & PageGeometry.PageMask);
         return _memory.TryWrite64(slot, qw0) && _memory.TryWrite64(slot + 8, qw1)
             && _memory.TryWrite64(slot + 16, 0) && _memory.TryWrite64(slot + 24, 0);
     }

@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Registers;
 using VtdEmu.Translation;
 
@@ -15,13 +16,13 @@ internal sealed class TranslationRequests(DmaPath dma, GlobalCommandEngine comma
     /// <summary>Answers one translation request for <paramref name="address"/> (write access asked when <paramref name="write"/>).</summary>
     public AtsCompletion Translate(ushort sourceId, ulong address, uint? pasid, bool write)
     {
-        ulong page = address & ~0xFFFUL;
+        ulong page = address & PageGeometry.PageMask;
         if (!commands.TranslationEnabled)
         {
             return new AtsCompletion(true, page, page, 12, true, true);
         }
 
-        var root = new RootPointer(commands.RootTableAddress, (int)commands.RootTableMode);
+        var root = new RootPointer(commands.RootTableAddress, commands.RootTableMode);
         var request = new DmaRequest(sourceId, address, write ? DmaAccess.Write : DmaAccess.Read, AddressType.TranslationRequest, pasid);
         TranslationResult result = dma.Translator.Translate(request, root);
         if (write && IsNoAccess(result.Fault))

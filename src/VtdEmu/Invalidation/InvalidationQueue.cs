@@ -16,7 +16,7 @@ namespace VtdEmu.Invalidation;
 /// </summary>
 internal sealed class InvalidationQueue
 {
-    private const int QueuePageBytes = 4096;
+    private const int QueuePageBytes = (int)PageGeometry.PageSize;
     private const int TypeCount = 1 << 7; // type[6:0]: bits 11:9 and 3:0
 
     private readonly RegisterFile _registers;

@@ -24,9 +24,12 @@ public sealed partial class GuestMemory
     /// <summary>Width of a guest physical address (the largest HAW VT-d defines).</summary>
     public const int AddressBits = 52;
 
-    public const int PageShift = 12;
-    public const int PageSize = 1 << PageShift;
-    private const ulong PageOffsetMask = PageSize - 1;
+    /// <summary>log2 of a backing frame: the 4 KiB page (<see cref="PageGeometry.PageShift"/>).</summary>
+    public const int PageShift = PageGeometry.PageShift;
+
+    /// <summary>Bytes in a backing frame.</summary>
+    public const int PageSize = (int)PageGeometry.PageSize;
+    private const ulong PageOffsetMask = PageGeometry.PageOffsetMask;
 
     private const int LeafBits = 14;
     private const int MiddleBits = 13;

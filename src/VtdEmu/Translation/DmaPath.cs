@@ -42,7 +42,7 @@ internal sealed class DmaPath
     /// <summary>Re-reads TES and the latched root pointer; the unit calls it (under its state lock) after a reset.</summary>
     public void Relatch() => Volatile.Write(
         ref _state,
-        _commands.TranslationEnabled ? new DmaState(new RootPointer(_commands.RootTableAddress, (int)_commands.RootTableMode)) : DmaState.Disabled);
+        _commands.TranslationEnabled ? new DmaState(new RootPointer(_commands.RootTableAddress, _commands.RootTableMode)) : DmaState.Disabled);
 
     /// <summary>Translates one DMA request and records its fault when the spec says it is recorded. Allocates nothing.</summary>
     public TranslationResult Translate(in DmaRequest request)
@@ -100,7 +100,7 @@ internal sealed class DmaPath
     // TES=0: requests pass untranslated (spec §10.4.4 GSTS.TES). Protected memory regions are not
     // enforced (spec-notes/translation.md: the presets do not report PLMR/PHMR).
     private static TranslationResult Untranslated(ulong address) =>
-        new() { OutputAddress = address, PageShift = 12, Read = true, Write = true };
+        new() { OutputAddress = address, PageShift = PageGeometry.PageShift, Read = true, Write = true };
 
     /// <summary>Records the fault of <paramref name="request"/> (takes the state lock).</summary>
     public void Record(in DmaRequest request, FaultReason reason)

@@ -15,10 +15,7 @@ namespace VtdEmu.Translation;
 /// </summary>
 public sealed class FirstLevelWalker
 {
-    private const int PageShift = 12;
-    private const int LevelStride = 9;
-    private const ulong IndexMask = (1UL << LevelStride) - 1;
-    private const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
+    private const ulong AddressMask = PageGeometry.EntryAddressMask;
     private const ulong PresentBit = 1;
     private const ulong ReadWriteBit = 1UL << 1;
     private const ulong UserBit = 1UL << 2;
@@ -68,7 +65,7 @@ public sealed class FirstLevelWalker
     {
         leaf = default;
         ulong address = request.Address;
-        int width = PageShift + (LevelStride * levels);
+        int width = PageGeometry.InputWidth(levels);
 
         // Canonical: bits 63:width-1 all equal to bit width-1 (§3.6.1). Upper-half addresses are canonical but a
         // device's IOVA space is the lower half in practice; both walk the same way.
@@ -96,8 +93,7 @@ public sealed class FirstLevelWalker
                 return TranslationResult.Faulted(located, reads);
             }
 
-            int shift = PageShift + (LevelStride * (level - 1));
-            ulong index = ((address >> shift) & IndexMask) * sizeof(ulong);
+            ulong index = PageGeometry.Index(address, level) * sizeof(ulong);
             reads++;
             if (!_memory.TryRead64(hostTable + index, out entry))
             {
@@ -136,7 +132,7 @@ public sealed class FirstLevelWalker
             return TranslationResult.Faulted(denied, reads);
         }
 
-        int pageShift = PageShift + (LevelStride * (level - 1));
+        int pageShift = PageGeometry.LevelShift(level);
         ulong page = entry & AddressMask & ~((1UL << pageShift) - 1);
         FaultReason outputFault = tables.LocateOutput(
             page | (address & ((1UL << pageShift) - 1)), request.Access, out ulong output, out int outputShift, out DmaAccess outputRights, out bool cacheWrite);
@@ -213,7 +209,7 @@ public sealed class FirstLevelWalker
         }
         else if (isLeaf && level > 1)
         {
-            reserved |= ((1UL << (PageShift + (LevelStride * (level - 1)))) - 1) & ~0x1FFFUL;
+            reserved |= PageGeometry.LevelOffsetMask(level) & ~0x1FFFUL;
         }
 
         return reserved;

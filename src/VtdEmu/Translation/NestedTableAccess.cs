@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Tables;
 
 namespace VtdEmu.Translation;
@@ -12,9 +13,7 @@ namespace VtdEmu.Translation;
 /// </summary>
 internal struct NestedTableAccess(SecondLevelWalker walker, in TranslationContext context, int inputWidth) : IFirstLevelTableAccess
 {
-    private const int PageShift = 12;
-    private const int LevelStride = 9;
-    private const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
+    private const ulong AddressMask = PageGeometry.EntryAddressMask;
 
     private readonly SecondLevelWalker _walker = walker;
     private readonly WalkStart _start = WalkStart.FromRoot(context.SecondLevelRoot, context.SecondLevelLevels);
@@ -108,7 +107,7 @@ internal struct NestedTableAccess(SecondLevelWalker walker, in TranslationContex
             }
         }
 
-        int pageShift = PageShift + (LevelStride * (outcome.Level - 1));
+        int pageShift = PageGeometry.LevelShift(outcome.Level);
         host = (outcome.Entry & AddressMask & ~((1UL << pageShift) - 1)) | (address & ((1UL << pageShift) - 1));
         return FaultReason.None;
     }

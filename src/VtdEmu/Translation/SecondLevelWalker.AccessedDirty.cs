@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Memory;
 using VtdEmu.Tables;
 
 namespace VtdEmu.Translation;
@@ -19,8 +20,7 @@ public sealed partial class SecondLevelWalker
         ulong table = start.TableAddress;
         for (int level = start.Level; level >= leafLevel; level--)
         {
-            int shift = PageShift + (LevelStride * (level - 1));
-            ulong slot = table + (((iova >> shift) & IndexMask) * sizeof(ulong));
+            ulong slot = table + (PageGeometry.Index(iova, level) * sizeof(ulong));
             bool isLeaf = level == leafLevel;
             ulong bits = SecondLevelPageTableEntry.AccessedBit | (isLeaf && write ? SecondLevelPageTableEntry.DirtyBit : 0);
             if (!PagingEntryUpdate.TrySetBits(_memory, slot, bits, out ulong now))

@@ -14,10 +14,7 @@ namespace VtdEmu.Translation;
 /// </summary>
 public sealed partial class SecondLevelWalker
 {
-    private const int PageShift = 12;
-    private const int LevelStride = 9;
-    private const ulong IndexMask = (1UL << LevelStride) - 1;
-    private const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
+    private const ulong AddressMask = PageGeometry.EntryAddressMask;
     private const ulong PsBit = 1UL << 7;
     private const ulong InterruptRangeMask = ~0xF_FFFFUL;
     private const ulong InterruptRangeBase = 0xFEE0_0000;
@@ -73,8 +70,7 @@ public sealed partial class SecondLevelWalker
         int reads = 0;
         while (true)
         {
-            int shift = PageShift + (LevelStride * (level - 1));
-            ulong entryAddress = table + (((iova >> shift) & IndexMask) * sizeof(ulong));
+            ulong entryAddress = table + (PageGeometry.Index(iova, level) * sizeof(ulong));
             reads++;
             if (!_memory.TryRead64(entryAddress, out ulong entry))
             {
@@ -109,7 +105,7 @@ public sealed partial class SecondLevelWalker
     /// <summary>The request-dependent end of a walk: the fault code for where it stopped, or the leaf's checks.</summary>
     internal static TranslationResult Complete(ulong iova, DmaAccess access, bool scalable, in WalkOutcome outcome) => outcome.Status switch
     {
-        WalkStatus.Leaf => CheckLeaf(iova, access, scalable, outcome.Entry & AddressMask, outcome.Rights, PageShift + (LevelStride * (outcome.Level - 1)), outcome.Reads),
+        WalkStatus.Leaf => CheckLeaf(iova, access, scalable, outcome.Entry & AddressMask, outcome.Rights, PageGeometry.LevelShift(outcome.Level), outcome.Reads),
         // Not present: scalable mode names it (SSL.2); legacy mode reports the missing right.
         WalkStatus.NotPresent => TranslationResult.Faulted(scalable ? FaultReason.SecondLevelEntryNotPresent : PermissionFault(scalable, access, 0), outcome.Reads),
         WalkStatus.Reserved => TranslationResult.Faulted(scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved, outcome.Reads),

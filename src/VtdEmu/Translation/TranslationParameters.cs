@@ -1,4 +1,5 @@
 using VtdEmu.Internal;
+using VtdEmu.Memory;
 using VtdEmu.Registers;
 
 namespace VtdEmu.Translation;
@@ -138,7 +139,7 @@ public sealed class TranslationParameters
     public static int LevelsForAw(int aw) => aw + 2;
 
     /// <summary>Input address width a walk of <paramref name="levels"/> accepts: min(AGAW, MGAW + 1).</summary>
-    public int InputWidth(int levels) => Math.Min(12 + (9 * levels), MaxInputWidth);
+    public int InputWidth(int levels) => Math.Min(PageGeometry.InputWidth(levels), MaxInputWidth);
 
     /// <summary>Non-leaf masks indexed by level (0 and 1 unused), read by the walker after one range check.</summary>
     internal readonly ulong[] TableReservedMasks = new ulong[MaxLevels + 1];

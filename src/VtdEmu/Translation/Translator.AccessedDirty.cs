@@ -31,7 +31,7 @@ public sealed partial class Translator
         }
 
         FillPagingStructures(did, address, start.Level, outcome.Level, ref path, epoch);
-        ulong rights = (leaf & SecondLevelPageTableEntry.DirtyBit) != 0 ? outcome.Rights : outcome.Rights & (ulong)AccessRights.Read;
+        ulong rights = (leaf & SecondLevelPageTableEntry.DirtyBit) != 0 ? outcome.Rights : outcome.Rights & (ulong)DmaAccess.Read;
         FillLeaf(did, address, outcome.Level, outcome.Entry, rights, epoch);
         return result;
     }

@@ -3,6 +3,7 @@ using VtdEmu.Caches;
 using VtdEmu.Caches.Internal;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
+using VtdEmu.Registers;
 using VtdEmu.Tables;
 
 namespace VtdEmu.Translation;
@@ -32,9 +33,6 @@ namespace VtdEmu.Translation;
 [SkipLocalsInit]
 public sealed partial class Translator
 {
-    private const ulong PageAddressMask = 0x000F_FFFF_FFFF_F000;
-    private const ulong TableMask = ~0xFFFUL;
-    private const int PageShift = 12;
     private const ulong SladeBit = 1UL << 9;
 
     private readonly TranslationParameters _parameters;
@@ -195,15 +193,15 @@ public sealed partial class Translator
 
     private TranslationContext ResolveContext(in DmaRequest request, RootPointer root, long epoch, ref CounterStripe counts)
     {
-        switch (root.Ttm & 3)
+        switch (root.Mode)
         {
-            case RootPointer.LegacyMode when !request.HasPasid:
+            case TranslationTableMode.Legacy when !request.HasPasid:
                 return ResolveLegacyContext(request, root.Address, epoch, ref counts);
-            case RootPointer.LegacyMode:
+            case TranslationTableMode.Legacy:
                 return new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
-            case RootPointer.ScalableMode when _parameters.ExtendedCapability.SMTS:
+            case TranslationTableMode.Scalable when _parameters.ExtendedCapability.SMTS:
                 return ResolveScalableContext(request, root.Address, epoch, ref counts);
-            case RootPointer.AbortDmaMode when _parameters.ExtendedCapability.ADMS:
+            case TranslationTableMode.AbortDma when _parameters.ExtendedCapability.ADMS:
                 return new TranslationContext { Aborted = true, Cached = true };
             default:
                 return new TranslationContext { Fault = FaultReason.InvalidTranslationTableMode };
@@ -455,7 +453,7 @@ public sealed partial class Translator
     private static FaultReason AddressBeyondHardware(bool scalable) => scalable ? FaultReason.ScalableAddressBeyondHardware : FaultReason.AddressBeyondWidth;
 
     private static TranslationResult Identity(ulong address) =>
-        new() { OutputAddress = address, PageShift = PageShift, Read = true, Write = true };
+        new() { OutputAddress = address, PageShift = PageGeometry.PageShift, Read = true, Write = true };
 
     // ---- Step 4: second level — IOTLB, then the walk --------------------------------------------
 
@@ -473,9 +471,9 @@ public sealed partial class Translator
             }
 
             // With SLADE the entry holds W only once the leaf's D was set: a write to a clean page walks to set D.
-            if (((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0 || !context.Slade)
+            if (((ulong)access & ~data & (ulong)DmaAccess.ReadWrite) == 0 || !context.Slade)
             {
-                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+                return SecondLevelWalker.CheckLeaf(address, access, context.Scalable, data & PageGeometry.EntryAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
             }
         }
 
@@ -530,9 +528,9 @@ public sealed partial class Translator
         {
             bool hit = _iotlb.Find(context.Did, context.Pasid, context.Kind, address, out ulong data, out int pageShift);
             counts.IotlbLookup(hit);
-            if (hit && ((ulong)access & ~data & (ulong)AccessRights.ReadWrite) == 0)
+            if (hit && ((ulong)access & ~data & (ulong)DmaAccess.ReadWrite) == 0)
             {
-                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageAddressMask, data & (ulong)AccessRights.ReadWrite, pageShift, 0);
+                return SecondLevelWalker.CheckLeaf(address, access, scalable: true, data & PageGeometry.EntryAddressMask, data & (ulong)DmaAccess.ReadWrite, pageShift, 0);
             }
         }
 
@@ -561,9 +559,9 @@ public sealed partial class Translator
         {
             // Nested: the combined translation (first-level input page → host page, the smaller page of the two
             // levels), tagged (DID, PASID, nested) so that either level's invalidation removes it (nested.md §4).
-            AccessRights rights = (leaf.Read ? AccessRights.Read : AccessRights.None) | (leaf.Write ? AccessRights.Write : AccessRights.None);
+            DmaAccess rights = (leaf.Read ? DmaAccess.Read : DmaAccess.None) | (leaf.Write ? DmaAccess.Write : DmaAccess.None);
             _iotlb.Fill(
-                new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)((leaf.PageShift - PageShift) / 9), leaf.Page, rights),
+                new IotlbEntry(context.Did, context.Pasid, context.Kind, address, (PageSize)(PageGeometry.LevelOf(leaf.PageShift) - 1), leaf.Page, rights),
                 _epoch, epoch);
         }
 
@@ -594,13 +592,13 @@ public sealed partial class Translator
         for (int level = startLevel; level > stopLevel && level >= PagingStructureEntry.MinLevel; level--)
         {
             ulong next = path[level];
-            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & TableMask, (AccessRights)(next & (ulong)AccessRights.ReadWrite)), _epoch, epoch);
+            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & PageGeometry.PageMask, (DmaAccess)(next & (ulong)DmaAccess.ReadWrite)), _epoch, epoch);
         }
     }
 
     private void FillLeaf(ushort did, ulong address, int level, ulong entry, ulong rights, long epoch) =>
         _iotlb.Fill(
-            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageAddressMask, (AccessRights)rights),
+            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageGeometry.EntryAddressMask, (DmaAccess)rights),
             _epoch, epoch);
 
     private void FillNegative(ushort did, ulong address, in WalkOutcome outcome, bool scalable, long epoch)
@@ -614,7 +612,7 @@ public sealed partial class Translator
                     ? FaultReason.SecondLevelEntryNotPresent
                     : scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved;
                 var size = (PageSize)(Math.Min(outcome.Level, 3) - 1);
-                _iotlb.Fill(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, AccessRights.None, fault), _epoch, epoch);
+                _iotlb.Fill(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, DmaAccess.None, fault), _epoch, epoch);
                 break;
             default:
                 // Unreadable tables are not entries: never cached.

@@ -7,7 +7,7 @@ namespace VtdEmu.Tests.Caches;
 public sealed class InvalidationEpochTests
 {
     private const ushort Did = 4;
-    private static readonly IotlbEntry s_page = new(Did, 0, TranslationKind.SecondLevel, 0x5000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite);
+    private static readonly IotlbEntry s_page = new(Did, 0, TranslationKind.SecondLevel, 0x5000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite);
 
     private readonly TranslationCaches _caches = new(new TranslationCacheOptions());
 

@@ -27,7 +27,7 @@ public sealed partial class IotlbTests
             v =>
             {
                 ulong page = (v * 7) % Pages;
-                AccessRights rights = (v & 1) != 0 ? AccessRights.Read : AccessRights.ReadWrite;
+                DmaAccess rights = (v & 1) != 0 ? DmaAccess.Read : DmaAccess.ReadWrite;
                 iotlb.Fill(Sl(page << 12, ((v << 20) | page) << 12, rights: rights));
                 if (v % 97 == 0)
                 {
@@ -42,7 +42,7 @@ public sealed partial class IotlbTests
                     Interlocked.Increment(ref hits);
                     ulong output = entry.OutputPageBase >> 12;
                     ulong version = output >> 20;
-                    AccessRights expected = (version & 1) != 0 ? AccessRights.Read : AccessRights.ReadWrite;
+                    DmaAccess expected = (version & 1) != 0 ? DmaAccess.Read : DmaAccess.ReadWrite;
                     if (entry.InputPageBase != page << 12 || (output & 0xF_FFFF) != page || entry.Rights != expected)
                     {
                         Interlocked.Increment(ref failures);

@@ -48,7 +48,7 @@ public sealed partial class IotlbTests
         switch (r % 10)
         {
             case < 5:
-                var entry = new IotlbEntry(did, pasid, kind, address, size, (r >> 32) << 12, (AccessRights)((r >> 25) & 3), global: ((r >> 27) & 1) != 0);
+                var entry = new IotlbEntry(did, pasid, kind, address, size, (r >> 32) << 12, (DmaAccess)((r >> 25) & 3), global: ((r >> 27) & 1) != 0);
                 Assert.True(iotlb.Fill(entry));
                 reference[Tag(entry)] = entry;
                 break;

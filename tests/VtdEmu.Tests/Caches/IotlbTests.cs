@@ -10,11 +10,11 @@ public sealed partial class IotlbTests
     private const ulong Mb2 = 1UL << 21;
     private const ulong Gb1 = 1UL << 30;
 
-    private static IotlbEntry Sl(ulong iova, ulong hpa, PageSize size = PageSize.Size4K, ushort did = Did, AccessRights rights = AccessRights.ReadWrite) =>
+    private static IotlbEntry Sl(ulong iova, ulong hpa, PageSize size = PageSize.Size4K, ushort did = Did, DmaAccess rights = DmaAccess.ReadWrite) =>
         new(did, 0, TranslationKind.SecondLevel, iova, size, hpa, rights);
 
     private static IotlbEntry Fl(uint pasid, ulong iova, ulong hpa, bool global = false) =>
-        new(Did, pasid, TranslationKind.FirstLevel, iova, PageSize.Size4K, hpa, AccessRights.ReadWrite, global: global);
+        new(Did, pasid, TranslationKind.FirstLevel, iova, PageSize.Size4K, hpa, DmaAccess.ReadWrite, global: global);
 
     private static bool Hit(Iotlb iotlb, ulong iova, ushort did = Did) => iotlb.TryLookup(did, 0, TranslationKind.SecondLevel, iova, out _);
 
@@ -22,10 +22,10 @@ public sealed partial class IotlbTests
     public void TryLookup_After4KFill_ReturnsEntryAndTranslatesOffset()
     {
         var iotlb = new Iotlb(new CacheGeometry(512, 4));
-        Assert.True(iotlb.Fill(Sl(0x1234_5000, 0xABC_D000, rights: AccessRights.Read)));
+        Assert.True(iotlb.Fill(Sl(0x1234_5000, 0xABC_D000, rights: DmaAccess.Read)));
         Assert.True(iotlb.TryLookup(Did, 0, TranslationKind.SecondLevel, 0x1234_5678, out IotlbEntry entry));
         Assert.Equal(0xABC_D678UL, entry.Translate(0x1234_5678));
-        Assert.Equal(AccessRights.Read, entry.Rights);
+        Assert.Equal(DmaAccess.Read, entry.Rights);
         Assert.Equal(PageSize.Size4K, entry.Size);
         Assert.Equal(Did, entry.Did);
         Assert.Equal(0x1234_5000UL, entry.InputPageBase);
@@ -72,7 +72,7 @@ public sealed partial class IotlbTests
     public void TryLookup_PassThroughAndSecondLevel_KeptApart()
     {
         var iotlb = new Iotlb(new CacheGeometry(64, 4));
-        iotlb.Fill(new IotlbEntry(Did, 0, TranslationKind.PassThrough, 0x1000, PageSize.Size4K, 0x1000, AccessRights.ReadWrite));
+        iotlb.Fill(new IotlbEntry(Did, 0, TranslationKind.PassThrough, 0x1000, PageSize.Size4K, 0x1000, DmaAccess.ReadWrite));
         Assert.False(iotlb.TryLookup(Did, 0, TranslationKind.SecondLevel, 0x1000, out _));
         Assert.True(iotlb.TryLookup(Did, 0, TranslationKind.PassThrough, 0x1000, out IotlbEntry entry));
         Assert.Equal(TranslationKind.PassThrough, entry.Kind);
@@ -82,7 +82,7 @@ public sealed partial class IotlbTests
     public void TryLookup_SecondLevelEntry_NotPasidTagged()
     {
         var iotlb = new Iotlb(new CacheGeometry(64, 4));
-        iotlb.Fill(new IotlbEntry(Did, 7, TranslationKind.SecondLevel, 0x1000, PageSize.Size4K, 0x2000, AccessRights.ReadWrite));
+        iotlb.Fill(new IotlbEntry(Did, 7, TranslationKind.SecondLevel, 0x1000, PageSize.Size4K, 0x2000, DmaAccess.ReadWrite));
         Assert.True(iotlb.TryLookup(Did, 9, TranslationKind.SecondLevel, 0x1000, out IotlbEntry entry));
         Assert.Equal(0U, entry.Pasid);
     }
@@ -114,7 +114,7 @@ public sealed partial class IotlbTests
     public void Fill_NegativeEntryWithoutCachingMode_Refused()
     {
         var iotlb = new Iotlb(new CacheGeometry(64, 4), cachingMode: false);
-        var negative = new IotlbEntry(Did, 0, TranslationKind.SecondLevel, 0x1000, PageSize.Size4K, 0, AccessRights.None, FaultReason.ReadDenied);
+        var negative = new IotlbEntry(Did, 0, TranslationKind.SecondLevel, 0x1000, PageSize.Size4K, 0, DmaAccess.None, FaultReason.ReadDenied);
         Assert.False(iotlb.Fill(negative));
         Assert.False(Hit(iotlb, 0x1000));
         Assert.Equal(0, iotlb.Statistics.Fills);
@@ -124,7 +124,7 @@ public sealed partial class IotlbTests
     public void Fill_NegativeEntryWithCachingMode_CachedWithFault()
     {
         var iotlb = new Iotlb(new CacheGeometry(64, 4), cachingMode: true);
-        var negative = new IotlbEntry(Did, 0, TranslationKind.SecondLevel, 0x20_0000, PageSize.Size2M, 0, AccessRights.None, FaultReason.PagingEntryReserved);
+        var negative = new IotlbEntry(Did, 0, TranslationKind.SecondLevel, 0x20_0000, PageSize.Size2M, 0, DmaAccess.None, FaultReason.PagingEntryReserved);
         Assert.True(iotlb.Fill(negative));
         Assert.True(iotlb.TryLookup(Did, 0, TranslationKind.SecondLevel, 0x20_5000, out IotlbEntry entry));
         Assert.True(entry.IsNegative);

@@ -1,4 +1,5 @@
 using VtdEmu.Caches;
+using VtdEmu.Translation;
 
 namespace VtdEmu.Tests.Caches;
 
@@ -11,13 +12,13 @@ public sealed class PagingStructureCacheTests
     [Fact]
     public void TryLookup_ReturnsDeepestCoveringLevel()
     {
-        _psc.Fill(new PagingStructureEntry(Did, 4, 0x0, 0xA000, AccessRights.ReadWrite));
-        _psc.Fill(new PagingStructureEntry(Did, 3, 0x4000_0000, 0xB000, AccessRights.ReadWrite));
-        _psc.Fill(new PagingStructureEntry(Did, 2, 0x4020_0000, 0xC000, AccessRights.Read));
+        _psc.Fill(new PagingStructureEntry(Did, 4, 0x0, 0xA000, DmaAccess.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 3, 0x4000_0000, 0xB000, DmaAccess.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 2, 0x4020_0000, 0xC000, DmaAccess.Read));
         Assert.True(_psc.TryLookup(Did, 0x4021_2345, 4, out PagingStructureEntry pde));
         Assert.Equal(2, pde.Level);
         Assert.Equal(0xC000UL, pde.TableAddress);
-        Assert.Equal(AccessRights.Read, pde.Rights);
+        Assert.Equal(DmaAccess.Read, pde.Rights);
         Assert.Equal(0x4020_0000UL, pde.RegionBase);
         Assert.True(_psc.TryLookup(Did, 0x4040_0000, 4, out PagingStructureEntry pdpe));
         Assert.Equal(3, pdpe.Level);
@@ -29,14 +30,14 @@ public sealed class PagingStructureCacheTests
     [Fact]
     public void TryLookup_LevelAboveWalkTop_NotUsed()
     {
-        _psc.Fill(new PagingStructureEntry(Did, 4, 0x0, 0xA000, AccessRights.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 4, 0x0, 0xA000, DmaAccess.ReadWrite));
         Assert.False(_psc.TryLookup(Did, 0x1000, 3, out _));
     }
 
     [Fact]
     public void TryLookup_OtherDomain_Misses()
     {
-        _psc.Fill(new PagingStructureEntry(Did, 2, 0x0, 0xA000, AccessRights.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 2, 0x0, 0xA000, DmaAccess.ReadWrite));
         Assert.False(_psc.TryLookup(Did + 1, 0x1000, 4, out _));
     }
 
@@ -48,7 +49,7 @@ public sealed class PagingStructureCacheTests
     [InlineData(0x4000_0000UL, 10, true)]  // 4 MiB covering it
     public void InvalidatePages_RemovesEntriesWhoseRegionOverlaps(ulong address, int am, bool removed)
     {
-        _psc.Fill(new PagingStructureEntry(Did, 2, 0x4020_0000, 0xC000, AccessRights.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 2, 0x4020_0000, 0xC000, DmaAccess.ReadWrite));
         _psc.InvalidatePages(Did, address, am);
         Assert.Equal(removed, !_psc.TryLookup(Did, 0x4020_0000, 2, out _));
     }
@@ -56,9 +57,9 @@ public sealed class PagingStructureCacheTests
     [Fact]
     public void InvalidatePages_UpperLevelsCoveringRange_AlsoRemoved()
     {
-        _psc.Fill(new PagingStructureEntry(Did, 4, 0x0, 0xA000, AccessRights.ReadWrite));
-        _psc.Fill(new PagingStructureEntry(Did, 3, 0x0, 0xB000, AccessRights.ReadWrite));
-        _psc.Fill(new PagingStructureEntry(Did, 3, 0x4000_0000, 0xD000, AccessRights.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 4, 0x0, 0xA000, DmaAccess.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 3, 0x0, 0xB000, DmaAccess.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 3, 0x4000_0000, 0xD000, DmaAccess.ReadWrite));
         Assert.Equal(2, _psc.InvalidatePages(Did, 0x1000, 0));
         Assert.True(_psc.TryLookup(Did, 0x4000_0000, 4, out PagingStructureEntry other));
         Assert.Equal(3, other.Level);
@@ -67,8 +68,8 @@ public sealed class PagingStructureCacheTests
     [Fact]
     public void InvalidateDomain_OnlyThatDomain()
     {
-        _psc.Fill(new PagingStructureEntry(Did, 2, 0x0, 0xA000, AccessRights.ReadWrite));
-        _psc.Fill(new PagingStructureEntry(Did + 1, 2, 0x0, 0xA000, AccessRights.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 2, 0x0, 0xA000, DmaAccess.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did + 1, 2, 0x0, 0xA000, DmaAccess.ReadWrite));
         Assert.Equal(1, _psc.InvalidateDomain(Did));
         Assert.True(_psc.TryLookup(Did + 1, 0x0, 2, out _));
         Assert.Equal(1, _psc.InvalidateAll());
@@ -78,7 +79,7 @@ public sealed class PagingStructureCacheTests
     [Fact]
     public void Statistics_Counted()
     {
-        _psc.Fill(new PagingStructureEntry(Did, 2, 0x0, 0xA000, AccessRights.ReadWrite));
+        _psc.Fill(new PagingStructureEntry(Did, 2, 0x0, 0xA000, DmaAccess.ReadWrite));
         _psc.TryLookup(Did, 0x0, 4, out _);
         _psc.TryLookup(Did, 0x4000_0000, 4, out _);
         _psc.InvalidateAll();

@@ -11,8 +11,8 @@ public sealed class TranslationCachesTests
 
     private void FillPageAndTables()
     {
-        _caches.Iotlb.Fill(new IotlbEntry(Did, 0, TranslationKind.SecondLevel, 0x20_3000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite));
-        _caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0x20_0000, 0xA000, AccessRights.ReadWrite));
+        _caches.Iotlb.Fill(new IotlbEntry(Did, 0, TranslationKind.SecondLevel, 0x20_3000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite));
+        _caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0x20_0000, 0xA000, DmaAccess.ReadWrite));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class TranslationCachesTests
     public void InvalidateIotlbPages_Ih0_DropsPagingStructureEntriesCoveringRange()
     {
         FillPageAndTables();
-        _caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0x40_0000, 0xB000, AccessRights.ReadWrite));
+        _caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0x40_0000, 0xB000, DmaAccess.ReadWrite));
         Assert.Equal(2, _caches.InvalidateIotlbPages(Did, 0x20_3000, 0, invalidationHint: false));
         Assert.False(_caches.PagingStructureCache.TryLookup(Did, 0x20_3000, 2, out _));
         Assert.True(_caches.PagingStructureCache.TryLookup(Did, 0x40_0000, 2, out _));
@@ -38,7 +38,7 @@ public sealed class TranslationCachesTests
     public void InvalidateIotlbDomain_DropsBothCachesOfThatDomainOnly()
     {
         FillPageAndTables();
-        _caches.Iotlb.Fill(new IotlbEntry(Did + 1, 0, TranslationKind.SecondLevel, 0x20_3000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite));
+        _caches.Iotlb.Fill(new IotlbEntry(Did + 1, 0, TranslationKind.SecondLevel, 0x20_3000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite));
         Assert.Equal(2, _caches.InvalidateIotlbDomain(Did));
         Assert.True(_caches.Iotlb.TryLookup(Did + 1, 0, TranslationKind.SecondLevel, 0x20_3000, out _));
     }
@@ -63,7 +63,7 @@ public sealed class TranslationCachesTests
         Assert.Equal(0, _caches.Iotlb.Count + _caches.PagingStructureCache.Count);
     }
 
-    private static readonly IotlbEntry s_page = new(Did, 0, TranslationKind.SecondLevel, 0x5000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite);
+    private static readonly IotlbEntry s_page = new(Did, 0, TranslationKind.SecondLevel, 0x5000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite);
 
     public static TheoryData<string> Invalidations => ["iotlb-page", "iotlb-domain-other", "context-device", "pasid-cache-global"];
 
@@ -83,7 +83,7 @@ public sealed class TranslationCachesTests
         };
 
         Assert.False(_caches.Iotlb.Fill(s_page, _caches.Epoch, observed));
-        Assert.False(_caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0, 0xA000, AccessRights.ReadWrite), _caches.Epoch, observed));
+        Assert.False(_caches.PagingStructureCache.Fill(new PagingStructureEntry(Did, 2, 0, 0xA000, DmaAccess.ReadWrite), _caches.Epoch, observed));
         Assert.False(_caches.Iotlb.TryLookup(Did, 0, TranslationKind.SecondLevel, 0x5000, out _));
     }
 

@@ -73,9 +73,9 @@ public sealed partial class RemappingUnitInvalidationTests
         RemappingUnit unit = NewUnit("sapphire-rapids");
         LatchRoot(unit, TranslationTableMode.Scalable);
         VtdEmu.Caches.Iotlb iotlb = unit.Caches.Iotlb;
-        Assert.True(iotlb.Fill(new IotlbEntry(DidA, 7, TranslationKind.FirstLevel, 0x1000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite)));
-        Assert.True(iotlb.Fill(new IotlbEntry(DidA, 7, TranslationKind.FirstLevel, 0x5000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite, global: true)));
-        Assert.True(iotlb.Fill(new IotlbEntry(DidA, 8, TranslationKind.FirstLevel, 0x1000, PageSize.Size4K, 0x9000, AccessRights.ReadWrite)));
+        Assert.True(iotlb.Fill(new IotlbEntry(DidA, 7, TranslationKind.FirstLevel, 0x1000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite)));
+        Assert.True(iotlb.Fill(new IotlbEntry(DidA, 7, TranslationKind.FirstLevel, 0x5000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite, global: true)));
+        Assert.True(iotlb.Fill(new IotlbEntry(DidA, 8, TranslationKind.FirstLevel, 0x1000, PageSize.Size4K, 0x9000, DmaAccess.ReadWrite)));
         Assert.True(unit.Caches.PasidCache.Fill(new PasidCacheEntry(0x10, 7, DidA, [])));
         Assert.True(unit.Caches.PasidCache.Fill(new PasidCacheEntry(0x10, 8, DidA, [])));
         var queue = new InvalidationQueueDriver(unit, _memory, wide: true);

@@ -43,7 +43,7 @@ public sealed partial class RemappingUnitInvalidationTests
     }
 
     private static IotlbEntry SecondLevel(ushort did, ulong address, PageSize size = PageSize.Size4K) =>
-        new(did, 0, TranslationKind.SecondLevel, address, size, 0x4000_0000 | address, AccessRights.ReadWrite);
+        new(did, 0, TranslationKind.SecondLevel, address, size, 0x4000_0000 | address, DmaAccess.ReadWrite);
 
     // Context entries for source-ids 0x10..0x17 (DID A) and 0x20 (DID B); IOTLB pages 0..7 of both DIDs; one PDE each.
     private static void FillCaches(TranslationCaches caches)
@@ -60,8 +60,8 @@ public sealed partial class RemappingUnitInvalidationTests
             Assert.True(caches.Iotlb.Fill(SecondLevel(DidB, page << 12)));
         }
 
-        Assert.True(caches.PagingStructureCache.Fill(new PagingStructureEntry(DidA, 2, 0, 0x7000, AccessRights.ReadWrite)));
-        Assert.True(caches.PagingStructureCache.Fill(new PagingStructureEntry(DidB, 2, 0, 0x8000, AccessRights.ReadWrite)));
+        Assert.True(caches.PagingStructureCache.Fill(new PagingStructureEntry(DidA, 2, 0, 0x7000, DmaAccess.ReadWrite)));
+        Assert.True(caches.PagingStructureCache.Fill(new PagingStructureEntry(DidB, 2, 0, 0x8000, DmaAccess.ReadWrite)));
     }
 
     private static bool HasContext(RemappingUnit unit, ushort sid) => unit.Caches.ContextCache.TryLookup(sid, out _);

@@ -44,7 +44,7 @@ public sealed partial class TranslatorTests
             for (int i = 0; i < 400; i++)
             {
                 ulong rootAddress = pcg.Next(8) == 0 ? pcg.Next64() & ~0xFFFUL : GarbageBase + ((ulong)pcg.Next(GarbagePages) << 12);
-                var root = new RootPointer(rootAddress, (int)pcg.Next(4));
+                var root = new RootPointer(rootAddress, (TranslationTableMode)pcg.Next(4));
                 var request = new DmaRequest(
                     (ushort)pcg.Next(0x1_0000),
                     pcg.Next(2) == 0 ? pcg.Next64() : pcg.Next64() >> (int)(16 + pcg.Next(40)),
@@ -56,10 +56,10 @@ public sealed partial class TranslatorTests
                 TranslationResult result = translator.Translate(request, root);
 
                 seen.Add(result.Fault);
-                string where = $"seed {seed} case {i}: {request} root 0x{root.Address:X}/{root.Ttm} => {result}";
+                string where = $"seed {seed} case {i}: {request} root 0x{root.Address:X}/{root.Mode} => {result}";
                 Assert.True(result.Fault == FaultReason.None || Enum.IsDefined(result.Fault), where);
                 Assert.True(!result.Suppressed || result.Fault.IsQualified(), where);
-                Assert.True(!result.Aborted || (result.Fault == FaultReason.None && root.Ttm == RootPointer.AbortDmaMode), where);
+                Assert.True(!result.Aborted || (result.Fault == FaultReason.None && root.Mode == TranslationTableMode.AbortDma), where);
                 Assert.InRange(result.TableReads, 0, 9);
                 if (result.IsSuccess)
                 {

@@ -216,6 +216,6 @@ public sealed partial class TranslatorTests
             LegacyCase.SlLeafNotPresentWrite or LegacyCase.SlPdpeReadOnlyWrite => DmaRequest.Write(Sid, Iova),
             _ => DmaRequest.Read(Sid, Iova),
         };
-        return (new Translator(builder.Memory, TestParameters.Create(cap, ecap)), request, new RootPointer(rootTable, RootPointer.LegacyMode));
+        return (new Translator(builder.Memory, TestParameters.Create(cap, ecap)), request, RootPointer.Legacy(rootTable));
     }
 }

@@ -1,4 +1,5 @@
 using VtdEmu.Faults;
+using VtdEmu.Registers;
 using VtdEmu.Tables;
 using VtdEmu.Tests.Builders;
 using VtdEmu.Translation;
@@ -59,9 +60,9 @@ public sealed partial class TranslatorTests
     }
 
     [Theory]
-    [InlineData(2, FaultReason.InvalidTranslationTableMode, false)]
-    [InlineData(3, FaultReason.None, true)]
-    public void Translate_TtmReservedOrAbortDma_FaultsOrAbortsWithoutRecord(int ttm, FaultReason expected, bool aborted)
+    [InlineData(TranslationTableMode.Reserved, FaultReason.InvalidTranslationTableMode, false)]
+    [InlineData(TranslationTableMode.AbortDma, FaultReason.None, true)]
+    public void Translate_TtmReservedOrAbortDma_FaultsOrAbortsWithoutRecord(TranslationTableMode ttm, FaultReason expected, bool aborted)
     {
         var builder = new TableBuilder();
         var translator = new Translator(builder.Memory, TestParameters.Create());
@@ -75,9 +76,9 @@ public sealed partial class TranslatorTests
     }
 
     [Theory]
-    [InlineData(1, TestParameters.SMTS)] // scalable mode without ECAP.SMTS
-    [InlineData(3, TestParameters.ADMS)] // abort-DMA mode without ECAP.ADMS
-    public void Translate_TtmWithoutCapability_RaisesRta1(int ttm, ulong missingCapability)
+    [InlineData(TranslationTableMode.Scalable, TestParameters.SMTS)] // scalable mode without ECAP.SMTS
+    [InlineData(TranslationTableMode.AbortDma, TestParameters.ADMS)] // abort-DMA mode without ECAP.ADMS
+    public void Translate_TtmWithoutCapability_RaisesRta1(TranslationTableMode ttm, ulong missingCapability)
     {
         var builder = new TableBuilder();
         var translator = new Translator(builder.Memory, TestParameters.Create(ecap: TestParameters.DefaultEcap & ~missingCapability));

@@ -1,13 +1,14 @@
 using System.Globalization;
 using VtdEmu.Invalidation;
 using VtdEmu.Iommu.Topology;
+using VtdEmu.Memory;
 
 namespace VtdEmu.Workloads.Scenarios.Iommu;
 
 public sealed partial class IommuScenarioSession
 {
     private const ulong RtaddrOffset = 0x20;
-    private const ulong AddressMask = ~0xFFFUL;
+    private const ulong AddressMask = PageGeometry.PageMask;
 
     /// <summary>
     /// The legacy context entry the hardware would use for <paramref name="node"/>'s DMA (its requester ID on the wire),
