@@ -20,9 +20,9 @@ public sealed partial class IntelIommuDriver
             return LinuxError.EOPNOTSUPP;
         }
 
-        const IommuVtdS1Flags known = IommuVtdS1Flags.SRE | IommuVtdS1Flags.EAFE | IommuVtdS1Flags.WPE;
+        const IommuVtdS1Flags Known = IommuVtdS1Flags.SRE | IommuVtdS1Flags.EAFE | IommuVtdS1Flags.WPE;
         if (parent is not IntelPagingDomain s2 || !s2.IsOwnedBy(this) || s2.FirstLevel || !s2.NestParent
-            || (data.Flags & ~known) != 0 || data.Reserved != 0)
+            || (data.Flags & ~Known) != 0 || data.Reserved != 0)
         {
             return LinuxError.EINVAL;
         }

@@ -16,9 +16,9 @@ public sealed partial class IntelIommuDriverTests
     /// Legacy, scalable with second-level tables, scalable with first-level tables (4 levels), and the Sapphire Rapids
     /// unit (scalable, first-level, 5 levels).
     /// </summary>
-    public static TheoryData<string> Modes => [.. ModeNames];
+    public static TheoryData<string> Modes => [.. s_modeNames];
 
-    private static readonly string[] ModeNames = ["qemu", "qemu-sm", "qemu-sm-fl", "sapphire-rapids"];
+    private static readonly string[] s_modeNames = ["qemu", "qemu-sm", "qemu-sm-fl", "sapphire-rapids"];
 
     /// <summary>A preset or one of <see cref="TestUnits"/>' configurations by name.</summary>
     internal static UnitConfiguration Unit(string name) => UnitConfiguration.FindPreset(name)

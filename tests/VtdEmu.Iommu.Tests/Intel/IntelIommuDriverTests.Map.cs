@@ -16,7 +16,7 @@ public sealed partial class IntelIommuDriverTests
     public static TheoryData<string, ulong, ulong, ulong> AlignedRanges()
     {
         TheoryData<string, ulong, ulong, ulong> rows = [];
-        foreach (string mode in ModeNames)
+        foreach (string mode in s_modeNames)
         {
             rows.Add(mode, 0x0UL, 0x3000UL, 4096UL);
             rows.Add(mode, 0x20_0000UL, 0x40_0000UL, 0x20_0000UL);
@@ -48,7 +48,7 @@ public sealed partial class IntelIommuDriverTests
     public static TheoryData<string, bool> ModesAttached()
     {
         TheoryData<string, bool> rows = [];
-        foreach (string mode in ModeNames)
+        foreach (string mode in s_modeNames)
         {
             rows.Add(mode, false);
             rows.Add(mode, true);
