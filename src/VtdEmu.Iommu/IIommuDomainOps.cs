@@ -51,4 +51,14 @@ public interface IIommuDomainOps
 
     /// <summary><c>free</c>: release the driver's resources. Never called while the domain is attached.</summary>
     void Free();
+
+    /// <summary>
+    /// <c>cache_invalidate_user</c> (nested domains): runs <paramref name="entries"/> in order, stopping at the first
+    /// refused one; <paramref name="processed"/> = how many ran. Domains without it answer EOPNOTSUPP.
+    /// </summary>
+    LinuxError CacheInvalidateUser(ReadOnlySpan<IommuHwptVtdS1Invalidate> entries, out int processed)
+    {
+        processed = 0;
+        return LinuxError.EOPNOTSUPP;
+    }
 }

@@ -37,4 +37,15 @@ public interface IIommuDriver
     /// Unsupported flags → EOPNOTSUPP; out of memory → ENOMEM. The core sets the domain's type.
     /// </summary>
     LinuxError DomainAllocPaging(IommuDevice device, IommuAllocFlags flags, out IIommuDomainOps? domain);
+
+    /// <summary>
+    /// <c>domain_alloc_nested</c> (iommufd): a nested domain whose first level is the user's <paramref name="data"/>,
+    /// on <paramref name="parent"/> (a domain this driver allocated with <see cref="IommuAllocFlags.NestParent"/>).
+    /// Drivers without nesting support answer EOPNOTSUPP.
+    /// </summary>
+    LinuxError DomainAllocNested(IommuDevice device, IIommuDomainOps parent, IommuAllocFlags flags, in IommuHwptVtdS1 data, out IIommuDomainOps? domain)
+    {
+        domain = null;
+        return LinuxError.EOPNOTSUPP;
+    }
 }

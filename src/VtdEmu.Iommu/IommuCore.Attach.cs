@@ -42,6 +42,7 @@ public sealed partial class IommuCore
 
         domain.FlushQueue?.Drain();
         domain.Ops.Free();
+        domain.Parent?.RemoveUser();
         return LinuxError.Success;
     }
 

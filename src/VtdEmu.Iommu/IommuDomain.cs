@@ -42,6 +42,9 @@ public sealed class IommuDomain
     /// <summary>The flush queue of a DMA_FQ domain, else null.</summary>
     public IommuFlushQueue? FlushQueue { get; private set; }
 
+    /// <summary>The parent paging domain of a NESTED domain (held in use while the child lives), else null.</summary>
+    public IommuDomain? Parent { get; internal init; }
+
     /// <summary>True for a driver's static BLOCKED/IDENTITY domain.</summary>
     public bool IsStatic { get; }
 

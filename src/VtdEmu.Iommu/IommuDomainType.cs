@@ -21,4 +21,10 @@ public enum IommuDomainType
 
     /// <summary>IOMMU_DOMAIN_DMA_FQ: DMA API domain with deferred (flush-queue) invalidation.</summary>
     DmaFq = 0x0B,
+
+    /// <summary>
+    /// IOMMU_DOMAIN_NESTED: a user (guest) first level nested on a parent paging domain; no map/unmap, the user
+    /// invalidates its own caches (spec-notes/nested-domains.md).
+    /// </summary>
+    Nested = 0x40,
 }

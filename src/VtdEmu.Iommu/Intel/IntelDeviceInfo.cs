@@ -23,12 +23,12 @@ internal sealed class IntelDeviceInfo(PciBdf bdf, IReadOnlyList<PciBdf> aliases,
     /// <summary>Scalable mode: the device's PASID directory (its context entries point at it).</summary>
     public IntelPasidTable? PasidTable { get; set; }
 
-    /// <summary>Scalable mode: the paging domain behind each PASID other than 0 (set_dev_pasid).</summary>
-    public Dictionary<uint, IntelPagingDomain> PasidDomains { get; } = [];
+    /// <summary>Scalable mode: the paging or nested domain behind each PASID other than 0 (set_dev_pasid).</summary>
+    public Dictionary<uint, IIntelTaggedDomain> PasidDomains { get; } = [];
 
     /// <summary>ATS enabled (after a device-TLB context entry was written).</summary>
     public bool AtsEnabled { get; set; }
 
-    /// <summary>The paging domain the context entries point at, or null (identity, blocked, never attached).</summary>
-    public IntelPagingDomain? Domain { get; set; }
+    /// <summary>The paging or nested domain the RID points at, or null (identity, blocked, never attached).</summary>
+    public IIntelTaggedDomain? Domain { get; set; }
 }

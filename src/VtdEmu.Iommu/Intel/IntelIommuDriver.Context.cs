@@ -68,26 +68,18 @@ public sealed partial class IntelIommuDriver
             }
 
             BlockTranslation(info);
-            LinuxError r = domain.AddAttachment(info, RidPasid, _domainIds, out ushort did);
+            if (ScalableMode)
+            {
+                return AttachRidPasid(info, domain, domain.PasidEntry);
+            }
+
+            LinuxError r = domain.Tags.Add(info, RidPasid, _domainIds, out ushort did);
             if (r != LinuxError.Success)
             {
                 return r;
             }
 
             info.Domain = domain;
-            if (ScalableMode)
-            {
-                r = ProgramPasidEntry(info, RidPasid, domain.PasidEntry(did));
-                if (r != LinuxError.Success)
-                {
-                    BlockTranslation(info);
-                    return r;
-                }
-
-                info.AtsEnabled = info.AtsSupported;
-                return LinuxError.Success;
-            }
-
             int tt = info.AtsSupported ? LegacyEntries.TranslationDeviceTlb : LegacyEntries.TranslationMultiLevel;
             foreach (PciBdf alias in info.Aliases)
             {
@@ -124,7 +116,7 @@ public sealed partial class IntelIommuDriver
         info.AtsEnabled = false;
         if (info.Domain is { } old)
         {
-            old.RemoveAttachment(info, RidPasid, _domainIds);
+            old.Tags.Remove(info, RidPasid, _domainIds);
             info.Domain = null;
         }
     }

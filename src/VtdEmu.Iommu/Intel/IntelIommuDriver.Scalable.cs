@@ -24,22 +24,7 @@ public sealed partial class IntelIommuDriver
                 return r;
             }
 
-            r = domain.AddAttachment(info!, pasid, _domainIds, out ushort did);
-            if (r != LinuxError.Success)
-            {
-                return r;
-            }
-
-            r = ProgramPasidEntry(info!, pasid, domain.PasidEntry(did));
-            if (r != LinuxError.Success)
-            {
-                domain.RemoveAttachment(info!, pasid, _domainIds);
-                return r;
-            }
-
-            ReleasePasidDomain(info!, pasid);
-            info!.PasidDomains[pasid] = domain;
-            return LinuxError.Success;
+            return InstallPasid(info!, pasid, domain, domain.PasidEntry);
         }
     }
 
@@ -80,6 +65,54 @@ public sealed partial class IntelIommuDriver
         }
     }
 
+    /// <summary>
+    /// Scalable RID attach after the block (paging and nested domains): the domain's DID, a new RID_PASID entry, then
+    /// ATS. A failure leaves the device blocked.
+    /// </summary>
+    private LinuxError AttachRidPasid(IntelDeviceInfo info, IIntelTaggedDomain domain, Func<ushort, PasidEntryWords> entry)
+    {
+        LinuxError r = domain.Tags.Add(info, RidPasid, _domainIds, out ushort did);
+        if (r != LinuxError.Success)
+        {
+            return r;
+        }
+
+        info.Domain = domain;
+        r = ProgramPasidEntry(info, RidPasid, entry(did));
+        if (r != LinuxError.Success)
+        {
+            BlockTranslation(info);
+            return r;
+        }
+
+        info.AtsEnabled = info.AtsSupported;
+        return LinuxError.Success;
+    }
+
+    /// <summary>
+    /// set_dev_pasid for paging and nested domains: the domain's DID, the entry installed or replaced, then the old
+    /// domain leaves the PASID (its DID freed with its last attachment).
+    /// </summary>
+    private LinuxError InstallPasid(IntelDeviceInfo info, uint pasid, IIntelTaggedDomain domain, Func<ushort, PasidEntryWords> entry)
+    {
+        LinuxError r = domain.Tags.Add(info, pasid, _domainIds, out ushort did);
+        if (r != LinuxError.Success)
+        {
+            return r;
+        }
+
+        r = ProgramPasidEntry(info, pasid, entry(did));
+        if (r != LinuxError.Success)
+        {
+            domain.Tags.Remove(info, pasid, _domainIds);
+            return r;
+        }
+
+        ReleasePasidDomain(info, pasid);
+        info.PasidDomains[pasid] = domain;
+        return LinuxError.Success;
+    }
+
     /// <summary>The pass-through entry of identity attachments: DID 1 (FLPT_DEFAULT_DID), AW = the unit's AGAW.</summary>
     private PasidEntryWords PassThroughEntry() => PasidEntryWords.PassThrough(Agaw, PassThroughDid, Caps.SMPWCS);
 
@@ -91,9 +124,9 @@ public sealed partial class IntelIommuDriver
 
     private void ReleasePasidDomain(IntelDeviceInfo info, uint pasid)
     {
-        if (info.PasidDomains.Remove(pasid, out IntelPagingDomain? old))
+        if (info.PasidDomains.Remove(pasid, out IIntelTaggedDomain? old))
         {
-            old.RemoveAttachment(info, pasid, _domainIds);
+            old.Tags.Remove(info, pasid, _domainIds);
         }
     }
 

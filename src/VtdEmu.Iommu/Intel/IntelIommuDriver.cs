@@ -243,7 +243,7 @@ public sealed partial class IntelIommuDriver : IIommuDriver
             return LinuxError.ENOMEM;
         }
 
-        domain = new IntelPagingDomain(this, root, firstLevel, dirty);
+        domain = new IntelPagingDomain(this, root, firstLevel, dirty, nestParent);
         return LinuxError.Success;
     }
 

@@ -13,7 +13,7 @@ namespace VtdEmu.Iommu.Intel;
 /// leaf → the whole leaf unmapped. Table pages that become empty are unlinked at once but freed only after the IOTLB
 /// flush that follows (strict sync or flush-queue drain). Sequences: spec-notes/intel-driver.md.
 /// </summary>
-internal sealed class IntelPagingDomain : IIommuDomainOps
+internal sealed class IntelPagingDomain : IIommuDomainOps, IIntelTaggedDomain
 {
     private const ulong OutputLimit = 1UL << 52;
 
@@ -21,16 +21,19 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     private readonly IntelIommuDriver _driver;
     private readonly int _levels;
     private readonly ulong _maxAddress;
-    private readonly List<(IntelDeviceInfo Device, uint Pasid)> _attachments = [];
     private readonly List<ulong> _pendingFree = [];
-    private ushort _did;
 
-    public IntelPagingDomain(IntelIommuDriver driver, ulong root, bool firstLevel, bool dirtyTracking)
+    // The nested domains on this parent (Linux s1_domains): their combined translations go stale when this second
+    // level changes, so every flush of the parent also invalidates by their DIDs (spec-notes/nested-domains.md).
+    private readonly List<IntelNestedDomain> _children = [];
+
+    public IntelPagingDomain(IntelIommuDriver driver, ulong root, bool firstLevel, bool dirtyTracking, bool nestParent = false)
     {
         _driver = driver;
         Root = root;
         FirstLevel = firstLevel;
         DirtyTracking = dirtyTracking;
+        NestParent = nestParent;
         _levels = driver.Agaw + 2;
 
         // First-level tables take canonical addresses: the top bit of the width is the sign bit
@@ -50,20 +53,17 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     /// <summary>Allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING: PASID entries set SLADE.</summary>
     public bool DirtyTracking { get; }
 
+    /// <summary>Allocated with IOMMU_HWPT_ALLOC_NEST_PARENT: nested domains may sit on it (second-level tables).</summary>
+    public bool NestParent { get; }
+
     /// <summary>Levels of the page table (4 or 5 for first level).</summary>
     public int Levels => _levels;
 
     /// <summary>The domain's DID on its unit while attached, else 0.</summary>
-    public ushort Did
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _did;
-            }
-        }
-    }
+    public ushort Did => Tags.Did;
+
+    /// <summary>The DID and the attached (device, PASID) pairs.</summary>
+    public IntelDomainTags Tags { get; } = new();
 
     public ulong PgsizeBitmap { get; }
 
@@ -170,14 +170,19 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (_did == 0)
-            {
-                return LinuxError.Success;
-            }
-
+            ushort did = Tags.Did;
             if (_driver.Caps.CM && !FirstLevel)
             {
-                _ = _driver.Invalidator.IotlbRange(_did, iova, iova + size - 1, ih: false);
+                if (did != 0)
+                {
+                    _ = _driver.Invalidator.IotlbRange(did, iova, iova + size - 1, ih: false);
+                }
+
+                FlushChildren(childDid => _driver.Invalidator.IotlbRange(childDid, iova, iova + size - 1, ih: false), deviceTlb: false);
+            }
+            else if (did == 0)
+            {
+                return LinuxError.Success;
             }
             else
             {
@@ -198,19 +203,20 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (!gather.IsEmpty && _did != 0 && !_driver.Options.SkipUnmapFlush)
+            if (!gather.IsEmpty && !_driver.Options.SkipUnmapFlush)
             {
                 bool ih = _pendingFree.Count == 0;
                 ulong address = IntelInvalidator.PsiRange(gather.Start, gather.End, out int mask);
                 ulong start = gather.Start;
                 ulong end = gather.End;
-                FlushTags(
-                    pasid => FirstLevel
-                        ? _driver.Invalidator.PasidIotlbRange(_did, pasid, start, end, ih)
-                        : _driver.Invalidator.IotlbRange(_did, start, end, ih),
+                Tags.Flush(
+                    (did, pasid) => FirstLevel
+                        ? _driver.Invalidator.PasidIotlbRange(did, pasid, start, end, ih)
+                        : _driver.Invalidator.IotlbRange(did, start, end, ih),
                     (device, pasid) => pasid == 0
                         ? _driver.Invalidator.DeviceTlb(device.Sid, address, mask)
                         : _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
+                FlushChildren(childDid => _driver.Invalidator.IotlbRange(childDid, start, end, ih), deviceTlb: true);
             }
 
             ReleasePending();
@@ -226,13 +232,10 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            if (_did != 0)
-            {
-                FlushTags(
-                    pasid => FirstLevel ? _driver.Invalidator.PasidIotlbAll(_did, pasid) : _driver.Invalidator.IotlbDomain(_did),
-                    (device, pasid) => _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
-            }
-
+            Tags.Flush(
+                (did, pasid) => FirstLevel ? _driver.Invalidator.PasidIotlbAll(did, pasid) : _driver.Invalidator.IotlbDomain(did),
+                (device, pasid) => _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid));
+            FlushChildren(_driver.Invalidator.IotlbDomain, deviceTlb: true);
             ReleasePending();
         }
     }
@@ -241,7 +244,7 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
     {
         lock (_lock)
         {
-            Debug.Assert(_attachments.Count == 0, "the core never frees an attached domain");
+            Debug.Assert(Tags.Count == 0, "the core never frees an attached domain");
             FreeTable(Root, _levels);
             ReleasePending();
         }
@@ -255,61 +258,47 @@ internal sealed class IntelPagingDomain : IIommuDomainOps
         ? PasidEntryWords.FirstLevel(Root, _levels == 5, _driver.Agaw, did, _driver.Caps.SMPWCS)
         : PasidEntryWords.SecondLevel(Root, _driver.Agaw, did, _driver.Caps.SMPWCS, DirtyTracking);
 
-    /// <summary>
-    /// Joins (<paramref name="device"/>, <paramref name="pasid"/>); the first pair on the unit takes a DID (ENOSPC
-    /// when exhausted).
-    /// </summary>
-    internal LinuxError AddAttachment(IntelDeviceInfo device, uint pasid, DomainIdAllocator ids, out ushort did)
+    /// <summary>True when <paramref name="driver"/> allocated this domain.</summary>
+    internal bool IsOwnedBy(IntelIommuDriver driver) => ReferenceEquals(driver, _driver);
+
+    /// <summary>Registers a nested domain allocated on this parent.</summary>
+    internal void AddChild(IntelNestedDomain child)
     {
         lock (_lock)
         {
-            if (_did == 0)
-            {
-                LinuxError r = ids.Allocate(out ushort fresh);
-                if (r != LinuxError.Success)
+            _children.Add(child);
+        }
+    }
+
+    /// <summary>Forgets a freed nested domain.</summary>
+    internal void RemoveChild(IntelNestedDomain child)
+    {
+        lock (_lock)
+        {
+            _ = _children.Remove(child);
+        }
+    }
+
+    // Linux cache_tag_flush_* over the parent's nesting tags: per attached child, an IOTLB invalidation of the second-level
+    // form with the child's DID (the range names guest-physical addresses; the unit drops every nested entry of that DID,
+    // spec-notes/nested.md §4), then device-TLB "all" for its ATS devices (their cached addresses are the guest's input).
+    private void FlushChildren(Func<ushort, LinuxError> iotlb, bool deviceTlb)
+    {
+        foreach (IntelNestedDomain child in _children)
+        {
+            bool flushed = false;
+            child.Tags.Flush(
+                (did, _) =>
                 {
-                    did = 0;
-                    return r;
-                }
+                    if (flushed)
+                    {
+                        return LinuxError.Success;
+                    }
 
-                _did = fresh;
-            }
-
-            _attachments.Add((device, pasid));
-            did = _did;
-            return LinuxError.Success;
-        }
-    }
-
-    /// <summary>Leaves; the last pair returns the DID.</summary>
-    internal void RemoveAttachment(IntelDeviceInfo device, uint pasid, DomainIdAllocator ids)
-    {
-        lock (_lock)
-        {
-            _ = _attachments.Remove((device, pasid));
-            if (_attachments.Count == 0 && _did != 0)
-            {
-                ids.Free(_did);
-                _did = 0;
-            }
-        }
-    }
-
-    // One IOTLB flush per PASID tag (first attachment with that PASID), then the ATS device's device-TLB flush.
-    private void FlushTags(Func<uint, LinuxError> iotlb, Func<IntelDeviceInfo, uint, LinuxError> deviceTlb)
-    {
-        for (int i = 0; i < _attachments.Count; i++)
-        {
-            (IntelDeviceInfo device, uint pasid) = _attachments[i];
-            if (_attachments.FindIndex(a => a.Pasid == pasid) == i)
-            {
-                _ = iotlb(pasid);
-            }
-
-            if (device.AtsEnabled)
-            {
-                _ = deviceTlb(device, pasid);
-            }
+                    flushed = true;
+                    return iotlb(did);
+                },
+                (device, pasid) => deviceTlb ? _driver.Invalidator.DeviceTlbPasidAll(device.Sid, pasid) : LinuxError.Success);
         }
     }
 

@@ -67,6 +67,12 @@ internal readonly record struct IntelUnitCaps(ulong Cap, ulong Ecap)
     /// <summary>ECAP.NEST 26: nested translation.</summary>
     public bool NEST => IsSet(Ecap, 26);
 
+    /// <summary>ECAP.SRS 31: supervisor requests (PASID-entry SRE).</summary>
+    public bool SRS => IsSet(Ecap, 31);
+
+    /// <summary>ECAP.EAFS 34: extended accessed flag (PASID-entry EAFE).</summary>
+    public bool EAFS => IsSet(Ecap, 34);
+
     /// <summary>ECAP.PSS 39:35: supported PASID width minus one.</summary>
     public int PSS => (int)((Ecap >> 35) & 0x1F);
 

@@ -54,11 +54,11 @@ internal readonly record struct PasidEntryWords(ulong W0, ulong W1, ulong W2)
         new(Word0(0, aw, PassThroughOnly, slade: false), Word1(did, pageWalkSnoop), 0);
 
     /// <summary>
-    /// Linux <c>pasid_pte_config_nestd</c>: the guest's FLPTPTR and FLPM (SRE/WPE as the guest asked), the parent's
-    /// SLPTPTR and AW, DID, PWSNP, PGTT 011, present.
+    /// Linux <c>pasid_pte_config_nestd</c>: the guest's FLPTPTR and FLPM, SRE (WPE only with SRE) and EAFE as the guest
+    /// asked; the parent's SLPTPTR and AW, SLADE for a dirty-tracking parent; the child's DID, PWSNP, PGTT 011, present.
     /// </summary>
-    public static PasidEntryWords NestedEntry(ulong flptptr, bool fiveLevel, bool sre, bool wpe, ulong slptptr, int aw, ushort did, bool pageWalkSnoop) =>
-        new(Word0(slptptr, aw, Nested, slade: false), Word1(did, pageWalkSnoop), Word2(flptptr, fiveLevel, sre, wpe));
+    public static PasidEntryWords NestedEntry(ulong flptptr, bool fiveLevel, bool sre, bool wpe, bool eafe, ulong slptptr, int aw, bool slade, ushort did, bool pageWalkSnoop) =>
+        new(Word0(slptptr, aw, Nested, slade), Word1(did, pageWalkSnoop), Word2(flptptr, fiveLevel, sre, sre && wpe) | (eafe ? 1UL << 7 : 0));
 
     private static ulong Word0(ulong slptptr, int aw, int pgtt, bool slade) =>
         (slptptr & LegacyEntries.AddressMask) | (slade ? 1UL << 9 : 0) | ((ulong)pgtt << 6) | ((ulong)(aw & 7) << 2) | Present;

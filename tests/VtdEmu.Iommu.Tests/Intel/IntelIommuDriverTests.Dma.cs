@@ -8,12 +8,17 @@ namespace VtdEmu.Iommu.Tests.Intel;
 /// API (the default domain) does DMA through the unit's translation into the mapped guest pages; after a strict
 /// unmap, a blocked domain or a read-only mapping the DMA faults with the spec's reason (VT-d spec §7.1.3;
 /// spec-notes/faults.md). Each runs in legacy mode and in scalable mode with second-level (qemu-sm) and first-level
-/// (qemu-sm-fl) tables.
+/// (qemu-sm-fl, sapphire-rapids) tables.
 /// </summary>
 public sealed partial class IntelIommuDriverTests
 {
-    /// <summary>Legacy, scalable with second-level tables, scalable with first-level tables.</summary>
-    public static TheoryData<string> Modes => new() { "qemu", "qemu-sm", "qemu-sm-fl" };
+    /// <summary>
+    /// Legacy, scalable with second-level tables, scalable with first-level tables (4 levels), and the Sapphire Rapids
+    /// unit (scalable, first-level, 5 levels).
+    /// </summary>
+    public static TheoryData<string> Modes => [.. s_modeNames];
+
+    private static readonly string[] s_modeNames = ["qemu", "qemu-sm", "qemu-sm-fl", "sapphire-rapids"];
 
     /// <summary>A preset or one of <see cref="TestUnits"/>' configurations by name.</summary>
     internal static UnitConfiguration Unit(string name) => UnitConfiguration.FindPreset(name)

@@ -12,13 +12,25 @@ public sealed partial class IntelIommuDriverTests
     private const ulong Size1G = 0x4000_0000;
     private const IommuProt ReadWrite = IommuProt.Read | IommuProt.Write;
 
-    [Theory]
-    [InlineData(0x0UL, 0x3000UL, 4096UL)]
-    [InlineData(0x20_0000UL, 0x40_0000UL, 0x20_0000UL)]
-    [InlineData(0x4000_0000UL, 0x4000_0000UL, 0x4000_0000UL)]
-    public void Map_AlignedRange_LeavesOfTheLargestSizeTranslateEveryPage(ulong iova, ulong size, ulong leaf)
+    /// <summary>Every mode of <see cref="Modes"/> with the three leaf sizes (all of them offer 1 GiB leaves).</summary>
+    public static TheoryData<string, ulong, ulong, ulong> AlignedRanges()
     {
-        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
+        TheoryData<string, ulong, ulong, ulong> rows = [];
+        foreach (string mode in s_modeNames)
+        {
+            rows.Add(mode, 0x0UL, 0x3000UL, 4096UL);
+            rows.Add(mode, 0x20_0000UL, 0x40_0000UL, 0x20_0000UL);
+            rows.Add(mode, 0x4000_0000UL, 0x4000_0000UL, 0x4000_0000UL);
+        }
+
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(AlignedRanges))]
+    public void Map_AlignedRange_LeavesOfTheLargestSizeTranslateEveryPage(string mode, ulong iova, ulong size, ulong leaf)
+    {
+        IntelRig rig = IntelRig.Boot(Unit(mode), IntelRig.Singleton());
         IommuDomain d = rig.Domain("A");
         ulong pa = 0x1_0000_0000 + iova;
 
@@ -33,12 +45,23 @@ public sealed partial class IntelIommuDriverTests
         Assert.Null(rig.Walk(rig.Dev("A").Bdf, iova + size));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void DomainFree_AfterMapsAtEveryLevel_ReturnsEveryTablePageToThePool(bool wasAttached)
+    public static TheoryData<string, bool> ModesAttached()
     {
-        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
+        TheoryData<string, bool> rows = [];
+        foreach (string mode in s_modeNames)
+        {
+            rows.Add(mode, false);
+            rows.Add(mode, true);
+        }
+
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModesAttached))]
+    public void DomainFree_AfterMapsAtEveryLevel_ReturnsEveryTablePageToThePool(string mode, bool wasAttached)
+    {
+        IntelRig rig = IntelRig.Boot(Unit(mode), IntelRig.Singleton());
         int before = rig.Driver.PagesInUse;
         IommuDomain d = rig.NewDomain("A");
         Assert.True(rig.Driver.PagesInUse > before); // the top-level table
@@ -65,10 +88,11 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(before, rig.Driver.PagesInUse);
     }
 
-    [Fact]
-    public void Map_ReadOnly_LeafHasReadWithoutWrite()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Map_ReadOnly_LeafHasReadWithoutWrite(string mode)
     {
-        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
+        IntelRig rig = IntelRig.Boot(Unit(mode), IntelRig.Singleton());
 
         Assert.Equal(LinuxError.Success, rig.Core.Map(rig.Domain("A"), 0x5000, 0x9000, Size4K, IommuProt.Read));
 
@@ -96,10 +120,11 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal(Size4K, rig.Walk(rig.Dev("A").Bdf, 0x4020_0000)!.Value.PageSize);
     }
 
-    [Fact]
-    public void Unmap_InsideAndAcrossLargeLeaves_FollowsGenericPageTableRules()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Unmap_InsideAndAcrossLargeLeaves_FollowsGenericPageTableRules(string mode)
     {
-        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
+        IntelRig rig = IntelRig.Boot(Unit(mode), IntelRig.Singleton());
         IommuDomain d = rig.Domain("A");
         Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x20_0000, 0x20_0000, Size2M, ReadWrite));
 
@@ -129,21 +154,28 @@ public sealed partial class IntelIommuDriverTests
         Assert.Equal([$"iotlb psi did={did} addr=0x100000 am=0 ih=1", "devtlb sid=0100 addr=0x100000 s=0"], rig.Mmio.Invalidations);
     }
 
-    [Fact]
-    public void StrictUnmap_LastLeafOfTable_PsiWithoutIhAndTablesFreedAfterFlush()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void StrictUnmap_LastLeafOfTable_PsiWithoutIhAndTablesFreedAfterFlush(string mode)
     {
-        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
+        IntelRig rig = IntelRig.Boot(Unit(mode), IntelRig.Singleton());
         IommuDomain d = rig.Domain("A");
         ushort did = Assert.IsType<IntelPagingDomain>(d.Ops).Did;
         int before = rig.Driver.PagesInUse;
         Assert.Equal(LinuxError.Success, rig.Core.Map(d, 0x4000_0000, 0x1000, 3 * Size4K, ReadWrite));
-        Assert.Equal(before + 2, rig.Driver.PagesInUse); // a PD page and a PT page
+        int levels = Assert.IsType<IntelPagingDomain>(d.Ops).Levels;
+        Assert.Equal(before + levels - 1, rig.Driver.PagesInUse); // one table per level below the top (PD + PT on 3 levels)
         rig.Mmio.Clear();
 
         Assert.Equal(3 * Size4K, rig.Core.Unmap(d, 0x4000_0000, 3 * Size4K));
 
         // Three pages → 4-page aligned block (AM 2); the emptied tables make IH = 0; they are freed after the flush.
-        Assert.Equal([$"iotlb psi did={did} addr=0x40000000 am=2 ih=0"], rig.Mmio.Invalidations);
+        // First-level tables (scalable with FLTS) take the PASID-based form for RID_PASID (spec-notes/intel-driver.md
+        // "Scalable mode", map / unmap).
+        string expected = rig.Driver.FirstLevelTables
+            ? $"piotlb page did={did} pasid=0 addr=0x40000000 am=2 ih=0"
+            : $"iotlb psi did={did} addr=0x40000000 am=2 ih=0";
+        Assert.Equal([expected], rig.Mmio.Invalidations);
         Assert.Equal(before, rig.Driver.PagesInUse);
     }
 
@@ -197,13 +229,16 @@ public sealed partial class IntelIommuDriverTests
         Assert.Empty(rig.Mmio.Log);
     }
 
-    [Fact]
-    public void Scenario45_DriverPagesExhaustedMidMap_EnomemAndEverythingRolledBack()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Scenario45_DriverPagesExhaustedMidMap_EnomemAndEverythingRolledBack(string mode)
     {
-        // Just enough pages for init, the root port's and A's default domains and the first 2 MiB region's tables.
-        IntelRig probe = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton());
-        int pages = probe.Driver.PagesInUse + 2;
-        IntelRig rig = IntelRig.Boot(UnitConfiguration.Qemu, IntelRig.Singleton(), driverPages: new Memory.MemoryRange(IntelRig.DriverPages.Base, (ulong)pages * Size4K));
+        // Just enough pages for init, the root port's and A's default domains (and PASID tables in scalable mode) and
+        // the first 2 MiB region's tables: one per level below the top.
+        IntelRig probe = IntelRig.Boot(Unit(mode), IntelRig.Singleton());
+        int levels = Assert.IsType<IntelPagingDomain>(probe.Domain("A").Ops).Levels;
+        int pages = probe.Driver.PagesInUse + levels - 1;
+        IntelRig rig = IntelRig.Boot(Unit(mode), IntelRig.Singleton(), driverPages: new Memory.MemoryRange(IntelRig.DriverPages.Base, (ulong)pages * Size4K));
         IommuDomain d = rig.Domain("A");
 
         // 16 leaves crossing a 2 MiB boundary: the second PT page cannot be allocated.

@@ -14,7 +14,7 @@ public sealed partial class IntelIommuDriverTests
     public static TheoryData<string> InvalidationInterfaces => new() { "qemu", "qemu-noqi" };
 
     /// <summary>Both invalidation interfaces in legacy mode, plus scalable mode with second- and first-level tables.</summary>
-    public static TheoryData<string> StaleUnits => new() { "qemu", "qemu-noqi", "qemu-sm", "qemu-sm-fl" };
+    public static TheoryData<string> StaleUnits => new() { "qemu", "qemu-noqi", "qemu-sm", "qemu-sm-fl", "sapphire-rapids" };
 
     /// <summary>The fault of a write to an unmapped IOVA: legacy permission fault, else the level's not-present reason.</summary>
     private static FaultReason UnmappedWriteFault(IntelRig rig) => !rig.Driver.ScalableMode ? FaultReason.WriteDenied

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VtdEmu.Registers;
 using Xunit.Abstractions;
 
 namespace VtdEmu.Iommu.Tests.Soak;
@@ -16,16 +17,33 @@ public sealed class MisuseSoakTests(ITestOutputHelper output)
     // Binds, attaches and detaches are what the ownership rules are about: drawn three times as often.
     private static readonly SoakOpKind[] s_weighted = [.. Enum.GetValues<SoakOpKind>(), .. Repeat(SoakOpKind.Bind, SoakOpKind.BindManaged, SoakOpKind.AttachDevice, SoakOpKind.DetachDevice, SoakOpKind.Unbind, SoakOpKind.AttachGroup, SoakOpKind.DeviceClaim)];
 
+    /// <summary>
+    /// Every policy on the legacy unit (qemu) with eight seeds, and on the scalable ones — sapphire-rapids (first-level
+    /// tables) and qemu-sm (second-level tables through PASID entries) — with three: the ownership rules are the core's
+    /// and the same in both modes; the extra runs check that the scalable driver programs what the core decided.
+    /// </summary>
+    public static TheoryData<string, string, int> PolicyUnits()
+    {
+        TheoryData<string, string, int> rows = [];
+        foreach (string policy in new[] { "mainline", "attach-count", "driver-flag" })
+        {
+            rows.Add(policy, "qemu", 8);
+            rows.Add(policy, "sapphire-rapids", 3);
+            rows.Add(policy, "qemu-sm", 3);
+        }
+
+        return rows;
+    }
+
     [Theory]
-    [InlineData("mainline")]
-    [InlineData("attach-count")]
-    [InlineData("driver-flag")]
-    public void RandomMisuse_EveryCallReturnsTheModelErrnoAndDmaLandsWhereTheDomainSays(string policy)
+    [MemberData(nameof(PolicyUnits))]
+    public void RandomMisuse_EveryCallReturnsTheModelErrnoAndDmaLandsWhereTheDomainSays(string policy, string unit, int seeds)
     {
         Assert.True(IommuAttachPolicy.TryParse(policy, out IommuAttachPolicy? p));
-        for (int seed = 1; seed <= 8; seed++)
+        UnitConfiguration configuration = UnitConfiguration.FindPreset(unit)!;
+        for (int seed = 1; seed <= seeds; seed++)
         {
-            RunSeed(p, seed);
+            RunSeed(p, configuration, seed);
         }
     }
 
@@ -46,14 +64,17 @@ public sealed class MisuseSoakTests(ITestOutputHelper output)
         {
             foreach (IommuAttachPolicy p in IommuAttachPolicy.All)
             {
-                RunSeed(p, seed);
+                foreach (UnitConfiguration unit in new[] { UnitConfiguration.Qemu, UnitConfiguration.SapphireRapids, UnitConfiguration.QemuScalable })
+                {
+                    RunSeed(p, unit, seed);
+                }
             }
 
             seed++;
             runs++;
         }
 
-        output.WriteLine($"soak: {runs} seeds x {IommuAttachPolicy.All.Count} policies, {Steps} calls each, no failure");
+        output.WriteLine($"soak: {runs} seeds x {IommuAttachPolicy.All.Count} policies x 3 units, {Steps} calls each, no failure");
     }
 
     [Fact]
@@ -82,24 +103,24 @@ public sealed class MisuseSoakTests(ITestOutputHelper output)
 
     private static SoakOpKind[] Repeat(params SoakOpKind[] kinds) => [.. kinds, .. kinds];
 
-    private static void RunSeed(IommuAttachPolicy policy, int seed)
+    private static void RunSeed(IommuAttachPolicy policy, UnitConfiguration unit, int seed)
     {
         List<SoakOp> ops = [.. Generate(seed)];
-        if (Fails(policy, ops) is not { } failure)
+        if (Fails(policy, unit, ops) is not { } failure)
         {
             return;
         }
 
-        List<SoakOp> shrunk = Shrink(ops, list => Fails(policy, list) is not null);
+        List<SoakOp> shrunk = Shrink(ops, list => Fails(policy, unit, list) is not null);
         string calls = string.Join(Environment.NewLine, shrunk.Select((o, i) => $"  {i + 1}. {o}"));
-        Assert.Fail($"soak failed: policy {policy}, seed {seed}: {failure}{Environment.NewLine}shortest failing sequence ({shrunk.Count} calls):{Environment.NewLine}{calls}");
+        Assert.Fail($"soak failed: policy {policy}, unit {unit.Name}, seed {seed}: {failure}{Environment.NewLine}shortest failing sequence ({shrunk.Count} calls):{Environment.NewLine}{calls}");
     }
 
-    private static string? Fails(IommuAttachPolicy policy, List<SoakOp> ops)
+    private static string? Fails(IommuAttachPolicy policy, UnitConfiguration unit, List<SoakOp> ops)
     {
         try
         {
-            SoakWorld world = new(policy);
+            SoakWorld world = new(policy, unit);
             foreach (SoakOp op in ops)
             {
                 world.Apply(op);

@@ -7,7 +7,7 @@ using VtdEmu.Registers;
 namespace VtdEmu.Iommu.Tests.Soak;
 
 /// <summary>
-/// Two cores, each over its own VT-d unit (Intel driver, own platform), each with group {A, B} (two functions without
+/// Two cores, each over its own VT-d unit of one configuration (Intel driver, own platform; legacy or scalable mode), each with group {A, B} (two functions without
 /// ACS) and singleton {C}, under one attach policy, shadowed by a <see cref="SoakModel"/> per core. <see cref="Apply"/>
 /// runs one call and then checks: the errno is the model's; every group, device and domain is in the model's state
 /// (so a refused call changed nothing); no object of one core reached the other; every device's DMA lands where its
@@ -25,7 +25,7 @@ internal sealed class SoakWorld
     private readonly object[] _tokens = [new(), new()];
     private ulong _stamp;
 
-    public SoakWorld(IommuAttachPolicy policy)
+    public SoakWorld(IommuAttachPolicy policy, UnitConfiguration unit)
     {
         for (int c = 0; c < 2; c++)
         {
@@ -35,7 +35,7 @@ internal sealed class SoakWorld
             t.AddEndpoint(rp, new PciBdf(1, 0, 1), name: "B");
             PciTopologyNode rp2 = t.AddRootPort(new PciBdf(0, 0x1D, 0), acs: true, name: "RP2");
             t.AddEndpoint(rp2, new PciBdf(2, 0, 0), name: "C");
-            _rigs[c] = IntelRig.Boot(UnitConfiguration.Qemu, t, IommuDmaPolicy.Strict, attachPolicy: policy);
+            _rigs[c] = IntelRig.Boot(unit, t, IommuDmaPolicy.Strict, attachPolicy: policy);
             _models[c] = new SoakModel(policy);
         }
 

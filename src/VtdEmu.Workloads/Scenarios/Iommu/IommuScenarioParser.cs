@@ -226,11 +226,12 @@ public static class IommuScenarioParser
                 "pasids" => ScenarioNumber.TryParse(value, out ulong n) && n <= MaxPasid + 1,
                 "pasid" => ScenarioNumber.TryParse(value, out ulong p) && p <= MaxPasid,
                 "parent" => value.Length > 0,
+                "aw" => ScenarioNumber.TryParse(value, out ulong aw) && aw <= uint.MaxValue,
                 _ => true,
             };
             if (!ok)
             {
-                Error(word, $"{verb.Name}: bad value in '{word.Text}' (acs=0|1, pasids=N up to 2^20, pasid=N below 2^20, parent=NAME)");
+                Error(word, $"{verb.Name}: bad value in '{word.Text}' (acs=0|1, pasids=N up to 2^20, pasid=N below 2^20, parent=NAME, aw=N)");
             }
 
             return ok;

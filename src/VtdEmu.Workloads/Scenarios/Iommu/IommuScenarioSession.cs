@@ -165,6 +165,10 @@ public sealed partial class IommuScenarioSession
                 return Void(() => Core.DeviceReleaseDmaOwner(Device(o[0])));
             case "alloc":
                 return Alloc(step, o[0].Text, o[1].Text, Device(o[2]));
+            case "alloc-nested":
+                return WithDomain(step, o[1], parent => AllocNested(step, o[0].Text, parent, Device(o[2]), Number(o[3])), out failure);
+            case "cache-invalidate":
+                return WithDomain(step, o[0], d => CacheInvalidate(d, Number(o[1]), Number(o[2]), step.Options.ContainsKey("leaf")), out failure);
             case "default-domain":
                 return WithGroup(o[1], g => BindDefault(step, o[0].Text, g), out failure);
             case "free":
@@ -198,6 +202,8 @@ public sealed partial class IommuScenarioSession
                 return Dma(step);
             case "mem-read64":
                 return Platform.Memory.TryRead64(Number(o[0]), out ulong value) ? ScenarioNumber.FormatAddress(value) : "not-ram";
+            case "mem-write64":
+                return Platform.Memory.TryWrite64(Number(o[0]), Number(o[1])) ? "ok" : "not-ram";
             case "group-domain":
                 return Device(o[0]).Group is { } group ? DomainName(group, group.Domain) : "no-group";
             case "owner":
@@ -250,7 +256,8 @@ public sealed partial class IommuScenarioSession
         IommuDomain? domain = null;
         if (type == "paging")
         {
-            result = Core.PagingDomainAlloc(device, IommuAllocFlags.None, out domain);
+            IommuAllocFlags flags = step.Options.ContainsKey("nest-parent") ? IommuAllocFlags.NestParent : IommuAllocFlags.None;
+            result = Core.PagingDomainAlloc(device, flags, out domain);
         }
         else if (device.Driver is { } driver)
         {
@@ -270,6 +277,32 @@ public sealed partial class IommuScenarioSession
 
         return Errno(result);
     }
+
+    /// <summary>
+    /// A nested domain on <paramref name="parent"/> whose first level is the guest's table at <paramref name="flptptr"/>
+    /// (guest-physical, translated by the parent): iommufd's IOMMU_HWPT_ALLOC with VTD_S1 data
+    /// (spec-notes/nested-domains.md).
+    /// </summary>
+    private string AllocNested(IommuStep step, string name, IommuDomain parent, IommuDevice device, ulong flptptr)
+    {
+        IommuVtdS1Flags s1 = (step.Options.ContainsKey("sre") ? IommuVtdS1Flags.SRE : 0)
+            | (step.Options.ContainsKey("wpe") ? IommuVtdS1Flags.WPE : 0)
+            | (step.Options.ContainsKey("eafe") ? IommuVtdS1Flags.EAFE : 0);
+        uint width = step.Option("aw") is { } aw && ScenarioNumber.TryParse(aw, out ulong w) ? (uint)w : IommuHwptVtdS1.AddrWidth4Level;
+        IommuAllocFlags flags = step.Options.ContainsKey("pasid") ? IommuAllocFlags.Pasid : IommuAllocFlags.None;
+        LinuxError result = Core.DomainAllocNested(device, parent, flags, new IommuHwptVtdS1(s1, flptptr, width), out IommuDomain? domain);
+        _domains[name] = domain;
+        if (domain is null)
+        {
+            _domainMissing[name] = (step.Location, $"its alloc-nested returned {Errno(result)}");
+        }
+
+        return Errno(result);
+    }
+
+    /// <summary>One user-side invalidation of a nested domain (IOMMU_HWPT_INVALIDATE, one VTD_S1 entry).</summary>
+    private string CacheInvalidate(IommuDomain domain, ulong addr, ulong npages, bool leaf) =>
+        Errno(Core.HwptInvalidate(domain, [new IommuHwptVtdS1Invalidate(addr, npages, leaf ? IommuVtdInvalidateFlags.Leaf : IommuVtdInvalidateFlags.None)], out _));
 
     private string BindDefault(IommuStep step, string name, IommuGroup group)
     {
