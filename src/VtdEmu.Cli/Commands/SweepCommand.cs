@@ -173,7 +173,7 @@ internal static class SweepCommand
         {
             try
             {
-                context.Out.Write(SweepMerge.Merge(parse.GetValue(files)!));
+                SweepMerge.Merge(parse.GetValue(files)!, context.Out);
                 return ExitCode.Success;
             }
             catch (SweepException e)

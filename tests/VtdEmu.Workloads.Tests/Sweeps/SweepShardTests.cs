@@ -80,6 +80,76 @@ public sealed class SweepShardTests
         }
     }
 
+    [Theory]
+    [InlineData("point,preset\n0,a\n2,b\n1,c\n", "x.csv:4: point 1 after point 2")]
+    [InlineData("point,preset\n0,a\nseven,b\n", "x.csv:3: expected a point number")]
+    [InlineData("point,preset\n0,a\n0,b\n", "x.csv:3: point 0 appears twice")]
+    public void Merge_names_the_file_and_line_of_a_bad_row(string text, string expected)
+    {
+        string directory = Directory.CreateTempSubdirectory("vtdemu-merge").FullName;
+        try
+        {
+            string file = Path.Combine(directory, "x.csv");
+            File.WriteAllText(file, text);
+            SweepException e = Assert.Throws<SweepException>(() => SweepMerge.Merge([file]));
+            Assert.Contains(expected, e.Message.Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Merge_refuses_an_overlong_line_without_reading_it_whole()
+    {
+        string directory = Directory.CreateTempSubdirectory("vtdemu-merge").FullName;
+        try
+        {
+            // A 64 MiB "row" with no newline: refused at the limit, not held in memory.
+            string file = Path.Combine(directory, "huge.csv");
+            using (var writer = new StreamWriter(file))
+            {
+                writer.Write("point,preset\n0,");
+                var chunk = new string('x', 1 << 20);
+                for (int i = 0; i < 64; i++)
+                {
+                    writer.Write(chunk);
+                }
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            SweepException e = Assert.Throws<SweepException>(() => SweepMerge.Merge([file]));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Contains($"huge.csv:2: line longer than {SweepMerge.MaxLineLength} characters", e.Message, StringComparison.Ordinal);
+            Assert.True(allocated < 8 << 20, $"allocated {allocated} bytes");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Merge_writes_nothing_when_a_later_file_is_bad()
+    {
+        string directory = Directory.CreateTempSubdirectory("vtdemu-merge").FullName;
+        try
+        {
+            string good = Path.Combine(directory, "a.csv");
+            string bad = Path.Combine(directory, "b.csv");
+            File.WriteAllText(good, "point,preset\n0,a\n2,a\n");
+            File.WriteAllText(bad, "point,preset\n1,b\n2,b\n");
+            var output = new StringWriter();
+            Assert.Throws<SweepException>(() => SweepMerge.Merge([good, bad], output));
+            Assert.Equal("", output.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static string Csv(IReadOnlyList<SweepPoint> points) =>
         string.Join('\n', [SweepTable.CsvHeader, .. SweepRunner.RunAll(points, 2).Select(r => SweepTable.CsvLine(SweepTable.Cells(r, new TranslationCacheOptions())))]) + "\n";
 }
