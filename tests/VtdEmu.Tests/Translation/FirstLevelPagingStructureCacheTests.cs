@@ -28,8 +28,7 @@ public sealed class FirstLevelPagingStructureCacheTests
     public void Walk_NextToACachedPath_ReadsOnlyTheTablesBelowTheDeepestCachedEntry()
     {
         var rig = new Rig();
-        ulong root = rig.Path(Iova, 0x4000_0000, Open, Open, Open, Open);
-        rig.Path(Iova + 0x1000, 0x4000_1000, Open, Open, Open, Open, root);
+        ulong root = rig.TwoPages(Open, Open, Open, Open);
         rig.Path(Iova + 0x4000_0000, 0x4010_0000, Open, Open, Open, Open, root);
         (Translator translator, RootPointer pointer, _) = rig.Device(root);
 
@@ -46,8 +45,7 @@ public sealed class FirstLevelPagingStructureCacheTests
     public void EditedPde_StaysStaleUntilAPasidInvalidationWithoutIh()
     {
         var rig = new Rig();
-        ulong root = rig.Path(Iova, 0x4000_0000, Open, Open, Open, Open);
-        rig.Path(Iova + 0x1000, 0x4000_1000, Open, Open, Open, Open, root);
+        ulong root = rig.TwoPages(Open, Open, Open, Open);
         (Translator translator, RootPointer pointer, TranslationCaches caches) = rig.Device(root);
         Assert.Equal(FaultReason.None, translator.Translate(Read(Iova), pointer).Fault);
 
@@ -67,8 +65,7 @@ public sealed class FirstLevelPagingStructureCacheTests
     public void CachedEntries_AreTaggedByPasid_AndOnlyPasidOrGlobalInvalidationRemovesThem()
     {
         var rig = new Rig();
-        ulong root = rig.Path(Iova, 0x4000_0000, Open, Open, Open, Open);
-        rig.Path(Iova + 0x1000, 0x4000_1000, Open, Open, Open, Open, root);
+        ulong root = rig.TwoPages(Open, Open, Open, Open);
         (Translator translator, RootPointer pointer, TranslationCaches caches) = rig.Device(root);
         translator.Translate(Read(Iova), pointer);
 
@@ -79,7 +76,7 @@ public sealed class FirstLevelPagingStructureCacheTests
         caches.InvalidatePasidIotlb(Did, Pasid);
         Assert.Equal(4, translator.Translate(Read(Iova + 0x1000), pointer).TableReads);
         caches.InvalidateIotlbGlobal();
-        Assert.Equal(4, translator.Translate(Read(Iova + 0x2000 - 0x1000), pointer).TableReads);
+        Assert.Equal(4, translator.Translate(Read(Iova + 0x1000), pointer).TableReads);
     }
 
     [Fact]
@@ -87,8 +84,7 @@ public sealed class FirstLevelPagingStructureCacheTests
     {
         var rig = new Rig();
         // PDPE execute-disabled, PDE read-only; the next page's PTE grants everything.
-        ulong root = rig.Path(Iova, 0x4000_0000, Open, Open | Xd, P | Us, Open);
-        rig.Path(Iova + 0x1000, 0x4000_1000, Open, Open | Xd, P | Us, Open, root);
+        ulong root = rig.TwoPages(Open, Open | Xd, P | Us, Open);
         (Translator translator, RootPointer pointer, _) = rig.Device(root);
         Assert.Equal(FaultReason.None, translator.Translate(Read(Iova), pointer).Fault);
 
@@ -103,8 +99,7 @@ public sealed class FirstLevelPagingStructureCacheTests
     public void SupervisorOnlyUpperEntry_StillDeniesUserRequestsBelowTheCachedEntry()
     {
         var rig = new Rig();
-        ulong root = rig.Path(Iova, 0x4000_0000, P | Rw, Open, Open, Open);
-        rig.Path(Iova + 0x1000, 0x4000_1000, P | Rw, Open, Open, Open, root);
+        ulong root = rig.TwoPages(P | Rw, Open, Open, Open);
         (Translator translator, RootPointer pointer, _) = rig.Device(root);
         Assert.Equal(FaultReason.None, translator.Translate(Read(Iova, privileged: true), pointer).Fault);
 
@@ -261,6 +256,15 @@ public sealed class FirstLevelPagingStructureCacheTests
                 table = next;
             }
 
+            return root;
+        }
+
+        // Iova → 0x4000_0000 and Iova + 0x1000 → 0x4000_1000 under one PDE, every entry of both paths with the
+        // given bits; returns the root.
+        public ulong TwoPages(ulong pml4e, ulong pdpe, ulong pde, ulong pte)
+        {
+            ulong root = Path(Iova, 0x4000_0000, pml4e, pdpe, pde, pte);
+            Path(Iova + 0x1000, 0x4000_1000, pml4e, pdpe, pde, pte, root);
             return root;
         }
 
