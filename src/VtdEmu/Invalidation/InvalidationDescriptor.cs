@@ -70,12 +70,6 @@ public readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 = 
     /// </summary>
     internal InvalidationQueueError Validate(in DescriptorContext context)
     {
-        if (context.Wide && (qw2 | qw3) != 0)
-        {
-            // Every type modelled here uses only the low 128 bits of a 256-bit descriptor.
-            return InvalidationQueueError.ReservedField;
-        }
-
         (bool supported, ulong reserved0, ulong reserved1) = (InvalidationDescriptorType)Type switch
         {
             InvalidationDescriptorType.ContextCache => (true, ContextQw0Reserved, ulong.MaxValue),
@@ -92,6 +86,13 @@ public readonly struct InvalidationDescriptor(ulong qw0, ulong qw1, ulong qw2 = 
         if (!supported)
         {
             return InvalidationQueueError.InvalidType;
+        }
+
+        if (context.Wide && (qw2 | qw3) != 0)
+        {
+            // Every type validated here uses only the low 128 bits of a 256-bit descriptor (the
+            // page group response, with private data in QW2/QW3, has its own validator).
+            return InvalidationQueueError.ReservedField;
         }
 
         if ((qw0 & reserved0) != 0 || (qw1 & reserved1) != 0 || !HasValidFieldValues(context))
