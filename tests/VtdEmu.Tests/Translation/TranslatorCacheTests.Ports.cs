@@ -75,24 +75,8 @@ public sealed partial class TranslatorCacheTests
                         Assert.True(Same(single.Unit.Translate(request), ported.Unit.Translate(request)), $"{where}: {request}");
                         break;
                     default:
-                        ushort sid = pcg.Next(6) == 0 ? AbsentSid : Sid;
-                        uint? pasid = pcg.Next(10) == 0 ? 5u : null;
-                        var access = (DmaAccess)(1 + pcg.Next(3));
-                        ulong[] iovas = [.. Enumerable.Range(0, 1 + (int)pcg.Next(40)).Select(_ => ((ulong)pcg.Next(32) << 12) | pcg.Next(0x1000))];
-                        var results = new TranslationResult[iovas.Length + 2];
-                        DmaPort port = ported.Unit.OpenPort(sid);
-                        int portFaults = pasid is uint p ? port.Translate(p, iovas, access, results) : port.Translate(iovas, access, results);
-                        int expectedFaults = 0;
-                        for (int i = 0; i < iovas.Length; i++)
-                        {
-                            TranslationResult expected = single.Unit.Translate(new DmaRequest(sid, iovas[i], access, AddressType.Untranslated, pasid));
-                            Assert.True(Same(expected, results[i]) && expected.TableReads == results[i].TableReads, $"{where} batch item {i}: expected {expected}, got {results[i]}");
-                            expectedFaults += expected.Fault != FaultReason.None ? 1 : 0;
-                        }
-
-                        Assert.Equal(expectedFaults, portFaults);
+                        faults += BatchSameAsSingles(single, ported, pcg, where, maxBatch: 40, pages: 32, pasidOdds: 10);
                         batches++;
-                        faults += portFaults;
                         break;
                 }
 
@@ -168,22 +152,7 @@ public sealed partial class TranslatorCacheTests
                         Invalidate(ported.Caches, 2, 0);
                         break;
                     default:
-                        ushort sid = pcg.Next(6) == 0 ? AbsentSid : Sid;
-                        uint? pasid = pcg.Next(5) == 0 ? 5u : null;
-                        var access = (DmaAccess)(1 + pcg.Next(3));
-                        ulong[] iovas = [.. Enumerable.Range(0, 1 + (int)pcg.Next(20)).Select(_ => ((ulong)pcg.Next(20) << 12) | pcg.Next(0x1000))];
-                        var results = new TranslationResult[iovas.Length];
-                        DmaPort port = ported.Unit.OpenPort(sid);
-                        int portFaults = pasid is uint p ? port.Translate(p, iovas, access, results) : port.Translate(iovas, access, results);
-                        int expectedFaults = 0;
-                        for (int i = 0; i < iovas.Length; i++)
-                        {
-                            TranslationResult expected = single.Unit.Translate(new DmaRequest(sid, iovas[i], access, AddressType.Untranslated, pasid));
-                            Assert.True(Same(expected, results[i]) && expected.TableReads == results[i].TableReads, $"{where} batch item {i}: expected {expected}, got {results[i]}");
-                            expectedFaults += expected.Fault != FaultReason.None ? 1 : 0;
-                        }
-
-                        Assert.Equal(expectedFaults, portFaults);
+                        BatchSameAsSingles(single, ported, pcg, where, maxBatch: 20, pages: 20, pasidOdds: 5);
                         batches++;
                         break;
                 }
@@ -196,6 +165,32 @@ public sealed partial class TranslatorCacheTests
 
         // Not vacuous: batches ran and repeated PASID-cache hits were counted.
         Assert.True(batches > 300 && pasidHits > 1000, $"batches {batches}, PASID-cache hits {pasidHits}");
+    }
+
+    /// <summary>
+    /// One random batch (a random source-id, sometimes absent, sometimes with PASID 5) through a port of
+    /// <paramref name="ported"/>, and the same requests one by one through <paramref name="single"/>: every
+    /// result and the fault count agree. Returns the batch's faults.
+    /// </summary>
+    private static int BatchSameAsSingles(Rig single, Rig ported, PCG pcg, string where, int maxBatch, int pages, uint pasidOdds)
+    {
+        ushort sid = pcg.Next(6) == 0 ? AbsentSid : Sid;
+        uint? pasid = pcg.Next(pasidOdds) == 0 ? 5u : null;
+        var access = (DmaAccess)(1 + pcg.Next(3));
+        ulong[] iovas = [.. Enumerable.Range(0, 1 + (int)pcg.Next((uint)maxBatch)).Select(_ => ((ulong)pcg.Next((uint)pages) << 12) | pcg.Next(0x1000))];
+        var results = new TranslationResult[iovas.Length + 2];
+        DmaPort port = ported.Unit.OpenPort(sid);
+        int portFaults = pasid is uint p ? port.Translate(p, iovas, access, results) : port.Translate(iovas, access, results);
+        int expectedFaults = 0;
+        for (int i = 0; i < iovas.Length; i++)
+        {
+            TranslationResult expected = single.Unit.Translate(new DmaRequest(sid, iovas[i], access, AddressType.Untranslated, pasid));
+            Assert.True(Same(expected, results[i]) && expected.TableReads == results[i].TableReads, $"{where} batch item {i}: expected {expected}, got {results[i]}");
+            expectedFaults += expected.Fault != FaultReason.None ? 1 : 0;
+        }
+
+        Assert.Equal(expectedFaults, portFaults);
+        return portFaults;
     }
 
     private static void Invalidate(TranslationCaches caches, int kind, ulong page)
