@@ -160,8 +160,8 @@ public sealed class RemappingUnit : IMmio
     /// <summary>Translation table mode latched by the last SRTP (RTADDR.TTM).</summary>
     public TranslationTableMode RootTableMode => _commands.RootTableMode;
 
-    /// <summary>IRTA value latched by the last SIRTP (address 63:12, EIME 11, S 3:0).</summary>
-    internal ulong InterruptRemapTable => _commands.InterruptRemapTable;
+    /// <summary>IRTA value latched by the last SIRTP (address 63:12, EIME 11, S 3:0): the table requests are remapped through.</summary>
+    public ulong InterruptRemapTable => _commands.InterruptRemapTable;
 
     /// <summary>AFLOG value latched by the last SFL (AFL only).</summary>
     internal ulong FaultLog => _commands.FaultLog;

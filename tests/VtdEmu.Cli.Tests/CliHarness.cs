@@ -1,3 +1,5 @@
+using VtdEmu.Devices;
+using VtdEmu.Interrupts;
 using System.Diagnostics.CodeAnalysis;
 using VtdEmu.Faults;
 using VtdEmu.Memory;
@@ -103,9 +105,28 @@ internal sealed class FakePlatform : IScenarioTargetFactory
         {
         }
 
-        public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false) => Outcome(iova);
+        public int UnitCount => 1;
 
-        public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false) => Outcome(iova);
+        public IMmio UnitMmio(int index) => this;
+
+        public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false, bool translated = false) => Outcome(iova);
+
+        public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false, bool translated = false) => Outcome(iova);
+
+        // Interrupts pass through untranslated; ATS and page requests are not supported by this stand-in.
+        public InterruptRemapResult SignalMsi(ushort sourceId, ulong address, uint data) =>
+            new(InterruptStatus.Delivered, new ApicInterrupt((uint)(address >> 12) & 0xFF, (byte)data));
+
+        public AtsCompletion AtsTranslate(ushort sourceId, ulong iova, uint? pasid, bool write) =>
+            new(false, iova & ~0xFFFUL, 0, 12, false, false, FaultReason.ContextEntryNotPresent);
+
+        public PageRequestOutcome RequestPage(ushort sourceId, ulong iova, ushort groupIndex, uint? pasid, bool write, out PageGroupResponse? response)
+        {
+            response = null;
+            return PageRequestOutcome.Unsupported;
+        }
+
+        public PageGroupResponse? PageResponse(ushort sourceId, ushort groupIndex) => null;
 
         private static DmaOutcome Outcome(ulong iova) => iova < 0x10000 ? DmaOutcome.Ok : new DmaOutcome(FaultReason.AddressBeyondWidth);
     }

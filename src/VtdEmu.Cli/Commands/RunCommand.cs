@@ -176,8 +176,7 @@ internal static class RunCommand
         context.Out.WriteLine($"# dump after {scenario.File}");
         if (target is PlatformScenarioTarget platform)
         {
-            TranslationStructureDump.Write(platform.Platform, context.Out);
-            CacheContentsDump.Write(platform.Platform, context.Out);
+            PlatformDump.Write(platform.Platform, context.Out);
         }
         else
         {

@@ -1,48 +1,85 @@
 using System.Globalization;
 using VtdEmu.Caches;
+using VtdEmu.Devices;
 using VtdEmu.Translation;
 using VtdEmu.Workloads.Reporting;
 
 namespace VtdEmu.Workloads.Scenarios;
 
 /// <summary>
-/// Prints a unit's cache geometry and what its IOTLB and context cache hold right now: what a
-/// stale-translation bug looks like from the hardware side (an entry that no longer matches the
-/// tables in memory). Read-only; entries in set/way order.
+/// Prints each unit's cache geometry and what its IOTLB, context cache, PASID cache and interrupt entry
+/// cache hold right now (the paging-structure cache by count), then each ATS device's device-TLB: what a
+/// stale-translation bug looks like from the hardware side (an entry that no longer matches the tables
+/// in memory). Read-only; entries in set/way order.
 /// </summary>
 public static class CacheContentsDump
 {
-    /// <summary>Writes the caches of <paramref name="platform"/>'s unit; returns the number of lines written.</summary>
+    /// <summary>
+    /// Writes the caches of every unit of <paramref name="platform"/> (each under a <c># unit N</c> line when there
+    /// are several), then every ATS device's device-TLB; returns the number of lines written.
+    /// </summary>
     public static int Write(Platform platform, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(output);
-        TranslationCacheOptions options = platform.Unit.Caches.Options;
+        return PlatformDump.EachUnit(platform, output, unit => WriteUnit(unit, output)) + WriteDeviceTlbs(platform, output);
+    }
+
+    /// <summary>Writes one unit's cache geometry and contents: IOTLB, context cache, PASID cache, paging-structure cache (count), IEC.</summary>
+    public static int WriteUnit(RemappingUnit unit, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(output);
+        TranslationCacheOptions options = unit.Caches.Options;
         string large = options.IotlbLargePages is { } l ? Geometry(l) : "shared";
         output.WriteLine(
             $"# caches: iotlb {Geometry(options.Iotlb)}, iotlb-large {large}, context-cache {Geometry(options.ContextCache)}, " +
-            $"pasid-cache {Geometry(options.PasidCache)}, psc {Geometry(options.PagingStructureCache)}");
+            $"pasid-cache {Geometry(options.PasidCache)}, psc {Geometry(options.PagingStructureCache)}, iec {Geometry(unit.InterruptEntryCache.Geometry)}");
         int lines = 1;
-
-        IReadOnlyList<IotlbEntry> iotlb = platform.Unit.Caches.Iotlb.Snapshot();
-        output.WriteLine($"# iotlb: {Counts.Plural(iotlb.Count, "entry")}");
+        lines += Section(output, "iotlb", unit.Caches.Iotlb.Snapshot(), Format);
+        lines += Section(output, "context-cache", unit.Caches.ContextCache.Snapshot(), Format);
+        lines += Section(output, "pasid-cache", unit.Caches.PasidCache.Snapshot(), Format);
+        output.WriteLine($"# psc: {Counts.Plural(unit.Caches.PagingStructureCache.Count, "entry")}");
         lines++;
-        foreach (IotlbEntry entry in iotlb)
-        {
-            output.WriteLine(Format(entry));
-            lines++;
-        }
+        bool x2Apic = (unit.InterruptRemapTable & (1UL << 11)) != 0;
+        lines += Section(output, "iec", unit.InterruptEntryCache.Snapshot(), e => $"iec irte[{e.Index}] {InterruptRemapTableDump.Decode(e.Low, e.High, x2Apic)}");
+        return lines;
+    }
 
-        IReadOnlyList<ContextCacheEntry> contexts = platform.Unit.Caches.ContextCache.Snapshot();
-        output.WriteLine($"# context-cache: {Counts.Plural(contexts.Count, "entry")}");
-        lines++;
-        foreach (ContextCacheEntry entry in contexts)
+    // Every device with ATS: its device-TLB's geometry and entries (PASID, input page, size, output page, rights).
+    private static int WriteDeviceTlbs(Platform platform, TextWriter output)
+    {
+        int lines = 0;
+        foreach (PciEndpoint device in platform.Devices.OrderBy(d => d.SourceId))
         {
-            output.WriteLine(Format(entry));
+            if (device.DeviceTlb is not { } tlb)
+            {
+                continue;
+            }
+
+            IReadOnlyList<DeviceTlbEntry> entries = tlb.Snapshot();
+            output.WriteLine($"# device-tlb {device.Bdf} ({Geometry(tlb.Geometry)}, unit {platform.UnitIndexFor(device.SourceId)}): {Counts.Plural(entries.Count, "entry")}");
             lines++;
+            foreach (DeviceTlbEntry entry in entries)
+            {
+                string pasid = entry.HasPasid ? $" pasid=0x{entry.Pasid:x}" : string.Empty;
+                output.WriteLine($"device-tlb {device.Bdf}{pasid} 0x{entry.InputPage:x} {ScenarioOutcomeText.Size(entry.PageShift)} -> 0x{entry.OutputPage:x} {(entry.Read ? 'r' : '-')}{(entry.Write ? 'w' : '-')}");
+                lines++;
+            }
         }
 
         return lines;
+    }
+
+    private static int Section<T>(TextWriter output, string name, IReadOnlyList<T> entries, Func<T, string> format)
+    {
+        output.WriteLine($"# {name}: {Counts.Plural(entries.Count, "entry")}");
+        foreach (T entry in entries)
+        {
+            output.WriteLine(format(entry));
+        }
+
+        return entries.Count + 1;
     }
 
     /// <summary><c>64x4 lru</c>, <c>32x32 plru</c>, or <c>off</c>.</summary>
@@ -77,6 +114,14 @@ public static class CacheContentsDump
         string mode = entry.IsScalable ? "scalable" : "legacy";
         string fpd = entry.Fpd ? " fpd" : string.Empty;
         return $"context-cache {bdf} did={entry.Did} {mode} tt={entry.TranslationType} aw={entry.AddressWidth} ptr=0x{entry.TablePointer:x}{fpd}";
+    }
+
+    private static string Format(PasidCacheEntry entry)
+    {
+        PciBdf bdf = PciBdf.FromSourceId(entry.SourceId);
+        return entry.IsNegative
+            ? $"pasid-cache {bdf} pasid=0x{entry.Pasid:x} -> fault {(byte)entry.Fault:x2}"
+            : $"pasid-cache {bdf} pasid=0x{entry.Pasid:x} did={entry.Did} pgtt={entry.PasidGranularTranslationType} ptr=0x{entry.TablePointer:x}{(entry.Fpd ? " fpd" : string.Empty)}";
     }
 
     private static string Kind(TranslationKind kind) => kind switch

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using VtdEmu.Interrupts;
 using VtdEmu.Registers;
 
 namespace VtdEmu.Workloads.Scenarios;
@@ -69,14 +70,59 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
             return false;
         }
 
-        var platform = new Platform(configuration, setup.Caches, interruptSink: null, setup.Ram.AsSpan());
+        if (!TryBuild(setup, configuration, out Platform? platform, out error))
+        {
+            return false;
+        }
+
+        foreach (RemappingUnit unit in platform.Units)
+        {
+            if (setup.InterruptEntryCache != InterruptEntryCache.DefaultGeometry)
+            {
+                unit.ConfigureInterruptEntryCache(setup.InterruptEntryCache);
+            }
+        }
+
         foreach (PciBdf device in setup.Devices)
         {
             platform.AddDevice(device.SourceId);
         }
 
+        foreach (ScenarioDevice device in setup.AtsDevices)
+        {
+            PciEndpoint endpoint = platform.AddDevice(device.Bdf.SourceId);
+            endpoint.EnableAts(device.DeviceTlb);
+            if (device.PageRequests)
+            {
+                endpoint.EnablePageRequests();
+            }
+        }
+
         target = new PlatformScenarioTarget(platform);
         error = null;
+        return true;
+    }
+
+    // One unit of the preset, or one per DRHD of the platform-dmar table (each with the scenario's cache geometry).
+    private static bool TryBuild(ScenarioSetup setup, UnitConfiguration configuration, [NotNullWhen(true)] out Platform? platform, [NotNullWhen(false)] out ScenarioError? error)
+    {
+        error = null;
+        if (setup.Dmar is not { } table)
+        {
+            platform = new Platform(configuration, setup.Caches, interruptSink: null, setup.Ram.AsSpan());
+            return true;
+        }
+
+        // Sub-hierarchy scopes cover the bridge's own requester id only: a scenario has no PCI topology
+        // giving the buses below it (spec-notes/dmar.md).
+        if (!Platform.TryFromDmar(table, configuration, out Platform? fromTable, out string problem, bridgeBuses: null, setup.Ram.AsSpan()))
+        {
+            platform = null;
+            error = new ScenarioError(setup.DmarLocation ?? new SourceLocation(setup.File, 0), $"platform-dmar: {setup.DmarFile}: {problem}");
+            return false;
+        }
+
+        platform = new Platform([.. fromTable!.UnitDefinitions.Select(u => u with { Caches = setup.Caches })], interruptSink: null, setup.Ram.AsSpan());
         return true;
     }
 

@@ -38,4 +38,19 @@ public enum ScenarioCommandKind
 
     /// <summary><c>dma-write BDF IOVA LEN BYTE</c>: a device writes LEN copies of BYTE through the remapping unit.</summary>
     DmaWrite,
+
+    /// <summary><c>msi BDF ADDR DATA</c>: the device writes DATA to ADDR in the interrupt window (VT-d spec ch. 5).</summary>
+    Msi,
+
+    /// <summary><c>ats-translate BDF IOVA</c>: the device (with ATS) sends a translation request and caches the completion.</summary>
+    AtsTranslate,
+
+    /// <summary><c>unit N</c>: the following <c>mmio-*</c> commands address unit N's register block.</summary>
+    Unit,
+
+    /// <summary><c>page-request BDF IOVA</c>: the device (with PRI) sends a page request.</summary>
+    PageRequest,
+
+    /// <summary><c>page-response BDF PRG</c>: the last page group response the device received for PRG.</summary>
+    PageResponse,
 }

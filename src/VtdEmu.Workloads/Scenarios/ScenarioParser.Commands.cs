@@ -19,11 +19,11 @@ public static partial class ScenarioParser
 
             int given = (tail < 0 ? tokens.Length : tail) - 1;
             var command = new ScenarioCommand(kind, at, 0);
-            bool dma = kind is ScenarioCommandKind.DmaRead or ScenarioCommandKind.DmaWrite;
-            if (dma && given > operandCount)
+            string options = ScenarioSyntax.OptionsOf(kind);
+            if (options.Length > 0 && given > operandCount)
             {
-                // PASID prefix options after the operands: pasid=N [priv] [exec].
-                if (!TryDmaOptions(at, name, tokens.AsSpan(1 + operandCount, given - operandCount), ref command))
+                // Options after the operands: pasid=N [priv] [exec] [translated], write, prg=N.
+                if (!TryOptions(at, kind, name, tokens.AsSpan(1 + operandCount, given - operandCount), ref command))
                 {
                     return;
                 }
@@ -33,11 +33,11 @@ public static partial class ScenarioParser
 
             if (given != operandCount)
             {
-                Error(at, $"{name}: expected '{name} {usage}{(dma ? ScenarioSyntax.DmaOptions : string.Empty)}', found {Plural(given, "operand")}");
+                Error(at, $"{name}: expected '{name} {usage}{options}', found {Plural(given, "operand")}");
                 return;
             }
 
-            if (!TryOperands(at, kind, name, tokens, ref command))
+            if (!TryOperands(at, kind, name, tokens, ref command) || !CheckDeviceFeatures(at, name, ref command))
             {
                 return;
             }
@@ -64,7 +64,7 @@ public static partial class ScenarioParser
 
         private bool TryOperands(SourceLocation at, ScenarioCommandKind kind, string name, string[] tokens, ref ScenarioCommand command)
         {
-            ulong address, value = 0, length = 0;
+            ulong address = 0, value = 0, length = 0;
             PciBdf device = default;
             switch (kind)
             {
@@ -119,6 +119,55 @@ public static partial class ScenarioParser
                     }
 
                     break;
+                case ScenarioCommandKind.Msi:
+                    if (!TryDevice(at, $"{name} BDF", tokens[1], out device)
+                        || !TryNumber(at, $"{name} ADDR", tokens[2], 64, out address)
+                        || !TryNumber(at, $"{name} DATA", tokens[3], 32, out value))
+                    {
+                        return false;
+                    }
+
+                    if (!Interrupts.InterruptRequest.IsInterruptAddress(address))
+                    {
+                        Error(at, $"{name} ADDR: {tokens[2]} is outside the interrupt address window 0xfee00000-0xfeefffff (an MSI is a DWORD write there)");
+                        return false;
+                    }
+
+                    break;
+                case ScenarioCommandKind.AtsTranslate:
+                case ScenarioCommandKind.PageRequest:
+                    if (!TryDevice(at, $"{name} BDF", tokens[1], out device)
+                        || !TryNumber(at, $"{name} IOVA", tokens[2], 64, out address))
+                    {
+                        return false;
+                    }
+
+                    value = command.Value;
+                    break;
+                case ScenarioCommandKind.PageResponse:
+                    if (!TryDevice(at, $"{name} BDF", tokens[1], out device)
+                        || !TryNumber(at, $"{name} PRG", tokens[2], ScenarioSyntax.PrgBits, out value))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case ScenarioCommandKind.Unit:
+                    if (!TryNumber(at, $"{name} N", tokens[1], 32, out value))
+                    {
+                        return false;
+                    }
+
+                    if (value >= (ulong)_setup.UnitCount)
+                    {
+                        Error(at, _setup.Dmar is null
+                            ? $"{name} N: the platform has one unit (0); several come from a 'platform-dmar FILE' directive"
+                            : $"{name} N: {tokens[1]} is not a unit: {_setup.DmarFile} describes {Plural(_setup.UnitCount, "unit")} (0 to {_setup.UnitCount - 1})");
+                        return false;
+                    }
+
+                    address = value;
+                    break;
                 default:
                     if (!TryDevice(at, $"{name} BDF", tokens[1], out device)
                         || !TryNumber(at, $"{name} IOVA", tokens[2], 64, out address)
@@ -163,13 +212,18 @@ public static partial class ScenarioParser
             return true;
         }
 
-        // pasid=N (below 2^20) and the prefix's privileged / execute attributes, each at most once, priv and exec
-        // only with a PASID (they travel in the PASID prefix).
-        private bool TryDmaOptions(SourceLocation at, string name, ReadOnlySpan<string> options, ref ScenarioCommand command)
+        // pasid=N (below 2^20) and the prefix's privileged / execute attributes (dma-*), translated (dma-*), write
+        // (ats-translate, page-request) and prg=N (page-request), each at most once; priv and exec only with a
+        // PASID (they travel in the PASID prefix) and not on translated requests (the model's carry neither).
+        private bool TryOptions(SourceLocation at, ScenarioCommandKind kind, string name, ReadOnlySpan<string> options, ref ScenarioCommand command)
         {
+            bool dma = kind is ScenarioCommandKind.DmaRead or ScenarioCommandKind.DmaWrite;
             uint? pasid = null;
+            ulong? prg = null;
             bool privileged = false;
             bool execute = false;
+            bool write = false;
+            bool translated = false;
             foreach (string option in options)
             {
                 bool repeated;
@@ -183,19 +237,39 @@ public static partial class ScenarioParser
 
                     pasid = (uint)value;
                 }
-                else if (option == ScenarioSyntax.PrivilegedToken)
+                else if (dma && option == ScenarioSyntax.PrivilegedToken)
                 {
                     repeated = privileged;
                     privileged = true;
                 }
-                else if (option == ScenarioSyntax.ExecuteToken)
+                else if (dma && option == ScenarioSyntax.ExecuteToken)
                 {
                     repeated = execute;
                     execute = true;
                 }
+                else if (dma && option == ScenarioSyntax.TranslatedToken)
+                {
+                    repeated = translated;
+                    translated = true;
+                }
+                else if (!dma && option == ScenarioSyntax.WriteToken)
+                {
+                    repeated = write;
+                    write = true;
+                }
+                else if (kind == ScenarioCommandKind.PageRequest && option.StartsWith(ScenarioSyntax.PrgPrefix, StringComparison.Ordinal))
+                {
+                    repeated = prg.HasValue;
+                    if (!TryNumber(at, $"{name} prg=N", option[ScenarioSyntax.PrgPrefix.Length..], ScenarioSyntax.PrgBits, out ulong value))
+                    {
+                        return false;
+                    }
+
+                    prg = value;
+                }
                 else
                 {
-                    Error(at, $"{name}: unexpected '{option}' after the operands: expected{ScenarioSyntax.DmaOptions}, or '==' and the expected outcome");
+                    Error(at, $"{name}: unexpected '{option}' after the operands: expected{ScenarioSyntax.OptionsOf(kind)}, or '==' and the expected outcome");
                     return false;
                 }
 
@@ -212,7 +286,35 @@ public static partial class ScenarioParser
                 return false;
             }
 
-            command = command with { Pasid = pasid, Privileged = privileged, Execute = execute };
+            if ((privileged || execute) && translated)
+            {
+                Error(at, $"{name}: priv and exec do not combine with translated (the model's translated requests carry neither)");
+                return false;
+            }
+
+            command = command with { Pasid = pasid, Privileged = privileged, Execute = execute, Write = write, Translated = translated, Value = prg ?? 0 };
+            return true;
+        }
+
+        // ATS-only requests need a device declared with 'ats', page requests and responses one with 'pri'.
+        private bool CheckDeviceFeatures(SourceLocation at, string name, ref ScenarioCommand command)
+        {
+            bool needsAts = command.Translated || command.Kind == ScenarioCommandKind.AtsTranslate;
+            bool needsPri = command.Kind is ScenarioCommandKind.PageRequest or ScenarioCommandKind.PageResponse;
+            if (!needsAts && !needsPri)
+            {
+                return true;
+            }
+
+            ScenarioDevice? device = AtsDevice(command.Device);
+            if (device is null || (needsPri && !device.PageRequests))
+            {
+                string what = needsPri ? "page request interface (PRI)" : "ATS";
+                string directive = needsPri ? "ats pri" : "ats";
+                Error(at, $"{name}{(command.Translated ? " translated" : string.Empty)}: device {command.Device} has no {what}: declare it 'device {command.Device} {directive}'");
+                return false;
+            }
+
             return true;
         }
 
@@ -268,6 +370,14 @@ public static partial class ScenarioParser
                     return ParseDmaExpectation(at, name, tail);
                 case ScenarioCommandKind.MemRead:
                     return ParseBytesExpectation(at, name, (int)command.Length, tail);
+                case ScenarioCommandKind.Msi:
+                    return ParseWordsExpectation(at, name, ScenarioOutcomeWords.Msi, tail);
+                case ScenarioCommandKind.AtsTranslate:
+                    return ParseWordsExpectation(at, name, ScenarioOutcomeWords.Ats, tail);
+                case ScenarioCommandKind.PageRequest:
+                    return ParseWordsExpectation(at, name, ScenarioOutcomeWords.PageRequest, tail);
+                case ScenarioCommandKind.PageResponse:
+                    return ParseWordsExpectation(at, name, ScenarioOutcomeWords.PageResponse, tail);
                 default:
                     return ParseValueExpectation(at, name, WidthOf(command.Kind), tail);
             }
@@ -354,20 +464,10 @@ public static partial class ScenarioParser
 
             if (tail.Length == 3 && tail[0] == ScenarioSyntax.EqualsToken && tail[1] == "fault")
             {
-                string code = tail[2].StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? tail[2][2..] : tail[2];
-                if (code.Length is >= 1 and <= 2
-                    && byte.TryParse(code, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte reason)
-                    && reason != 0)
+                // A code 01-ff or the reason by name (ReadDenied); the result line still prints the code.
+                if (ScenarioOutcomeWords.ParseFault(tail[2]) is { } reason)
                 {
-                    return new ScenarioExpectation { Outcome = new DmaOutcome((FaultReason)reason) };
-                }
-
-                // Or the reason by name (ReadDenied); the result line still prints the code.
-                if (tail[2].Length > 2 && char.IsAsciiLetterUpper(tail[2][0])
-                    && Enum.TryParse(tail[2], ignoreCase: false, out FaultReason named) && named != FaultReason.None
-                    && Enum.IsDefined(named) && named.ToString() == tail[2])
-                {
-                    return new ScenarioExpectation { Outcome = new DmaOutcome(named) };
+                    return new ScenarioExpectation { Outcome = new DmaOutcome(reason) };
                 }
 
                 Error(at, $"{name} == fault XX: expected a fault reason code 01-ff in hex or a reason name such as ReadDenied, found '{tail[2]}'");
@@ -376,6 +476,23 @@ public static partial class ScenarioParser
 
             Error(at, $"{name}: expected '== ok', '== fault XX', '== abort' or '== ur' after the operands, found '{string.Join(' ', tail.ToArray())}'");
             return null;
+        }
+
+        private ScenarioExpectation? ParseWordsExpectation(SourceLocation at, string name, ScenarioOutcomeWords.Vocabulary vocabulary, ReadOnlySpan<string> tail)
+        {
+            if (tail.Length < 2 || tail[0] != ScenarioSyntax.EqualsToken)
+            {
+                Error(at, $"{name}: expected '== ' and {vocabulary.Describe()} after the operands, found '{string.Join(' ', tail.ToArray())}'");
+                return null;
+            }
+
+            if (ScenarioOutcomeWords.TryNormalize(tail[1..], vocabulary, out string problem) is not { } words)
+            {
+                Error(at, $"{name} == OUTCOME: {problem}");
+                return null;
+            }
+
+            return new ScenarioExpectation { Words = words };
         }
     }
 }

@@ -1,4 +1,5 @@
 using VtdEmu.Caches;
+using VtdEmu.Dmar;
 using VtdEmu.Memory;
 
 namespace VtdEmu.Workloads.Scenarios;
@@ -29,6 +30,9 @@ public static partial class ScenarioParser
                     break;
                 case "device":
                     ParseDevice(at, tokens);
+                    break;
+                case "platform-dmar":
+                    ParsePlatformDmar(at, tokens);
                     break;
                 default:
                     ParseCache(at, keyword, tokens);
@@ -128,9 +132,16 @@ public static partial class ScenarioParser
             _ram.Add(range);
         }
 
+        // device BDF [ats [dtlb-entries=N] [dtlb-ways=N] [dtlb-policy=P]] [pri]: PRI needs ATS (PCIe), dtlb-* too.
         private void ParseDevice(SourceLocation at, string[] tokens)
         {
-            if (!ExpectOperands(at, tokens, "BDF", 1) || !TryBdf(at, "device BDF", tokens[1], out PciBdf bdf))
+            if (tokens.Length < 2)
+            {
+                Error(at, $"device: expected 'device BDF {DeviceOptions}', found 0 operands");
+                return;
+            }
+
+            if (!TryBdf(at, "device BDF", tokens[1], out PciBdf bdf))
             {
                 return;
             }
@@ -144,7 +155,122 @@ public static partial class ScenarioParser
                 }
             }
 
+            bool ats = false;
+            bool pri = false;
+            List<string> geometry = [];
+            for (int i = 2; i < tokens.Length; i++)
+            {
+                string option = tokens[i];
+                bool repeated = (option == "ats" && ats) || (option == "pri" && pri);
+                if (repeated)
+                {
+                    Error(at, $"device: '{option}' given twice");
+                    return;
+                }
+
+                if (option == "ats")
+                {
+                    ats = true;
+                }
+                else if (option == "pri")
+                {
+                    pri = true;
+                }
+                else if (option.StartsWith("dtlb-", StringComparison.Ordinal))
+                {
+                    geometry.Add(option);
+                }
+                else
+                {
+                    Error(at, $"device: unexpected '{option}': expected 'device BDF {DeviceOptions}'");
+                    return;
+                }
+            }
+
+            if (!ats && (pri || geometry.Count > 0))
+            {
+                Error(at, $"device: {(pri ? "pri" : "dtlb-*")} needs ATS: add 'ats' (a device sends page requests and keeps a device-TLB only with ATS)");
+                return;
+            }
+
             _devices.Add((bdf, at));
+            if (ats)
+            {
+                // The default device-TLB is fully associative: dtlb-entries alone keeps it so. A bad geometry is
+                // reported here; the device stays declared with ATS so that later lines report nothing more.
+                bool waysGiven = geometry.Exists(g => g.StartsWith("dtlb-ways=", StringComparison.Ordinal));
+                _ = TryGeometry(at, "device", geometry.ToArray(), "dtlb-", VtdEmu.Devices.DeviceTlb.DefaultGeometry, out CacheGeometry tlb, fullyAssociative: !waysGiven);
+                _atsDevices.Add(new ScenarioDevice(bdf, tlb, pri));
+            }
+        }
+
+        // platform-dmar FILE: read and parsed here so that a bad table is a parse error at this line (--parse-only
+        // finds it); the path is relative to the scenario file. The platform is built from it by the target factory.
+        private void ParsePlatformDmar(SourceLocation at, string[] tokens)
+        {
+            if (!ExpectOperands(at, tokens, "FILE", 1))
+            {
+                return;
+            }
+
+            if (_setup.DmarLocation is { } first)
+            {
+                Error(at, $"platform-dmar: given twice (first at {first})");
+                return;
+            }
+
+            string name = tokens[1];
+            string path;
+            byte[] bytes;
+            try
+            {
+                path = Path.Combine(Path.GetDirectoryName(file) ?? string.Empty, name);
+                var info = new FileInfo(path);
+                if (!info.Exists || info.Length > MaxDmarBytes)
+                {
+                    Error(at, $"platform-dmar: {name}: {(info.Exists ? $"larger than {MaxDmarBytes} bytes, too large for a DMAR table" : "no such file")}");
+                    return;
+                }
+
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                Error(at, $"platform-dmar: {name}: cannot read the table: {e.Message}");
+                return;
+            }
+
+            if (!DmarTable.TryParse(bytes, out DmarTable table, out DmarError error))
+            {
+                Error(at, $"platform-dmar: {name}: {error}");
+                return;
+            }
+
+            if (table.Units.Count == 0)
+            {
+                Error(at, $"platform-dmar: {name}: the table describes no remapping unit (DRHD)");
+                return;
+            }
+
+            _setup = _setup with { Dmar = table, DmarFile = name, DmarLocation = at };
+        }
+
+        /// <summary>Largest DMAR table <c>platform-dmar</c> reads (1 MiB; real tables are a few hundred bytes).</summary>
+        private const int MaxDmarBytes = 1 << 20;
+
+        private const string DeviceOptions = "[ats [dtlb-entries=N] [dtlb-ways=N] [dtlb-policy=P]] [pri]";
+
+        private ScenarioDevice? AtsDevice(PciBdf bdf)
+        {
+            foreach (ScenarioDevice device in _atsDevices)
+            {
+                if (device.Bdf == bdf)
+                {
+                    return device;
+                }
+            }
+
+            return null;
         }
 
         private void ParseCache(SourceLocation at, string keyword, string[] tokens)
@@ -181,7 +307,7 @@ public static partial class ScenarioParser
                     return;
                 }
 
-                _setup = _setup with { Caches = ScenarioSetup.NoCaches };
+                _setup = _setup with { Caches = ScenarioSetup.NoCaches, InterruptEntryCache = CacheGeometry.Disabled };
                 return;
             }
 
@@ -197,70 +323,14 @@ public static partial class ScenarioParser
                 return;
             }
 
-            CacheGeometry current = CurrentGeometry(keyword);
-            int? entries = null;
-            int? ways = null;
-            ReplacementPolicy? policy = null;
-            for (int i = 1; i < tokens.Length; i++)
+            if (!TryGeometry(at, keyword, tokens.AsSpan(1), string.Empty, CurrentGeometry(keyword), out CacheGeometry geometry))
             {
-                string token = tokens[i];
-                int equals = token.IndexOf('=', StringComparison.Ordinal);
-                string key = equals > 0 ? token[..equals] : token;
-                string value = equals > 0 ? token[(equals + 1)..] : string.Empty;
-                bool duplicate = (key == "entries" && entries is not null) || (key == "ways" && ways is not null)
-                    || (key == "policy" && policy is not null);
-                if (equals <= 0 || duplicate || key is not ("entries" or "ways" or "policy"))
-                {
-                    Error(at, duplicate
-                        ? $"{keyword}: '{key}' given twice"
-                        : $"{keyword}: expected entries=N, ways=N or policy={Policies}, found '{token}'");
-                    return;
-                }
-
-                if (key == "policy")
-                {
-                    policy = ParsePolicy(value);
-                    if (policy is null)
-                    {
-                        Error(at, $"{keyword} policy: expected lru, plru, random or flush, found '{value}'");
-                        return;
-                    }
-
-                    continue;
-                }
-
-                if (!TryNumber(at, $"{keyword} {key}", value, 32, out ulong number))
-                {
-                    return;
-                }
-
-                // entries=0 disables the cache; a way count is at least 1.
-                ulong least = key == "entries" ? 0UL : 1UL;
-                if (number < least || number > CacheGeometry.MaxEntries)
-                {
-                    Error(at, $"{keyword} {key}: expected {least} to {CacheGeometry.MaxEntries}, found {value}");
-                    return;
-                }
-
-                if (key == "entries")
-                {
-                    entries = (int)number;
-                }
-                else
-                {
-                    ways = (int)number;
-                }
+                return;
             }
 
-            // Unnamed keys keep the model's default; a disabled cache ignores ways and policy.
-            var geometry = new CacheGeometry(entries ?? current.Entries, ways ?? current.Ways, policy ?? current.Policy);
-            if (geometry.Entries == 0)
+            if (keyword == "iec")
             {
-                geometry = CacheGeometry.Disabled;
-            }
-            else if (geometry.Check() is { } problem)
-            {
-                Error(at, $"{keyword}: {problem}");
+                _setup = _setup with { InterruptEntryCache = geometry };
                 return;
             }
 
@@ -278,8 +348,81 @@ public static partial class ScenarioParser
             };
         }
 
+        // KEY=VALUE geometry options (entries, ways, policy, each after prefix); unnamed keys keep current's value.
+        private bool TryGeometry(SourceLocation at, string what, ReadOnlySpan<string> tokens, string prefix, CacheGeometry current, out CacheGeometry geometry, bool fullyAssociative = false)
+        {
+            geometry = current;
+            int? entries = null;
+            int? ways = null;
+            ReplacementPolicy? policy = null;
+            foreach (string token in tokens)
+            {
+                int equals = token.IndexOf('=', StringComparison.Ordinal);
+                string key = equals > 0 && token.StartsWith(prefix, StringComparison.Ordinal) ? token[prefix.Length..equals] : token;
+                string value = equals > 0 ? token[(equals + 1)..] : string.Empty;
+                bool duplicate = (key == "entries" && entries is not null) || (key == "ways" && ways is not null)
+                    || (key == "policy" && policy is not null);
+                if (equals <= 0 || duplicate || key is not ("entries" or "ways" or "policy"))
+                {
+                    Error(at, duplicate
+                        ? $"{what}: '{prefix}{key}' given twice"
+                        : $"{what}: expected {prefix}entries=N, {prefix}ways=N or {prefix}policy={Policies}, found '{token}'");
+                    return false;
+                }
+
+                if (key == "policy")
+                {
+                    policy = ParsePolicy(value);
+                    if (policy is null)
+                    {
+                        Error(at, $"{what} {prefix}policy: expected lru, plru, random or flush, found '{value}'");
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (!TryNumber(at, $"{what} {prefix}{key}", value, 32, out ulong number))
+                {
+                    return false;
+                }
+
+                // entries=0 disables the cache; a way count is at least 1.
+                ulong least = key == "entries" ? 0UL : 1UL;
+                if (number < least || number > CacheGeometry.MaxEntries)
+                {
+                    Error(at, $"{what} {prefix}{key}: expected {least} to {CacheGeometry.MaxEntries}, found {value}");
+                    return false;
+                }
+
+                if (key == "entries")
+                {
+                    entries = (int)number;
+                }
+                else
+                {
+                    ways = (int)number;
+                }
+            }
+
+            // A disabled cache ignores ways and policy.
+            geometry = new CacheGeometry(entries ?? current.Entries, ways ?? (fullyAssociative ? entries : null) ?? current.Ways, policy ?? current.Policy);
+            if (geometry.Entries == 0)
+            {
+                geometry = CacheGeometry.Disabled;
+            }
+            else if (geometry.Check() is { } problem)
+            {
+                Error(at, $"{what}: {problem}");
+                return false;
+            }
+
+            return true;
+        }
+
         private CacheGeometry CurrentGeometry(string keyword) => keyword switch
         {
+            "iec" => _setup.InterruptEntryCache,
             "iotlb" => _setup.Caches.Iotlb,
             "iotlb-large" => _setup.Caches.IotlbLargePages ?? _setup.Caches.Iotlb,
             "context-cache" => _setup.Caches.ContextCache,

@@ -19,7 +19,7 @@ public static partial class ScenarioParser
     /// <summary>Largest <c>dma-*</c> LEN (1 MiB): the runner buffers one DMA at a time.</summary>
     public const ulong MaxDmaLength = 1UL << 20;
 
-    private const string Directives = "preset, cap, ecap, ram, device, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc";
+    private const string Directives = "preset, cap, ecap, ram, device, platform-dmar, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc, iec";
 
     private const string Policies = "lru|plru|random|flush";
 
@@ -81,6 +81,7 @@ public static partial class ScenarioParser
         private readonly ImmutableArray<ScenarioCommand>.Builder _commands = ImmutableArray.CreateBuilder<ScenarioCommand>();
         private readonly List<MemoryRange> _ram = [];
         private readonly List<(PciBdf Bdf, SourceLocation Location)> _devices = [];
+        private readonly List<ScenarioDevice> _atsDevices = [];
         private ScenarioSetup _setup = new() { File = file };
         private readonly Dictionary<string, SourceLocation> _cacheDirectives = [];
         private bool _commandSeen;
@@ -112,7 +113,7 @@ public static partial class ScenarioParser
             }
             else
             {
-                Error(at, $"unknown keyword '{keyword}': expected a directive ({Directives}) or a command (mmio-read32, mmio-read64, mmio-write32, mmio-write64, mem-read32, mem-read64, mem-read, mem-write32, mem-write64, mem-fill, dma-read, dma-write)");
+                Error(at, $"unknown keyword '{keyword}': expected a directive ({Directives}) or a command ({ScenarioSyntax.CommandNames})");
             }
         }
 
@@ -127,6 +128,7 @@ public static partial class ScenarioParser
             {
                 Ram = _ram.Count == 0 ? [ScenarioSetup.DefaultRam] : [.. _ram.OrderBy(r => r.Base)],
                 Devices = [.. _devices.Select(d => d.Bdf)],
+                AtsDevices = [.. _atsDevices],
             };
             return new ScenarioParseResult(new Scenario(file, setup, _commands.ToImmutable()), []);
         }
@@ -134,8 +136,8 @@ public static partial class ScenarioParser
         private void Error(SourceLocation at, string message) => _errors.Add(new ScenarioError(at, message));
 
         private static bool IsDirective(string keyword) =>
-            keyword is "preset" or "cap" or "ecap" or "ram" or "device" or "caches" or "iotlb" or "iotlb-large" or "context-cache"
-                or "pasid-cache" or "psc";
+            keyword is "preset" or "cap" or "ecap" or "ram" or "device" or "platform-dmar" or "caches" or "iotlb" or "iotlb-large"
+                or "context-cache" or "pasid-cache" or "psc" or "iec";
 
         private bool TryNumber(SourceLocation at, string what, string token, int bits, out ulong value)
         {

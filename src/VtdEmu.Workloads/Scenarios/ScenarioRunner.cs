@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using VtdEmu.Devices;
 using VtdEmu.Memory;
 
 namespace VtdEmu.Workloads.Scenarios;
@@ -33,9 +34,10 @@ public static class ScenarioRunner
         ImmutableArray<ScenarioError>.Builder failures = ImmutableArray.CreateBuilder<ScenarioError>();
         var sink = new ResultSink(output);
         int assertions = 0;
+        int unit = 0;
         foreach (ScenarioCommand command in scenario.Commands)
         {
-            string? failure = Execute(command, target, sink);
+            string? failure = Execute(command, target, sink, ref unit);
             assertions += command.Expectation is null ? 0 : 1;
             if (failure is not null)
             {
@@ -46,22 +48,42 @@ public static class ScenarioRunner
         return new ScenarioRunResult(scenario.Commands.Length, assertions, failures.ToImmutable()) { Results = sink.Lines.ToImmutable() };
     }
 
-    /// <summary>Runs one command; returns the failure message, or null.</summary>
-    private static string? Execute(ScenarioCommand command, IScenarioTarget target, ResultSink output)
+    /// <summary>Runs one command; returns the failure message, or null. <paramref name="unit"/>: the unit mmio-* address.</summary>
+    private static string? Execute(ScenarioCommand command, IScenarioTarget target, ResultSink output, ref int unit)
     {
         ulong address = command.Address;
         switch (command.Kind)
         {
             case ScenarioCommandKind.MmioRead32:
-                return Report(command, output, target.Mmio.Read(address, 4), 32);
+                return Report(command, output, target.UnitMmio(unit).Read(address, 4), 32);
             case ScenarioCommandKind.MmioRead64:
-                return Report(command, output, target.Mmio.Read(address, 8), 64);
+                return Report(command, output, target.UnitMmio(unit).Read(address, 8), 64);
             case ScenarioCommandKind.MmioWrite32:
-                target.Mmio.Write(address, 4, command.Value);
+                target.UnitMmio(unit).Write(address, 4, command.Value);
                 return null;
             case ScenarioCommandKind.MmioWrite64:
-                target.Mmio.Write(address, 8, command.Value);
+                target.UnitMmio(unit).Write(address, 8, command.Value);
                 return null;
+            case ScenarioCommandKind.Unit:
+                if (command.Value >= (ulong)target.UnitCount)
+                {
+                    return $"unit {command.Value}: the platform has {target.UnitCount} (0 to {target.UnitCount - 1})";
+                }
+
+                unit = (int)command.Value;
+                return null;
+            case ScenarioCommandKind.Msi:
+                return Words(command, output, $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(address)} {ScenarioNumber.FormatAddress(command.Value)}",
+                    ScenarioOutcomeText.Msi(target.SignalMsi(command.Device.SourceId, address, (uint)command.Value)));
+            case ScenarioCommandKind.AtsTranslate:
+                return Words(command, output, $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(address)}",
+                    ScenarioOutcomeText.Ats(target.AtsTranslate(command.Device.SourceId, address, command.Pasid, command.Write)));
+            case ScenarioCommandKind.PageRequest:
+                PageRequestOutcome requested = target.RequestPage(command.Device.SourceId, address, (ushort)command.Value, command.Pasid, command.Write, out PageGroupResponse? response);
+                return Words(command, output, $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(address)}", ScenarioOutcomeText.PageRequest(requested, response));
+            case ScenarioCommandKind.PageResponse:
+                return Words(command, output, $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(command.Value)}",
+                    ScenarioOutcomeText.PageResponse(target.PageResponse(command.Device.SourceId, (ushort)command.Value)));
             case ScenarioCommandKind.MemRead32:
                 return target.Memory.TryRead32(address, out uint value32)
                     ? Report(command, output, value32, 32)
@@ -97,6 +119,18 @@ public static class ScenarioRunner
             : $"{command.Name} {ScenarioNumber.FormatAddress(command.Address)}: expected {FormatValue(expected.Value, bits)}, actual {text}";
     }
 
+    // One outcome line in words; an assertion holds when its words are among the printed ones.
+    private static string? Words(ScenarioCommand command, ResultSink output, string prefix, string outcome)
+    {
+        output.Add(command, prefix, outcome);
+        if (command.Expectation is not { Words.IsDefault: false } expected || ScenarioOutcomeWords.Matches(expected.Words, outcome))
+        {
+            return null;
+        }
+
+        return $"{prefix}: expected {string.Join(' ', expected.Words)}, actual {outcome}";
+    }
+
     private static string? ReadBytes(ScenarioCommand command, IScenarioTarget target, ResultSink output)
     {
         byte[] buffer = new byte[command.Length];
@@ -121,12 +155,12 @@ public static class ScenarioRunner
         DmaOutcome outcome;
         if (command.Kind == ScenarioCommandKind.DmaRead)
         {
-            outcome = target.DmaRead(command.Device.SourceId, command.Address, buffer, command.Pasid, command.Privileged, command.Execute);
+            outcome = target.DmaRead(command.Device.SourceId, command.Address, buffer, command.Pasid, command.Privileged, command.Execute, command.Translated);
         }
         else
         {
             buffer.AsSpan().Fill((byte)command.Value);
-            outcome = target.DmaWrite(command.Device.SourceId, command.Address, buffer, command.Pasid, command.Privileged, command.Execute);
+            outcome = target.DmaWrite(command.Device.SourceId, command.Address, buffer, command.Pasid, command.Privileged, command.Execute, command.Translated);
         }
 
         string prefix = $"{command.Name} {command.Device} {ScenarioNumber.FormatAddress(command.Address)}";

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using VtdEmu.Caches;
+using VtdEmu.Dmar;
+using VtdEmu.Interrupts;
 using VtdEmu.Memory;
 
 namespace VtdEmu.Workloads.Scenarios;
@@ -41,6 +43,30 @@ public sealed record ScenarioSetup
 
     /// <summary>The DMA-capable PCI endpoints, in declaration order.</summary>
     public ImmutableArray<PciBdf> Devices { get; init; } = [];
+
+    /// <summary>The declared endpoints with ATS (and possibly PRI) enabled, in declaration order.</summary>
+    public ImmutableArray<ScenarioDevice> AtsDevices { get; init; } = [];
+
+    /// <summary>
+    /// The DMAR table of a <c>platform-dmar</c> directive (parsed): one unit of the preset per DRHD at its
+    /// register base with its device scope; null for the single unit of a scenario without one.
+    /// </summary>
+    public DmarTable? Dmar { get; init; }
+
+    /// <summary>The file <see cref="Dmar"/> was read from, as the directive wrote it.</summary>
+    public string? DmarFile { get; init; }
+
+    /// <summary>Where <c>platform-dmar</c> was given; null without one.</summary>
+    public SourceLocation? DmarLocation { get; init; }
+
+    /// <summary>Number of remapping units the platform will have: the DMAR table's DRHD count, or 1.</summary>
+    public int UnitCount => Dmar is { } table ? table.Units.Count : 1;
+
+    /// <summary>
+    /// Every unit's interrupt entry cache geometry (<c>iec</c> directive; <c>caches off</c> disables it):
+    /// spec-notes/interrupt-remapping.md §4.
+    /// </summary>
+    public CacheGeometry InterruptEntryCache { get; init; } = Interrupts.InterruptEntryCache.DefaultGeometry;
 
     /// <summary>
     /// Every cache disabled (<c>caches off</c>): each translation reads the structures from memory,

@@ -21,7 +21,15 @@ internal static class ScenarioSyntax
         ("mem-fill", ScenarioCommandKind.MemFill),
         ("dma-read", ScenarioCommandKind.DmaRead),
         ("dma-write", ScenarioCommandKind.DmaWrite),
+        ("msi", ScenarioCommandKind.Msi),
+        ("ats-translate", ScenarioCommandKind.AtsTranslate),
+        ("unit", ScenarioCommandKind.Unit),
+        ("page-request", ScenarioCommandKind.PageRequest),
+        ("page-response", ScenarioCommandKind.PageResponse),
     ];
+
+    /// <summary>Every command name, in declaration order, for error messages.</summary>
+    public static string CommandNames => string.Join(", ", s_commands.Select(c => c.Name));
 
     public static string NameOf(ScenarioCommandKind kind) => s_commands[(int)kind].Name;
 
@@ -40,8 +48,26 @@ internal static class ScenarioSyntax
         return false;
     }
 
-    /// <summary>The optional PASID-prefix options of dma-read and dma-write, as usage messages show them.</summary>
-    public const string DmaOptions = " [pasid=N [priv] [exec]]";
+    /// <summary>The options of a command after its operands, as usage messages show them.</summary>
+    public static string OptionsOf(ScenarioCommandKind kind) => kind switch
+    {
+        ScenarioCommandKind.DmaRead or ScenarioCommandKind.DmaWrite => " [pasid=N [priv] [exec]] [translated]",
+        ScenarioCommandKind.AtsTranslate => " [pasid=N] [write]",
+        ScenarioCommandKind.PageRequest => " [pasid=N] [write] [prg=N]",
+        _ => string.Empty,
+    };
+
+    /// <summary>The translated-request option of dma-read and dma-write (AT = 10b through the device-TLB).</summary>
+    public const string TranslatedToken = "translated";
+
+    /// <summary>The write-access option of ats-translate and page-request.</summary>
+    public const string WriteToken = "write";
+
+    /// <summary>The page request group option of page-request: <c>prg=N</c>.</summary>
+    public const string PrgPrefix = "prg=";
+
+    /// <summary>Width of a page request group index.</summary>
+    public const int PrgBits = 9;
 
     /// <summary>The PASID option's prefix: <c>pasid=N</c>.</summary>
     public const string PasidPrefix = "pasid=";
@@ -66,6 +92,10 @@ internal static class ScenarioSyntax
         ScenarioCommandKind.MemFill => "ADDR LEN BYTE",
         ScenarioCommandKind.DmaRead => "BDF IOVA LEN",
         ScenarioCommandKind.DmaWrite => "BDF IOVA LEN BYTE",
+        ScenarioCommandKind.Msi => "BDF ADDR DATA",
+        ScenarioCommandKind.AtsTranslate or ScenarioCommandKind.PageRequest => "BDF IOVA",
+        ScenarioCommandKind.Unit => "N",
+        ScenarioCommandKind.PageResponse => "BDF PRG",
         _ => string.Empty,
     };
 }

@@ -24,13 +24,21 @@ public static class TranslationStructureDump
     public static int Write(Platform platform, TextWriter output, int maxLines = DefaultMaxLines)
     {
         ArgumentNullException.ThrowIfNull(platform);
+        return Write(platform, platform.Unit, output, maxLines);
+    }
+
+    /// <summary>Writes the structures of <paramref name="unit"/>, one of <paramref name="platform"/>'s units; returns the number of lines written.</summary>
+    public static int Write(Platform platform, RemappingUnit unit, TextWriter output, int maxLines = DefaultMaxLines)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(output);
-        var writer = new Writer(platform, output, maxLines);
+        var writer = new Writer(platform, unit, output, maxLines);
         writer.Run();
         return writer.Lines;
     }
 
-    private sealed class Writer(Platform platform, TextWriter output, int maxLines)
+    private sealed class Writer(Platform platform, RemappingUnit unit, TextWriter output, int maxLines)
     {
         private readonly HashSet<ulong> _visitedTables = [];
         private bool _truncated;
@@ -39,7 +47,6 @@ public static class TranslationStructureDump
 
         public void Run()
         {
-            RemappingUnit unit = platform.Unit;
             bool enabled = unit.TranslationEnabled;
             TranslationTableMode mode = unit.RootTableMode;
             ulong root = unit.RootTableAddress;

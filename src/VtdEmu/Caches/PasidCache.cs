@@ -69,6 +69,18 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
         return true;
     }
 
+    /// <summary>A copy of every valid entry in set/way order. Read-only and allocating: for dumps and tests.</summary>
+    public IReadOnlyList<PasidCacheEntry> Snapshot()
+    {
+        List<(ulong Key0, ulong Key1, PasidCacheEntry Payload)> slots = [];
+        lock (_lock)
+        {
+            _store.CopyValidLocked(slots);
+        }
+
+        return [.. slots.Select(s => s.Payload)];
+    }
+
     /// <summary>Global invalidation (G = 11).</summary>
     public int InvalidateAll()
     {

@@ -120,7 +120,7 @@ public sealed class RunCommandTests : IDisposable
 
         // The vector ends with a domain-selective invalidation of DID 1 and one DMA to IOVA 0x2000,
         // which walked the edited table: the IOTLB holds that page alone, with its new frame.
-        Assert.Contains("# caches: iotlb 64x4 lru, iotlb-large 32x32 lru, context-cache 64x4 lru, pasid-cache 64x4 lru, psc 64x4 lru", _cli.OutLines);
+        Assert.Contains("# caches: iotlb 64x4 lru, iotlb-large 32x32 lru, context-cache 64x4 lru, pasid-cache 64x4 lru, psc 64x4 lru, iec 64x4 lru", _cli.OutLines);
         Assert.Contains("# iotlb: 1 entry", _cli.OutLines);
         Assert.Contains("iotlb did=1 second-level 0x2000 4k -> 0x91000 rw", _cli.OutLines);
 
@@ -136,7 +136,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(ExitCode.Success, _cli.Run("run", vector, "--dump"));
 
-        Assert.Contains("# caches: iotlb off, iotlb-large off, context-cache off, pasid-cache off, psc off", _cli.OutLines);
+        Assert.Contains("# caches: iotlb off, iotlb-large off, context-cache off, pasid-cache off, psc off, iec off", _cli.OutLines);
         Assert.Contains("# iotlb: 0 entries", _cli.OutLines);
         Assert.Contains("# context-cache: 0 entries", _cli.OutLines);
     }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using VtdEmu.Devices;
 using VtdEmu.Faults;
+using VtdEmu.Interrupts;
 using VtdEmu.Memory;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
@@ -25,6 +27,53 @@ internal sealed class FakeScenarioTarget : IScenarioTarget, IMmio
     }
 
     public IMmio Mmio => this;
+
+    public int UnitCount => 1;
+
+    public IMmio UnitMmio(int index) => this;
+
+    /// <summary>The MSIs signalled, in order.</summary>
+    public List<(ushort SourceId, ulong Address, uint Data)> MsiLog { get; } = [];
+
+    /// <summary>What <see cref="SignalMsi"/> answers.</summary>
+    public InterruptRemapResult MsiResult { get; set; } = new(InterruptStatus.Delivered, new ApicInterrupt(1, 0x30), Index: 5, Remapped: true);
+
+    /// <summary>What <see cref="AtsTranslate"/> answers.</summary>
+    public AtsCompletion AtsResult { get; set; } = new(true, 0x1000, 0x9_1000, 12, true, false);
+
+    /// <summary>What <see cref="RequestPage"/> answers, with the unit's own response.</summary>
+    public (PageRequestOutcome Outcome, PageGroupResponse? Response) PageRequestResult { get; set; } = (PageRequestOutcome.Queued, null);
+
+    /// <summary>The last request's PASID and write flag and the last PRG index asked.</summary>
+    public (uint? Pasid, bool Write, ushort Group) LastRequest { get; private set; }
+
+    /// <summary>Whether the last DMA was a translated request.</summary>
+    public bool LastTranslated { get; private set; }
+
+    public InterruptRemapResult SignalMsi(ushort sourceId, ulong address, uint data)
+    {
+        MsiLog.Add((sourceId, address, data));
+        return MsiResult;
+    }
+
+    public AtsCompletion AtsTranslate(ushort sourceId, ulong iova, uint? pasid, bool write)
+    {
+        LastRequest = (pasid, write, 0);
+        return AtsResult;
+    }
+
+    public PageRequestOutcome RequestPage(ushort sourceId, ulong iova, ushort groupIndex, uint? pasid, bool write, out PageGroupResponse? response)
+    {
+        LastRequest = (pasid, write, groupIndex);
+        response = PageRequestResult.Response;
+        return PageRequestResult.Outcome;
+    }
+
+    public PageGroupResponse? PageResponse(ushort sourceId, ushort groupIndex)
+    {
+        LastRequest = (null, false, groupIndex);
+        return PageRequestResult.Response;
+    }
 
     public GuestMemory Memory { get; }
 
@@ -62,18 +111,20 @@ internal sealed class FakeScenarioTarget : IScenarioTarget, IMmio
     /// <summary>The PASID prefix of the last DMA (null PASID: none).</summary>
     public (uint? Pasid, bool Privileged, bool Execute) LastPasid { get; private set; }
 
-    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false)
+    public DmaOutcome DmaRead(ushort sourceId, ulong iova, Span<byte> destination, uint? pasid = null, bool privileged = false, bool execute = false, bool translated = false)
     {
         LastPasid = (pasid, privileged, execute);
+        LastTranslated = translated;
         DmaLog.Add((sourceId, iova, destination.Length, DmaDirection.Read));
         return _writable.ContainsKey((sourceId, iova >> 12)) && Memory.TryRead(iova, destination)
             ? DmaOutcome.Ok
             : new DmaOutcome(BlockedReason);
     }
 
-    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false)
+    public DmaOutcome DmaWrite(ushort sourceId, ulong iova, ReadOnlySpan<byte> source, uint? pasid = null, bool privileged = false, bool execute = false, bool translated = false)
     {
         LastPasid = (pasid, privileged, execute);
+        LastTranslated = translated;
         DmaLog.Add((sourceId, iova, source.Length, DmaDirection.Write));
         if (!_writable.TryGetValue((sourceId, iova >> 12), out bool writable))
         {

@@ -9,6 +9,15 @@ internal sealed class FakeScenarioTargetFactory : IScenarioTargetFactory
 {
     public FakeScenarioTarget? LastTarget { get; private set; }
 
+    /// <summary>What the next target's <see cref="FakeScenarioTarget.SignalMsi"/> answers (null: its default).</summary>
+    public VtdEmu.Interrupts.InterruptRemapResult? NextMsiResult { get; set; }
+
+    /// <summary>What the next target's <see cref="FakeScenarioTarget.AtsTranslate"/> answers (null: its default).</summary>
+    public VtdEmu.Devices.AtsCompletion? NextAtsResult { get; set; }
+
+    /// <summary>What the next target's <see cref="FakeScenarioTarget.RequestPage"/> answers (null: its default).</summary>
+    public (VtdEmu.Devices.PageRequestOutcome, VtdEmu.Devices.PageGroupResponse?)? NextPageRequestResult { get; set; }
+
     public bool TryCreate(ScenarioSetup setup, [NotNullWhen(true)] out IScenarioTarget? target, [NotNullWhen(false)] out ScenarioError? error)
     {
         if (setup.Preset != ScenarioSetup.DefaultPreset)
@@ -19,6 +28,21 @@ internal sealed class FakeScenarioTargetFactory : IScenarioTargetFactory
         }
 
         LastTarget = new FakeScenarioTarget(setup);
+        if (NextMsiResult is { } msi)
+        {
+            LastTarget.MsiResult = msi;
+        }
+
+        if (NextAtsResult is { } ats)
+        {
+            LastTarget.AtsResult = ats;
+        }
+
+        if (NextPageRequestResult is { } page)
+        {
+            LastTarget.PageRequestResult = page;
+        }
+
         target = LastTarget;
         error = null;
         return true;

@@ -9,7 +9,7 @@ public sealed partial class ScenarioParserTests
     public static TheoryData<string, string> BadLines => new()
     {
         // Keywords and order.
-        { "mmio-raed32 0x0", "t.scenario:1: unknown keyword 'mmio-raed32': expected a directive (preset, cap, ecap, ram, device, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc) or a command (mmio-read32, mmio-read64, mmio-write32, mmio-write64, mem-read32, mem-read64, mem-read, mem-write32, mem-write64, mem-fill, dma-read, dma-write)" },
+        { "mmio-raed32 0x0", "t.scenario:1: unknown keyword 'mmio-raed32': expected a directive (preset, cap, ecap, ram, device, platform-dmar, caches, iotlb, iotlb-large, context-cache, pasid-cache, psc, iec) or a command (mmio-read32, mmio-read64, mmio-write32, mmio-write64, mem-read32, mem-read64, mem-read, mem-write32, mem-write64, mem-fill, dma-read, dma-write, msi, ats-translate, unit, page-request, page-response)" },
         { "mmio-read32 0x0\nram 0 0x1000", "t.scenario:2: directive 'ram' must come before the first command" },
         { "mmio-read32 0\npreset qemu", "t.scenario:2: directive 'preset' must come before the first command" },
 
@@ -67,11 +67,11 @@ public sealed partial class ScenarioParserTests
         { "mem-fill 0x0 0 1", "t.scenario:1: mem-fill LEN: expected 1 to 2^64-1, found 0" },
         { "dma-read 00:03.0 0x0 4", "t.scenario:1: dma-read BDF: device 00:03.0 is not declared (add 'device 00:03.0' before the first command)" },
         { "device 00:03.0\ndma-read 00:3.0 0x0 0x100001", "t.scenario:2: dma-read LEN: expected 0 to 0x100000, found 0x100001" },
-        { "device 00:03.0\ndma-write 00:03.0 0x0 4", "t.scenario:2: dma-write: expected 'dma-write BDF IOVA LEN BYTE [pasid=N [priv] [exec]]', found 3 operands" },
+        { "device 00:03.0\ndma-write 00:03.0 0x0 4", "t.scenario:2: dma-write: expected 'dma-write BDF IOVA LEN BYTE [pasid=N [priv] [exec]] [translated]', found 3 operands" },
         { "device 00:03.0\ndma-read 00:03.0 0x0 4 pasid=0x100000", "t.scenario:2: dma-read pasid=N: 0x100000 does not fit in 20 bits" },
         { "device 00:03.0\ndma-read 00:03.0 0x0 4 priv", "t.scenario:2: dma-read: priv and exec are attributes of the PASID prefix: add pasid=N" },
         { "device 00:03.0\ndma-read 00:03.0 0x0 4 pasid=1 pasid=2", "t.scenario:2: dma-read: 'pasid=2' given twice" },
-        { "device 00:03.0\ndma-read 00:03.0 0x0 4 pasid=1 user", "t.scenario:2: dma-read: unexpected 'user' after the operands: expected [pasid=N [priv] [exec]], or '==' and the expected outcome" },
+        { "device 00:03.0\ndma-read 00:03.0 0x0 4 pasid=1 user", "t.scenario:2: dma-read: unexpected 'user' after the operands: expected [pasid=N [priv] [exec]] [translated], or '==' and the expected outcome" },
         { "dma-read 3 0x0 4", "t.scenario:1: dma-read BDF: expected bb:dd.f (hex bus 00-ff, device 00-1f, function 0-7), found '3'" },
 
         // Assertions.
@@ -128,5 +128,9 @@ public sealed partial class ScenarioParserTests
         Gen.String.Sample(text => ScenarioParser.Parse(File, text));
         Gen.Select(Gen.OneOf("mmio-read32", "dma-read", "mem-read", "iotlb", "ram", "cap"), Gen.String)
             .Sample((keyword, rest) => ScenarioParser.Parse(File, "device 00:03.0\n" + keyword + " " + rest));
+        Gen.Select(Gen.OneOf("msi 00:03.0 0xfee00000 0 ==", "ats-translate 00:03.0", "page-request 00:03.0 0", "page-response 00:03.0", "unit", "device 00:04.0", "iec", "dma-read 00:03.0 0 4"), Gen.String)
+            .Sample((prefix, rest) => ScenarioParser.Parse(File, "device 00:03.0 ats pri\n" + prefix + " " + rest));
+        Gen.Select(Gen.OneOf("delivered", "posted", "fault", "translated", "no-access", "ur", "queued", "none"), Gen.String.Array[0, 4])
+            .Sample((head, words) => ScenarioOutcomeWords.TryNormalize([head, .. words], ScenarioOutcomeWords.Msi, out _));
     }
 }

@@ -66,6 +66,16 @@ public sealed class VectorsReadmeTests
     }
 
     [Fact]
+    public void EveryRegisterLevelCommand_IsDocumentedInTheCommandsTable()
+    {
+        foreach (ScenarioCommandKind kind in Enum.GetValues<ScenarioCommandKind>())
+        {
+            string name = new ScenarioCommand(kind, new SourceLocation("x", 1), 0).Name;
+            Assert.Contains($"| `{name} ", s_readme, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void TraceExample_Parses()
     {
         string[] lines = Block("## DMA traces").Split('\n');
