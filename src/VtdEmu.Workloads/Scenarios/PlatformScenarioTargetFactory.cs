@@ -16,16 +16,17 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
     /// command registers are not modelled) and the reserved encodings of SAGAW (bits 8 and 12: 2- and
     /// 6-level tables) and SLLPS (bits 36 and 37: 512-GiB and 1-TiB pages).
     /// </summary>
-    public static readonly ulong HonouredCap = DefinedBits(CapabilityFields.Cap)
-        & ~(1UL << 61) & ~(1UL << 8) & ~(1UL << 12) & ~(1UL << 36) & ~(1UL << 37);
+    public static readonly ulong HonouredCap = ~CapabilityFields.ReservedMask & ~CapabilityFields.ECMDS.Mask
+        & ~(1UL << CapabilityFields.SAGAW.Lsb) & ~(1UL << CapabilityFields.SAGAW.Msb)
+        & ~(1UL << (CapabilityFields.SLLPS.Lsb + 2)) & ~(1UL << CapabilityFields.SLLPS.Msb);
 
     /// <summary>
     /// ECAP bits the model can honour in an override: every defined field except VCS (no
     /// virtual-command registers) and PMS (no performance-monitoring registers). PRS is honoured:
     /// spec-notes/page-requests.md.
     /// </summary>
-    public static readonly ulong HonouredEcap = DefinedBits(CapabilityFields.Ecap)
-        & ~(1UL << 44) & ~(1UL << 51);
+    public static readonly ulong HonouredEcap = ~ExtendedCapabilityFields.ReservedMask
+        & ~ExtendedCapabilityFields.VCS.Mask & ~ExtendedCapabilityFields.PMS.Mask;
 
     public bool TryCreate(ScenarioSetup setup, [NotNullWhen(true)] out IScenarioTarget? target, [NotNullWhen(false)] out ScenarioError? error)
     {
@@ -42,7 +43,7 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
         UnitConfiguration configuration = preset;
         if (setup.Cap is { } cap)
         {
-            if (CapabilityFields.CheckHonoured("CAP", CapabilityFields.Cap, cap, HonouredCap) is { } refused)
+            if (CapabilityOverrides.CheckHonoured("CAP", CapabilityFields.All, cap, HonouredCap) is { } refused)
             {
                 error = new ScenarioError(setup.CapLocation ?? fileLevel, $"cap: {refused}");
                 return false;
@@ -53,7 +54,7 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
 
         if (setup.Ecap is { } ecap)
         {
-            if (CapabilityFields.CheckHonoured("ECAP", CapabilityFields.Ecap, ecap, HonouredEcap) is { } refused)
+            if (CapabilityOverrides.CheckHonoured("ECAP", ExtendedCapabilityFields.All, ecap, HonouredEcap) is { } refused)
             {
                 error = new ScenarioError(setup.EcapLocation ?? fileLevel, $"ecap: {refused}");
                 return false;
@@ -123,17 +124,6 @@ public sealed class PlatformScenarioTargetFactory : IScenarioTargetFactory
 
         platform = new Platform([.. fromTable!.UnitDefinitions.Select(u => u with { Caches = setup.Caches })], interruptSink: null, setup.Ram.AsSpan());
         return true;
-    }
-
-    private static ulong DefinedBits(System.Collections.Immutable.ImmutableArray<CapabilityField> fields)
-    {
-        ulong bits = 0;
-        foreach (CapabilityField field in fields)
-        {
-            bits |= field.Mask;
-        }
-
-        return bits;
     }
 
     // FRCD (CAP.FRO, CAP.NFR) and IVA/IOTLB_REG (ECAP.IRO) must not overlap the fixed registers or each other.

@@ -1,5 +1,3 @@
-using VtdEmu.Internal;
-
 namespace VtdEmu.Registers;
 
 /// <summary>
@@ -31,32 +29,32 @@ public sealed class CapabilityBuilder
     public bool ESIRTPS { get; init; }
     public bool ESRTPS { get; init; }
 
-    /// <summary>The register value; each field is truncated to its width.</summary>
+    /// <summary>The register value, field by field from <see cref="CapabilityFields"/>; each field is truncated to its width.</summary>
     public CapabilityRegister Build()
     {
         ulong v = 0;
-        v = Bits.With(v, 2, 0, (ulong)ND);
-        v = Bits.With(v, 3, 3, Flag(AFL));
-        v = Bits.With(v, 4, 4, Flag(RWBF));
-        v = Bits.With(v, 5, 5, Flag(PLMR));
-        v = Bits.With(v, 6, 6, Flag(PHMR));
-        v = Bits.With(v, 7, 7, Flag(CM));
-        v = Bits.With(v, 12, 8, (ulong)SAGAW);
-        v = Bits.With(v, 21, 16, (ulong)MGAW);
-        v = Bits.With(v, 22, 22, Flag(ZLR));
-        v = Bits.With(v, 33, 24, (ulong)FRO);
-        v = Bits.With(v, 37, 34, (ulong)SLLPS);
-        v = Bits.With(v, 39, 39, Flag(PSI));
-        v = Bits.With(v, 47, 40, (ulong)NFR);
-        v = Bits.With(v, 53, 48, (ulong)MAMV);
-        v = Bits.With(v, 54, 54, Flag(DWD));
-        v = Bits.With(v, 55, 55, Flag(DRD));
-        v = Bits.With(v, 56, 56, Flag(FL1GP));
-        v = Bits.With(v, 59, 59, Flag(PI));
-        v = Bits.With(v, 60, 60, Flag(FL5LP));
-        v = Bits.With(v, 61, 61, Flag(ECMDS));
-        v = Bits.With(v, 62, 62, Flag(ESIRTPS));
-        v = Bits.With(v, 63, 63, Flag(ESRTPS));
+        v = CapabilityFields.ND.With(v, (ulong)ND);
+        v = CapabilityFields.AFL.With(v, Flag(AFL));
+        v = CapabilityFields.RWBF.With(v, Flag(RWBF));
+        v = CapabilityFields.PLMR.With(v, Flag(PLMR));
+        v = CapabilityFields.PHMR.With(v, Flag(PHMR));
+        v = CapabilityFields.CM.With(v, Flag(CM));
+        v = CapabilityFields.SAGAW.With(v, (ulong)SAGAW);
+        v = CapabilityFields.MGAW.With(v, (ulong)MGAW);
+        v = CapabilityFields.ZLR.With(v, Flag(ZLR));
+        v = CapabilityFields.FRO.With(v, (ulong)FRO);
+        v = CapabilityFields.SLLPS.With(v, (ulong)SLLPS);
+        v = CapabilityFields.PSI.With(v, Flag(PSI));
+        v = CapabilityFields.NFR.With(v, (ulong)NFR);
+        v = CapabilityFields.MAMV.With(v, (ulong)MAMV);
+        v = CapabilityFields.DWD.With(v, Flag(DWD));
+        v = CapabilityFields.DRD.With(v, Flag(DRD));
+        v = CapabilityFields.FL1GP.With(v, Flag(FL1GP));
+        v = CapabilityFields.PI.With(v, Flag(PI));
+        v = CapabilityFields.FL5LP.With(v, Flag(FL5LP));
+        v = CapabilityFields.ECMDS.With(v, Flag(ECMDS));
+        v = CapabilityFields.ESIRTPS.With(v, Flag(ESIRTPS));
+        v = CapabilityFields.ESRTPS.With(v, Flag(ESRTPS));
         return new CapabilityRegister(v);
     }
 

@@ -1,5 +1,3 @@
-using VtdEmu.Internal;
-
 namespace VtdEmu.Registers;
 
 /// <summary>
@@ -40,40 +38,40 @@ public sealed class ExtendedCapabilityBuilder
     public bool ADMS { get; init; }
     public bool RPRIVS { get; init; }
 
-    /// <summary>The register value; each field is truncated to its width.</summary>
+    /// <summary>The register value, field by field from <see cref="ExtendedCapabilityFields"/>; each field is truncated to its width.</summary>
     public ExtendedCapabilityRegister Build()
     {
         ulong v = 0;
-        v = Bits.With(v, 0, 0, Flag(C));
-        v = Bits.With(v, 1, 1, Flag(QI));
-        v = Bits.With(v, 2, 2, Flag(DT));
-        v = Bits.With(v, 3, 3, Flag(IR));
-        v = Bits.With(v, 4, 4, Flag(EIM));
-        v = Bits.With(v, 6, 6, Flag(PT));
-        v = Bits.With(v, 7, 7, Flag(SC));
-        v = Bits.With(v, 17, 8, (ulong)IRO);
-        v = Bits.With(v, 23, 20, (ulong)MHMV);
-        v = Bits.With(v, 25, 25, Flag(MTS));
-        v = Bits.With(v, 26, 26, Flag(NEST));
-        v = Bits.With(v, 29, 29, Flag(PRS));
-        v = Bits.With(v, 30, 30, Flag(ERS));
-        v = Bits.With(v, 31, 31, Flag(SRS));
-        v = Bits.With(v, 33, 33, Flag(NWFS));
-        v = Bits.With(v, 34, 34, Flag(EAFS));
-        v = Bits.With(v, 39, 35, (ulong)PSS);
-        v = Bits.With(v, 40, 40, Flag(PASID));
-        v = Bits.With(v, 41, 41, Flag(DIT));
-        v = Bits.With(v, 42, 42, Flag(PDS));
-        v = Bits.With(v, 43, 43, Flag(SMTS));
-        v = Bits.With(v, 44, 44, Flag(VCS));
-        v = Bits.With(v, 45, 45, Flag(SLADS));
-        v = Bits.With(v, 46, 46, Flag(SLTS));
-        v = Bits.With(v, 47, 47, Flag(FLTS));
-        v = Bits.With(v, 48, 48, Flag(SMPWCS));
-        v = Bits.With(v, 49, 49, Flag(RPS));
-        v = Bits.With(v, 51, 51, Flag(PMS));
-        v = Bits.With(v, 52, 52, Flag(ADMS));
-        v = Bits.With(v, 53, 53, Flag(RPRIVS));
+        v = ExtendedCapabilityFields.C.With(v, Flag(C));
+        v = ExtendedCapabilityFields.QI.With(v, Flag(QI));
+        v = ExtendedCapabilityFields.DT.With(v, Flag(DT));
+        v = ExtendedCapabilityFields.IR.With(v, Flag(IR));
+        v = ExtendedCapabilityFields.EIM.With(v, Flag(EIM));
+        v = ExtendedCapabilityFields.PT.With(v, Flag(PT));
+        v = ExtendedCapabilityFields.SC.With(v, Flag(SC));
+        v = ExtendedCapabilityFields.IRO.With(v, (ulong)IRO);
+        v = ExtendedCapabilityFields.MHMV.With(v, (ulong)MHMV);
+        v = ExtendedCapabilityFields.MTS.With(v, Flag(MTS));
+        v = ExtendedCapabilityFields.NEST.With(v, Flag(NEST));
+        v = ExtendedCapabilityFields.PRS.With(v, Flag(PRS));
+        v = ExtendedCapabilityFields.ERS.With(v, Flag(ERS));
+        v = ExtendedCapabilityFields.SRS.With(v, Flag(SRS));
+        v = ExtendedCapabilityFields.NWFS.With(v, Flag(NWFS));
+        v = ExtendedCapabilityFields.EAFS.With(v, Flag(EAFS));
+        v = ExtendedCapabilityFields.PSS.With(v, (ulong)PSS);
+        v = ExtendedCapabilityFields.PASID.With(v, Flag(PASID));
+        v = ExtendedCapabilityFields.DIT.With(v, Flag(DIT));
+        v = ExtendedCapabilityFields.PDS.With(v, Flag(PDS));
+        v = ExtendedCapabilityFields.SMTS.With(v, Flag(SMTS));
+        v = ExtendedCapabilityFields.VCS.With(v, Flag(VCS));
+        v = ExtendedCapabilityFields.SLADS.With(v, Flag(SLADS));
+        v = ExtendedCapabilityFields.SLTS.With(v, Flag(SLTS));
+        v = ExtendedCapabilityFields.FLTS.With(v, Flag(FLTS));
+        v = ExtendedCapabilityFields.SMPWCS.With(v, Flag(SMPWCS));
+        v = ExtendedCapabilityFields.RPS.With(v, Flag(RPS));
+        v = ExtendedCapabilityFields.PMS.With(v, Flag(PMS));
+        v = ExtendedCapabilityFields.ADMS.With(v, Flag(ADMS));
+        v = ExtendedCapabilityFields.RPRIVS.With(v, Flag(RPRIVS));
         return new ExtendedCapabilityRegister(v);
     }
 

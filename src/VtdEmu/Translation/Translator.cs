@@ -108,7 +108,8 @@ public sealed partial class Translator
     /// Translates one request per address of <paramref name="iovas"/> from <paramref name="sourceId"/>
     /// (with <paramref name="pasid"/> when not null), all untranslated with <paramref name="access"/>,
     /// into <paramref name="results"/>: exactly what <see cref="Translate"/> would return for each in
-    /// turn, with the same cache lookups, fills and counts. The epoch is observed once; the context is
+    /// turn, with the same cache lookups, fills and counts (the totals and the repeated context/PASID-cache
+    /// hits added once, at the end of the batch). The epoch is observed once; the context is
     /// resolved once and reused while it came from, or went into, the context (and PASID) cache — a
     /// request after it would hit there — and resolved again per request otherwise. Returns how many
     /// results are faults.
@@ -131,6 +132,9 @@ public sealed partial class Translator
         }
 
         int faults = 0;
+        long reads = 0;
+        int contextRepeats = 0;
+        int pasidRepeats = 0;
         for (int i = 0; i < iovas.Length; i++)
         {
             if (i > 0)
@@ -138,7 +142,8 @@ public sealed partial class Translator
                 if (context.Cached)
                 {
                     // The lookups a repeated resolution would make, all hits; nothing read from memory.
-                    counts.RepeatLookups(context.PasidLooked);
+                    contextRepeats++;
+                    pasidRepeats += context.PasidLooked ? 1 : 0;
                     context = context with { TableReads = 0 };
                 }
                 else
@@ -149,11 +154,12 @@ public sealed partial class Translator
             }
 
             TranslationResult result = TranslateInContext(first, iovas[i], context, epoch, ref counts);
-            counts.Count(result.Fault != FaultReason.None, result.TableReads);
             faults += result.Fault != FaultReason.None ? 1 : 0;
+            reads += result.TableReads;
             results[i] = result;
         }
 
+        counts.CountBatch(iovas.Length, contextRepeats, pasidRepeats, faults, reads);
         return faults;
     }
 
@@ -166,23 +172,22 @@ public sealed partial class Translator
     private int TranslateSecondLevelRun(in DmaRequest first, ReadOnlySpan<ulong> iovas, in TranslationContext context, long epoch, ref CounterStripe counts, Span<TranslationResult> results)
     {
         TranslationResult head = TranslateInContext(first, iovas[0], context, epoch, ref counts);
-        counts.Count(head.Fault != FaultReason.None, head.TableReads);
         results[0] = head;
         int faults = head.Fault != FaultReason.None ? 1 : 0;
+        long reads = head.TableReads;
         DmaAccess access = first.Access;
-        long reads = 0;
-        int runFaults = 0;
         for (int i = 1; i < iovas.Length; i++)
         {
             // Nothing of the context is read again: its table reads were the first request's.
             TranslationResult result = Finish(SecondLevelInWidth(iovas[i], access, context, epoch, ref counts), context, contextReads: 0);
-            runFaults += result.Fault != FaultReason.None ? 1 : 0;
+            faults += result.Fault != FaultReason.None ? 1 : 0;
             reads += result.TableReads;
             results[i] = result;
         }
 
-        counts.CountRun(iovas.Length - 1, context.PasidLooked, runFaults, reads);
-        return faults + runFaults;
+        int repeats = iovas.Length - 1;
+        counts.CountBatch(iovas.Length, repeats, context.PasidLooked ? repeats : 0, faults, reads);
+        return faults;
     }
 
     /// <summary>Steps 3-6 alone, for a context resolved elsewhere (tests drive the walk with hand-made contexts).</summary>

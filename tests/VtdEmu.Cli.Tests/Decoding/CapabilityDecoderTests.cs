@@ -1,5 +1,6 @@
 using CsCheck;
 using VtdEmu.Cli.Decoding;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Cli.Tests.Decoding;
 
@@ -76,7 +77,7 @@ public sealed class CapabilityDecoderTests
     [Fact]
     public void Decode_AnyValue_FieldsDoNotOverlapAndCoverEveryNonReservedBit()
     {
-        Assert.Equal(~CapabilityDecoder.ReservedMask, DecoderProperties.CoveredBits(CapabilityDecoder.Decode(0)));
+        Assert.Equal(~CapabilityFields.ReservedMask, DecoderProperties.CoveredBits(CapabilityDecoder.Decode(0)));
     }
 
     [Theory]
@@ -101,7 +102,7 @@ public sealed class CapabilityDecoderTests
     public void Decode_Fields_AreTheCoreCapabilityFieldTable()
     {
         Assert.Equal(
-            Workloads.Scenarios.CapabilityFields.Cap.Select(f => (f.Name, f.Msb, f.Lsb)),
+            CapabilityFields.All.Select(f => (f.Name, f.Msb, f.Lsb)),
             CapabilityDecoder.Decode(0).Select(r => (r.Field, r.Msb, r.Lsb)));
     }
 }

@@ -1,5 +1,6 @@
 using CsCheck;
 using VtdEmu.Cli.Decoding;
+using VtdEmu.Registers;
 
 namespace VtdEmu.Cli.Tests.Decoding;
 
@@ -71,7 +72,7 @@ public sealed class ExtendedCapabilityDecoderTests
     [Fact]
     public void Decode_AnyValue_FieldsDoNotOverlapAndCoverEveryNonReservedBit()
     {
-        Assert.Equal(~ExtendedCapabilityDecoder.ReservedMask, DecoderProperties.CoveredBits(ExtendedCapabilityDecoder.Decode(0)));
+        Assert.Equal(~ExtendedCapabilityFields.ReservedMask, DecoderProperties.CoveredBits(ExtendedCapabilityDecoder.Decode(0)));
     }
 
     [Theory]
@@ -87,7 +88,7 @@ public sealed class ExtendedCapabilityDecoderTests
     public void Decode_Fields_AreTheCoreCapabilityFieldTable()
     {
         Assert.Equal(
-            Workloads.Scenarios.CapabilityFields.Ecap.Select(f => (f.Name, f.Msb, f.Lsb)),
+            ExtendedCapabilityFields.All.Select(f => (f.Name, f.Msb, f.Lsb)),
             ExtendedCapabilityDecoder.Decode(0).Select(r => (r.Field, r.Msb, r.Lsb)));
     }
 }

@@ -75,24 +75,8 @@ public sealed partial class TranslatorCacheTests
                         Assert.True(Same(single.Unit.Translate(request), ported.Unit.Translate(request)), $"{where}: {request}");
                         break;
                     default:
-                        ushort sid = pcg.Next(6) == 0 ? AbsentSid : Sid;
-                        uint? pasid = pcg.Next(10) == 0 ? 5u : null;
-                        var access = (DmaAccess)(1 + pcg.Next(3));
-                        ulong[] iovas = [.. Enumerable.Range(0, 1 + (int)pcg.Next(40)).Select(_ => ((ulong)pcg.Next(32) << 12) | pcg.Next(0x1000))];
-                        var results = new TranslationResult[iovas.Length + 2];
-                        DmaPort port = ported.Unit.OpenPort(sid);
-                        int portFaults = pasid is uint p ? port.Translate(p, iovas, access, results) : port.Translate(iovas, access, results);
-                        int expectedFaults = 0;
-                        for (int i = 0; i < iovas.Length; i++)
-                        {
-                            TranslationResult expected = single.Unit.Translate(new DmaRequest(sid, iovas[i], access, AddressType.Untranslated, pasid));
-                            Assert.True(Same(expected, results[i]) && expected.TableReads == results[i].TableReads, $"{where} batch item {i}: expected {expected}, got {results[i]}");
-                            expectedFaults += expected.Fault != FaultReason.None ? 1 : 0;
-                        }
-
-                        Assert.Equal(expectedFaults, portFaults);
+                        faults += BatchSameAsSingles(single, ported, pcg, where, maxBatch: 40, pages: 32, pasidOdds: 10);
                         batches++;
-                        faults += portFaults;
                         break;
                 }
 
@@ -128,6 +112,85 @@ public sealed partial class TranslatorCacheTests
         Assert.Equal(0, faults);
         Assert.Equal([0x1234UL, 0xFEE0_0000UL], results.Select(r => r.OutputAddress));
         Assert.Equal(0, rig.Statistics.Translations);
+    }
+
+    /// <summary>
+    /// Scalable mode, where a batch under a pass-through PASID entry (or a faulting one) takes the general loop rather
+    /// than the second-level run: random batches, with and without a PASID, against the same requests one by one,
+    /// interleaved with PASID-cache and IOTLB invalidations; results, cache contents and statistics (the repeated
+    /// context- and PASID-cache hits counted once per batch) stay identical.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PortTranslate_ScalableRandomInterleavings_SameAsSingleRequests(bool cachingMode)
+    {
+        long batches = 0, pasidHits = 0;
+        for (ulong seed = 1; seed <= 20; seed++)
+        {
+            var pcg = new PCG(29, seed);
+            var memory = new GuestMemory(new MemoryRange(0, 0x4000_0000));
+            var single = new Rig(UnitConfiguration.QemuScalable, cachingMode, memory: memory);
+            var ported = new Rig(UnitConfiguration.QemuScalable, cachingMode, memory: memory);
+            ulong slRoot = single.Tables.SecondLevel(Levels, [.. Enumerable.Range(0, 16).Select(i => ((ulong)i << 12, FrameBase + ((ulong)i << 12), Page, DmaAccess.ReadWrite))]);
+            PasidGranularTranslationType pgtt = seed % 2 == 0 ? PasidGranularTranslationType.PassThrough : PasidGranularTranslationType.SecondLevel;
+            ScalableTables tables = single.Tables.Scalable(Sid, 0, PasidEntry.Create(Did, pgtt, slRoot, Aw), paside: false);
+            single.Enable(tables.RootTable, scalable: true);
+            ported.Enable(tables.RootTable, scalable: true);
+
+            for (int step = 0; step < 40; step++)
+            {
+                string where = $"seed {seed} step {step}";
+                switch (pcg.Next(6))
+                {
+                    case 0:
+                        single.Caches.InvalidatePasidCacheGlobal();
+                        ported.Caches.InvalidatePasidCacheGlobal();
+                        break;
+                    case 1:
+                        Invalidate(single.Caches, 2, 0);
+                        Invalidate(ported.Caches, 2, 0);
+                        break;
+                    default:
+                        BatchSameAsSingles(single, ported, pcg, where, maxBatch: 20, pages: 20, pasidOdds: 5);
+                        batches++;
+                        break;
+                }
+
+                AssertSameState(single, ported, where);
+            }
+
+            pasidHits += ported.Statistics.PasidCacheHits;
+        }
+
+        // Not vacuous: batches ran and repeated PASID-cache hits were counted.
+        Assert.True(batches > 300 && pasidHits > 1000, $"batches {batches}, PASID-cache hits {pasidHits}");
+    }
+
+    /// <summary>
+    /// One random batch (a random source-id, sometimes absent, sometimes with PASID 5) through a port of
+    /// <paramref name="ported"/>, and the same requests one by one through <paramref name="single"/>: every
+    /// result and the fault count agree. Returns the batch's faults.
+    /// </summary>
+    private static int BatchSameAsSingles(Rig single, Rig ported, PCG pcg, string where, int maxBatch, int pages, uint pasidOdds)
+    {
+        ushort sid = pcg.Next(6) == 0 ? AbsentSid : Sid;
+        uint? pasid = pcg.Next(pasidOdds) == 0 ? 5u : null;
+        var access = (DmaAccess)(1 + pcg.Next(3));
+        ulong[] iovas = [.. Enumerable.Range(0, 1 + (int)pcg.Next((uint)maxBatch)).Select(_ => ((ulong)pcg.Next((uint)pages) << 12) | pcg.Next(0x1000))];
+        var results = new TranslationResult[iovas.Length + 2];
+        DmaPort port = ported.Unit.OpenPort(sid);
+        int portFaults = pasid is uint p ? port.Translate(p, iovas, access, results) : port.Translate(iovas, access, results);
+        int expectedFaults = 0;
+        for (int i = 0; i < iovas.Length; i++)
+        {
+            TranslationResult expected = single.Unit.Translate(new DmaRequest(sid, iovas[i], access, AddressType.Untranslated, pasid));
+            Assert.True(Same(expected, results[i]) && expected.TableReads == results[i].TableReads, $"{where} batch item {i}: expected {expected}, got {results[i]}");
+            expectedFaults += expected.Fault != FaultReason.None ? 1 : 0;
+        }
+
+        Assert.Equal(expectedFaults, portFaults);
+        return portFaults;
     }
 
     private static void Invalidate(TranslationCaches caches, int kind, ulong page)

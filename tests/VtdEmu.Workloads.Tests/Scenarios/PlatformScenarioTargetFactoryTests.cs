@@ -83,8 +83,8 @@ public sealed class PlatformScenarioTargetFactoryTests
     {
         foreach (UnitConfiguration preset in UnitConfiguration.Presets)
         {
-            Assert.Null(CapabilityFields.CheckHonoured("CAP", CapabilityFields.Cap, preset.Capability.Value, PlatformScenarioTargetFactory.HonouredCap));
-            Assert.Null(CapabilityFields.CheckHonoured("ECAP", CapabilityFields.Ecap, preset.ExtendedCapability.Value, PlatformScenarioTargetFactory.HonouredEcap));
+            Assert.Null(CapabilityOverrides.CheckHonoured("CAP", CapabilityFields.All, preset.Capability.Value, PlatformScenarioTargetFactory.HonouredCap));
+            Assert.Null(CapabilityOverrides.CheckHonoured("ECAP", ExtendedCapabilityFields.All, preset.ExtendedCapability.Value, PlatformScenarioTargetFactory.HonouredEcap));
         }
     }
 

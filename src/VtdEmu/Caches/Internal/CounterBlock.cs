@@ -84,26 +84,17 @@ internal struct CounterStripe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Walked() => Unsafe.Add(ref _element0, Walks)++;
 
-    /// <summary>The context-cache (and with <paramref name="pasid"/> the PASID-cache) hits of a repeated, fully cached resolution.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void RepeatLookups(bool pasid)
-    {
-        Unsafe.Add(ref _element0, ContextHits)++;
-        if (pasid)
-        {
-            Unsafe.Add(ref _element0, PasidHits)++;
-        }
-    }
-
     /// <summary>
-    /// Counts <paramref name="requests"/> finished translations under a context already resolved and cached:
-    /// each a repeated context-cache (and with <paramref name="pasid"/> PASID-cache) hit.
+    /// Counts the <paramref name="requests"/> finished translations of one batch at once: their
+    /// <paramref name="faults"/> and table <paramref name="reads"/>, and the context-cache
+    /// (<paramref name="contextRepeats"/>) and PASID-cache (<paramref name="pasidRepeats"/>) hits of the
+    /// resolutions the batch repeated under a context already resolved and cached.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void CountRun(int requests, bool pasid, int faults, long reads)
+    public void CountBatch(int requests, int contextRepeats, int pasidRepeats, int faults, long reads)
     {
-        Unsafe.Add(ref _element0, ContextHits) += requests;
-        Unsafe.Add(ref _element0, PasidHits) += pasid ? requests : 0;
+        Unsafe.Add(ref _element0, ContextHits) += contextRepeats;
+        Unsafe.Add(ref _element0, PasidHits) += pasidRepeats;
         Unsafe.Add(ref _element0, Translations) += requests;
         Unsafe.Add(ref _element0, Faults) += faults;
         Unsafe.Add(ref _element0, TableReads) += reads;

@@ -75,58 +75,18 @@ internal sealed partial class SetAssociativeStore<TPayload>
 
     /// <summary>
     /// Lock-free lookup of (<paramref name="key0"/>, <paramref name="key1"/>) in <paramref name="set"/>.
-    /// Returns a payload exactly as one fill wrote it (seqlock-validated), or false.
+    /// Returns a payload exactly as one fill wrote it (seqlock-validated), or false. The reader lookup
+    /// with <see cref="WholePayload"/>: the JIT specialises it per struct reader, so this is the same code
+    /// as a hand-written copy.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryFind(int set, ulong key0, ulong key1, out TPayload payload)
-    {
-        if (_key0.Length == 0)
-        {
-            payload = default;
-            return false;
-        }
-
-        Debug.Assert((key0 & ValidBit) != 0, "lookup keys carry the valid bit");
-        int start = set * _ways;
-        if (set < 0 || set > _setMask)
-        {
-            ThrowSetOutOfRange(set);
-        }
-
-        // SAFETY: set <= _setMask was checked above, so set * _ways + _ways <= Entries and every
-        // element read below (start .. start + _ways - 1) lies inside the arrays.
-        ref int sequence = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sequence), set);
-        while (true)
-        {
-            int before = Volatile.Read(ref sequence);
-            if ((before & 1) != 0)
-            {
-                Thread.SpinWait(1);
-                continue;
-            }
-
-            int way = Probe(start, key0, key1);
-            if (way < 0)
-            {
-                // A miss is always a legal answer, even if it raced a writer.
-                payload = default;
-                return false;
-            }
-
-            // SAFETY: way < _ways (Probe only returns ways of this set), so start + way is in range.
-            payload = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_payload), start + way);
-            Volatile.ReadBarrier();
-            if (Volatile.Read(ref sequence) == before)
-            {
-                _replacement.Touch(set, way, _ways);
-                return true;
-            }
-        }
-    }
+    public bool TryFind(int set, ulong key0, ulong key1, out TPayload payload) =>
+        TryFind<WholePayload, TPayload>(set, key0, key1, out payload);
 
     /// <summary>
-    /// As <see cref="TryFind(int, ulong, ulong, out TPayload)"/>, but returns only what
-    /// <typeparamref name="TReader"/> reads from the payload (validated by the same seqlock check).
+    /// Lock-free lookup of (<paramref name="key0"/>, <paramref name="key1"/>) in <paramref name="set"/>,
+    /// returning what <typeparamref name="TReader"/> reads from the payload exactly as one fill wrote it
+    /// (read inside the seqlock window and validated by its check), or false.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind<TReader, TResult>(int set, ulong key0, ulong key1, out TResult result)
@@ -138,6 +98,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
             return false;
         }
 
+        Debug.Assert((key0 & ValidBit) != 0, "lookup keys carry the valid bit");
         if (set < 0 || set > _setMask)
         {
             ThrowSetOutOfRange(set);
@@ -158,6 +119,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
             int way = Probe(start, key0, key1);
             if (way < 0)
             {
+                // A miss is always a legal answer, even if it raced a writer.
                 result = default!;
                 return false;
             }
@@ -171,6 +133,12 @@ internal sealed partial class SetAssociativeStore<TPayload>
                 return true;
             }
         }
+    }
+
+    /// <summary>The reader of the plain lookup: the whole payload.</summary>
+    private readonly struct WholePayload : IPayloadReader<TPayload, TPayload>
+    {
+        public TPayload Read(in TPayload payload) => payload;
     }
 
     /// <summary>Writes an entry: in place if the tag is present, else into an invalid way, else over the policy's victim. Returns true if a valid entry of another tag was evicted.</summary>
