@@ -7,8 +7,8 @@ using VtdEmu.Workloads.Reporting;
 namespace VtdEmu.Workloads.Scenarios;
 
 /// <summary>
-/// Prints each unit's cache geometry and what its IOTLB, context cache, PASID cache and interrupt entry
-/// cache hold right now (the paging-structure cache by count), then each ATS device's device-TLB: what a
+/// Prints each unit's cache geometry and what its IOTLB, context cache, PASID cache, paging-structure cache and
+/// interrupt entry cache hold right now, then each ATS device's device-TLB: what a
 /// stale-translation bug looks like from the hardware side (an entry that no longer matches the tables
 /// in memory). Read-only; entries in set/way order.
 /// </summary>
@@ -25,7 +25,7 @@ public static class CacheContentsDump
         return PlatformDump.EachUnit(platform, output, unit => WriteUnit(unit, output)) + WriteDeviceTlbs(platform, output);
     }
 
-    /// <summary>Writes one unit's cache geometry and contents: IOTLB, context cache, PASID cache, paging-structure cache (count), IEC.</summary>
+    /// <summary>Writes one unit's cache geometry and contents: IOTLB, context cache, PASID cache, paging-structure cache, IEC.</summary>
     public static int WriteUnit(RemappingUnit unit, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(unit);
@@ -39,8 +39,7 @@ public static class CacheContentsDump
         lines += Section(output, "iotlb", unit.Caches.Iotlb.Snapshot(), Format);
         lines += Section(output, "context-cache", unit.Caches.ContextCache.Snapshot(), Format);
         lines += Section(output, "pasid-cache", unit.Caches.PasidCache.Snapshot(), Format);
-        output.WriteLine($"# psc: {Counts.Plural(unit.Caches.PagingStructureCache.Count, "entry")}");
-        lines++;
+        lines += Section(output, "psc", unit.Caches.PagingStructureCache.Snapshot(), Format);
         bool x2Apic = (unit.InterruptRemapTable & (1UL << 11)) != 0;
         lines += Section(output, "iec", unit.InterruptEntryCache.Snapshot(), e => $"iec irte[{e.Index}] {InterruptRemapTableDump.Decode(e.Low, e.High, x2Apic)}");
         return lines;
@@ -101,6 +100,15 @@ public static class CacheContentsDump
             ? $"fault {(byte)entry.Fault:x2}"
             : $"0x{entry.OutputPageBase:x} {Rights(entry.Rights)}{(entry.IsGlobal ? " global" : string.Empty)}";
         return $"iotlb did={entry.Did} {Kind(entry.Kind)}{pasid} 0x{entry.InputPageBase:x} {size} -> {result}";
+    }
+
+    // The cached entry named by its level (2 PDE, 3 PDPE, 4 PML4E, 5 PML5E), first-level entries with their U/S and XD.
+    private static string Format(CachedPagingStructure entry)
+    {
+        string name = entry.Level switch { 2 => "pde", 3 => "pdpe", 4 => "pml4e", _ => "pml5e" };
+        string pasid = entry.Pasid is { } p ? $" first-level pasid=0x{p:x}" : " second-level";
+        string flags = entry.Pasid is null ? string.Empty : $"{(entry.User ? " u" : " s")}{(entry.ExecuteDisabled ? " xd" : string.Empty)}";
+        return $"psc did={entry.Did}{pasid} {name} 0x{entry.RegionBase:x} -> table 0x{entry.TableAddress:x} {Rights(entry.Rights)}{flags}";
     }
 
     private static string Format(ContextCacheEntry entry)

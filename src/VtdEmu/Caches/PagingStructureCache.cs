@@ -140,6 +140,37 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
         return InvalidateMatching(new Match(FirstLevelKey1(did, pasid), first, end));
     }
 
+    /// <summary>
+    /// A copy of every valid entry, second- and first-level, in set/way order. Read-only and allocating: for dumps and
+    /// tests, not the translate path.
+    /// </summary>
+    public IReadOnlyList<CachedPagingStructure> Snapshot()
+    {
+        List<(ulong Key0, ulong Key1, ulong Payload)> slots = [];
+        lock (_lock)
+        {
+            _store.CopyValidLocked(slots);
+        }
+
+        var entries = new List<CachedPagingStructure>(slots.Count);
+        foreach ((ulong key0, ulong key1, ulong data) in slots)
+        {
+            int level = (int)(key0 >> SetAssociativeStore<ulong>.ClassShift) & (SetAssociativeStore<ulong>.Classes - 1);
+            ulong regionBase = (key0 & RegionMask) << PagingStructureEntry.RegionShift(level);
+            bool firstLevel = (key1 & FirstLevelTag) != 0;
+            entries.Add(firstLevel
+                ? new CachedPagingStructure(
+                    (ushort)(key1 & ushort.MaxValue), (uint)((key1 >> PasidShift) & 0xF_FFFF), level, regionBase, data & PageGeometry.EntryAddressMask,
+                    DmaAccess.Read | ((data & FirstLevelPagingEntry.ReadWriteBit) != 0 ? DmaAccess.Write : DmaAccess.None),
+                    User: (data & FirstLevelPagingEntry.UserBit) != 0, ExecuteDisabled: (data & ExecuteDisabledBit) != 0)
+                : new CachedPagingStructure(
+                    (ushort)(key1 & ushort.MaxValue), null, level, regionBase, data & PageGeometry.PageMask, (DmaAccess)(data & (ulong)DmaAccess.ReadWrite),
+                    User: false, ExecuteDisabled: false));
+        }
+
+        return entries;
+    }
+
     /// <summary>Caches <paramref name="entry"/> (in place if its tag is present). Returns false when disabled.</summary>
     public bool Fill(in PagingStructureEntry entry) => Fill(entry, null, 0);
 

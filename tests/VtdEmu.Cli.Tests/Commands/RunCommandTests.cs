@@ -127,6 +127,25 @@ public sealed class RunCommandTests : IDisposable
         // IOTLB invalidations leave the context cache alone: 00:03.0's entry from the first DMA.
         Assert.Contains("# context-cache: 1 entry", _cli.OutLines);
         Assert.Contains("context-cache 00:03.0 did=1 legacy tt=0 aw=1 ptr=0x12000", _cli.OutLines);
+
+        // The last walk (3 levels from 0x12000) cached its two non-leaf entries again.
+        Assert.Contains("# psc: 2 entries", _cli.OutLines);
+        Assert.Contains("psc did=1 second-level pdpe 0x0 -> table 0x13000 rw", _cli.OutLines);
+        Assert.Contains("psc did=1 second-level pde 0x0 -> table 0x14000 rw", _cli.OutLines);
+    }
+
+    [Fact]
+    public void Run_Dump_ShowsFirstLevelPagingStructureEntriesWithTheirPasid()
+    {
+        string vector = Path.Combine(CliHarness.VectorsDirectory, "translation", "first-level-qemu-sm-fl.scenario");
+
+        Assert.Equal(ExitCode.Success, _cli.Run("run", vector, "--dump"));
+
+        // PASID 5's successful walks from FLPTPTR 0x30000 cached PML4E, PDPE and PDE (user, writable at every level).
+        Assert.Contains("# psc: 3 entries", _cli.OutLines);
+        Assert.Contains("psc did=2 first-level pasid=0x5 pml4e 0x0 -> table 0x31000 rw u", _cli.OutLines);
+        Assert.Contains("psc did=2 first-level pasid=0x5 pdpe 0x0 -> table 0x32000 rw u", _cli.OutLines);
+        Assert.Contains("psc did=2 first-level pasid=0x5 pde 0x0 -> table 0x33000 rw u", _cli.OutLines);
     }
 
     [Fact]
