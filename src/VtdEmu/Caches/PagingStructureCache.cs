@@ -48,24 +48,12 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     /// </summary>
     public bool TryLookup(ushort did, ulong inputAddress, int maxLevel, out PagingStructureEntry entry)
     {
-        int top = Math.Min(maxLevel, PagingStructureEntry.MaxLevel);
-        for (int level = PagingStructureEntry.MinLevel; level <= top; level++)
+        if (FindDeepest(did, inputAddress, maxLevel, out int level, out ulong data))
         {
-            if (!_store.MayHold(level))
-            {
-                continue;
-            }
-
-            ulong region = Region(inputAddress, level);
-            if (_store.TryFind(SetOf(region, level), Key0(level, region), did, out ulong data))
-            {
-                _lookups.Hit();
-                entry = new PagingStructureEntry(did, level, region << PagingStructureEntry.RegionShift(level), data, (DmaAccess)(data & (ulong)DmaAccess.ReadWrite));
-                return true;
-            }
+            entry = new PagingStructureEntry(did, level, inputAddress, data, (DmaAccess)(data & (ulong)DmaAccess.ReadWrite));
+            return true;
         }
 
-        _lookups.Miss();
         entry = default;
         return false;
     }
@@ -76,25 +64,8 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     /// <paramref name="maxLevel"/>. <paramref name="data"/> is the next table's address with the rights
     /// accumulated down to the entry: R/W (bit 1) and U/S (bit 2) as ANDed, XD (bit 63) as ORed.
     /// </summary>
-    internal bool TryLookupFirstLevel(ushort did, uint pasid, ulong inputAddress, int maxLevel, out int level, out ulong data)
-    {
-        ulong key1 = FirstLevelKey1(did, pasid);
-        int top = Math.Min(maxLevel, PagingStructureEntry.MaxLevel);
-        for (level = PagingStructureEntry.MinLevel; level <= top; level++)
-        {
-            ulong region = Region(inputAddress, level);
-            if (_store.MayHold(level) && _store.TryFind(SetOf(region, level), Key0(level, region), key1, out data))
-            {
-                _lookups.Hit();
-                return true;
-            }
-        }
-
-        _lookups.Miss();
-        level = 0;
-        data = 0;
-        return false;
-    }
+    internal bool TryLookupFirstLevel(ushort did, uint pasid, ulong inputAddress, int maxLevel, out int level, out ulong data) =>
+        FindDeepest(FirstLevelKey1(did, pasid), inputAddress, maxLevel, out level, out data);
 
     /// <summary>
     /// Caches the first-level non-leaf entry at <paramref name="level"/> for <paramref name="inputAddress"/>
@@ -102,27 +73,9 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     /// <see cref="TryLookupFirstLevel"/> returns it; refused when an invalidation began after
     /// <paramref name="observed"/>.
     /// </summary>
-    internal bool FillFirstLevel(ushort did, uint pasid, int level, ulong inputAddress, ulong data, InvalidationEpoch? epoch, long observed)
-    {
-        if (!_store.IsEnabled || level < PagingStructureEntry.MinLevel || level > PagingStructureEntry.MaxLevel)
-        {
-            return false;
-        }
-
-        ulong region = Region(inputAddress, level);
-        lock (_lock)
-        {
-            if (epoch is not null && !epoch.IsCurrent(observed))
-            {
-                return false;
-            }
-
-            ulong payload = (data & (PageGeometry.EntryAddressMask | FirstLevelRights | ExecuteDisabledBit));
-            _store.FillLocked(SetOf(region, level), Key0(level, region), FirstLevelKey1(did, pasid), payload);
-        }
-
-        return true;
-    }
+    internal bool FillFirstLevel(ushort did, uint pasid, int level, ulong inputAddress, ulong data, InvalidationEpoch? epoch, long observed) =>
+        level <= PagingStructureEntry.MaxLevel
+        && Fill(FirstLevelKey1(did, pasid), level, inputAddress, data & (PageGeometry.EntryAddressMask | FirstLevelRights | ExecuteDisabledBit), epoch, observed);
 
     /// <summary>
     /// Removes the first-level entries of (<paramref name="did"/>, <paramref name="pasid"/>) (PASID-based IOTLB
@@ -178,14 +131,40 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     /// <see cref="Fill(in PagingStructureEntry)"/> for the translate path: refused when an invalidation began
     /// after <paramref name="observed"/> was read from <paramref name="epoch"/> (null: no check).
     /// </summary>
-    internal bool Fill(in PagingStructureEntry entry, InvalidationEpoch? epoch, long observed)
+    internal bool Fill(in PagingStructureEntry entry, InvalidationEpoch? epoch, long observed) =>
+        Fill(entry.Did, entry.Level, entry.RegionBase, entry.TableAddress | (ulong)entry.Rights, epoch, observed);
+
+    // The deepest entry tagged key1 for inputAddress at or below maxLevel, probing level 2 (PDE) upward; counted.
+    // Allocation-free and lock-free.
+    private bool FindDeepest(ulong key1, ulong inputAddress, int maxLevel, out int level, out ulong data)
     {
-        if (!_store.IsEnabled || entry.Level < PagingStructureEntry.MinLevel)
+        int top = Math.Min(maxLevel, PagingStructureEntry.MaxLevel);
+        for (level = PagingStructureEntry.MinLevel; level <= top; level++)
+        {
+            ulong region = Region(inputAddress, level);
+            if (_store.MayHold(level) && _store.TryFind(SetOf(region, level), Key0(level, region), key1, out data))
+            {
+                _lookups.Hit();
+                return true;
+            }
+        }
+
+        _lookups.Miss();
+        level = 0;
+        data = 0;
+        return false;
+    }
+
+    // Caches payload under (key1, level, the region of inputAddress) unless disabled or an invalidation began
+    // after observed.
+    private bool Fill(ulong key1, int level, ulong inputAddress, ulong payload, InvalidationEpoch? epoch, long observed)
+    {
+        if (!_store.IsEnabled || level < PagingStructureEntry.MinLevel)
         {
             return false;
         }
 
-        ulong region = Region(entry.RegionBase, entry.Level);
+        ulong region = Region(inputAddress, level);
         lock (_lock)
         {
             if (epoch is not null && !epoch.IsCurrent(observed))
@@ -193,7 +172,7 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
                 return false;
             }
 
-            _store.FillLocked(SetOf(region, entry.Level), Key0(entry.Level, region), entry.Did, entry.TableAddress | (ulong)entry.Rights);
+            _store.FillLocked(SetOf(region, level), Key0(level, region), key1, payload);
         }
 
         return true;

@@ -34,29 +34,27 @@ public sealed class CapabilityBuilder
     {
         ulong v = 0;
         v = CapabilityFields.ND.With(v, (ulong)ND);
-        v = CapabilityFields.AFL.With(v, Flag(AFL));
-        v = CapabilityFields.RWBF.With(v, Flag(RWBF));
-        v = CapabilityFields.PLMR.With(v, Flag(PLMR));
-        v = CapabilityFields.PHMR.With(v, Flag(PHMR));
-        v = CapabilityFields.CM.With(v, Flag(CM));
+        v = CapabilityFields.AFL.With(v, AFL);
+        v = CapabilityFields.RWBF.With(v, RWBF);
+        v = CapabilityFields.PLMR.With(v, PLMR);
+        v = CapabilityFields.PHMR.With(v, PHMR);
+        v = CapabilityFields.CM.With(v, CM);
         v = CapabilityFields.SAGAW.With(v, (ulong)SAGAW);
         v = CapabilityFields.MGAW.With(v, (ulong)MGAW);
-        v = CapabilityFields.ZLR.With(v, Flag(ZLR));
+        v = CapabilityFields.ZLR.With(v, ZLR);
         v = CapabilityFields.FRO.With(v, (ulong)FRO);
         v = CapabilityFields.SLLPS.With(v, (ulong)SLLPS);
-        v = CapabilityFields.PSI.With(v, Flag(PSI));
+        v = CapabilityFields.PSI.With(v, PSI);
         v = CapabilityFields.NFR.With(v, (ulong)NFR);
         v = CapabilityFields.MAMV.With(v, (ulong)MAMV);
-        v = CapabilityFields.DWD.With(v, Flag(DWD));
-        v = CapabilityFields.DRD.With(v, Flag(DRD));
-        v = CapabilityFields.FL1GP.With(v, Flag(FL1GP));
-        v = CapabilityFields.PI.With(v, Flag(PI));
-        v = CapabilityFields.FL5LP.With(v, Flag(FL5LP));
-        v = CapabilityFields.ECMDS.With(v, Flag(ECMDS));
-        v = CapabilityFields.ESIRTPS.With(v, Flag(ESIRTPS));
-        v = CapabilityFields.ESRTPS.With(v, Flag(ESRTPS));
+        v = CapabilityFields.DWD.With(v, DWD);
+        v = CapabilityFields.DRD.With(v, DRD);
+        v = CapabilityFields.FL1GP.With(v, FL1GP);
+        v = CapabilityFields.PI.With(v, PI);
+        v = CapabilityFields.FL5LP.With(v, FL5LP);
+        v = CapabilityFields.ECMDS.With(v, ECMDS);
+        v = CapabilityFields.ESIRTPS.With(v, ESIRTPS);
+        v = CapabilityFields.ESRTPS.With(v, ESRTPS);
         return new CapabilityRegister(v);
     }
-
-    private static ulong Flag(bool value) => value ? 1UL : 0UL;
 }

@@ -42,38 +42,36 @@ public sealed class ExtendedCapabilityBuilder
     public ExtendedCapabilityRegister Build()
     {
         ulong v = 0;
-        v = ExtendedCapabilityFields.C.With(v, Flag(C));
-        v = ExtendedCapabilityFields.QI.With(v, Flag(QI));
-        v = ExtendedCapabilityFields.DT.With(v, Flag(DT));
-        v = ExtendedCapabilityFields.IR.With(v, Flag(IR));
-        v = ExtendedCapabilityFields.EIM.With(v, Flag(EIM));
-        v = ExtendedCapabilityFields.PT.With(v, Flag(PT));
-        v = ExtendedCapabilityFields.SC.With(v, Flag(SC));
+        v = ExtendedCapabilityFields.C.With(v, C);
+        v = ExtendedCapabilityFields.QI.With(v, QI);
+        v = ExtendedCapabilityFields.DT.With(v, DT);
+        v = ExtendedCapabilityFields.IR.With(v, IR);
+        v = ExtendedCapabilityFields.EIM.With(v, EIM);
+        v = ExtendedCapabilityFields.PT.With(v, PT);
+        v = ExtendedCapabilityFields.SC.With(v, SC);
         v = ExtendedCapabilityFields.IRO.With(v, (ulong)IRO);
         v = ExtendedCapabilityFields.MHMV.With(v, (ulong)MHMV);
-        v = ExtendedCapabilityFields.MTS.With(v, Flag(MTS));
-        v = ExtendedCapabilityFields.NEST.With(v, Flag(NEST));
-        v = ExtendedCapabilityFields.PRS.With(v, Flag(PRS));
-        v = ExtendedCapabilityFields.ERS.With(v, Flag(ERS));
-        v = ExtendedCapabilityFields.SRS.With(v, Flag(SRS));
-        v = ExtendedCapabilityFields.NWFS.With(v, Flag(NWFS));
-        v = ExtendedCapabilityFields.EAFS.With(v, Flag(EAFS));
+        v = ExtendedCapabilityFields.MTS.With(v, MTS);
+        v = ExtendedCapabilityFields.NEST.With(v, NEST);
+        v = ExtendedCapabilityFields.PRS.With(v, PRS);
+        v = ExtendedCapabilityFields.ERS.With(v, ERS);
+        v = ExtendedCapabilityFields.SRS.With(v, SRS);
+        v = ExtendedCapabilityFields.NWFS.With(v, NWFS);
+        v = ExtendedCapabilityFields.EAFS.With(v, EAFS);
         v = ExtendedCapabilityFields.PSS.With(v, (ulong)PSS);
-        v = ExtendedCapabilityFields.PASID.With(v, Flag(PASID));
-        v = ExtendedCapabilityFields.DIT.With(v, Flag(DIT));
-        v = ExtendedCapabilityFields.PDS.With(v, Flag(PDS));
-        v = ExtendedCapabilityFields.SMTS.With(v, Flag(SMTS));
-        v = ExtendedCapabilityFields.VCS.With(v, Flag(VCS));
-        v = ExtendedCapabilityFields.SLADS.With(v, Flag(SLADS));
-        v = ExtendedCapabilityFields.SLTS.With(v, Flag(SLTS));
-        v = ExtendedCapabilityFields.FLTS.With(v, Flag(FLTS));
-        v = ExtendedCapabilityFields.SMPWCS.With(v, Flag(SMPWCS));
-        v = ExtendedCapabilityFields.RPS.With(v, Flag(RPS));
-        v = ExtendedCapabilityFields.PMS.With(v, Flag(PMS));
-        v = ExtendedCapabilityFields.ADMS.With(v, Flag(ADMS));
-        v = ExtendedCapabilityFields.RPRIVS.With(v, Flag(RPRIVS));
+        v = ExtendedCapabilityFields.PASID.With(v, PASID);
+        v = ExtendedCapabilityFields.DIT.With(v, DIT);
+        v = ExtendedCapabilityFields.PDS.With(v, PDS);
+        v = ExtendedCapabilityFields.SMTS.With(v, SMTS);
+        v = ExtendedCapabilityFields.VCS.With(v, VCS);
+        v = ExtendedCapabilityFields.SLADS.With(v, SLADS);
+        v = ExtendedCapabilityFields.SLTS.With(v, SLTS);
+        v = ExtendedCapabilityFields.FLTS.With(v, FLTS);
+        v = ExtendedCapabilityFields.SMPWCS.With(v, SMPWCS);
+        v = ExtendedCapabilityFields.RPS.With(v, RPS);
+        v = ExtendedCapabilityFields.PMS.With(v, PMS);
+        v = ExtendedCapabilityFields.ADMS.With(v, ADMS);
+        v = ExtendedCapabilityFields.RPRIVS.With(v, RPRIVS);
         return new ExtendedCapabilityRegister(v);
     }
-
-    private static ulong Flag(bool value) => value ? 1UL : 0UL;
 }

@@ -27,6 +27,9 @@ public readonly record struct RegisterField(string Name, int Msb, int Lsb, strin
     /// <summary><paramref name="register"/> with the field set to <paramref name="value"/>, truncated to its width.</summary>
     public ulong With(ulong register, ulong value) => Bits.With(register, Msb, Lsb, value);
 
+    /// <summary><paramref name="register"/> with this one-bit field set to <paramref name="flag"/>.</summary>
+    public ulong With(ulong register, bool flag) => With(register, flag ? 1UL : 0UL);
+
     /// <summary>The field of <paramref name="fields"/> that holds <paramref name="bit"/>, or null for a reserved bit.</summary>
     public static RegisterField? At(ImmutableArray<RegisterField> fields, int bit)
     {

@@ -59,8 +59,9 @@ public sealed class FirstLevelWalker
     /// second level for nested translation (spec-notes/nested.md). Table addresses in entries and
     /// <paramref name="start"/> are what the first-level tables hold; the reads and writes go to the host addresses
     /// <paramref name="tables"/> gives. The walk begins at <paramref name="start"/> (the root, or below a cached
-    /// paging-structure entry, whose A bits were set when it was cached). On success, <paramref name="nonLeaf"/>
-    /// (indexed by level, when not empty) receives each non-leaf entry walked; other slots are left alone.
+    /// paging-structure entry, whose A bits were set when it was cached). <paramref name="nonLeaf"/> (indexed by
+    /// level, when not empty) receives, for each non-leaf entry walked, the table it points at with U/S and R/W ANDed
+    /// and XD ORed down to it (bits 2, 1, 63); other slots are left alone. Cache them only when the walk succeeds.
     /// </summary>
     internal TranslationResult Walk<TTables>(in DmaRequest request, in FirstLevelStart start, int levels, bool wpe, ref TTables tables, Span<ulong> nonLeaf, out FirstLevelLeaf leaf)
         where TTables : struct, IFirstLevelTableAccess
@@ -124,6 +125,12 @@ public sealed class FirstLevelWalker
             }
 
             table = entry & AddressMask;
+            if (level < nonLeaf.Length)
+            {
+                // What a paging-structure-cache entry for this level holds: the next table, the rights so far.
+                nonLeaf[level] = table | (user ? UserBit : 0) | (writable ? ReadWriteBit : 0) | (executeDisabled ? XdBit : 0);
+            }
+
             level--;
         }
 
@@ -158,10 +165,6 @@ public sealed class FirstLevelWalker
             if (isLeaf)
             {
                 entry = now;
-            }
-            else if (nonLeaf.Length > levels - i)
-            {
-                nonLeaf[levels - i] = now;
             }
         }
 

@@ -576,15 +576,12 @@ public sealed partial class Translator
     }
 
     // A first-level-only walk from the deepest cached paging-structure entry of (DID, PASID), if any; after a
-    // successful walk (when every entry walked has A set) each non-leaf entry walked is cached with the rights
-    // accumulated down to it. A faulting walk caches nothing (spec-notes/first-level.md §6).
+    // successful walk (when every entry walked has A set) each non-leaf entry walked is cached as the walker
+    // left it: the next table with the rights accumulated down to it. A faulting walk caches nothing (spec-notes/first-level.md §6).
     private TranslationResult WalkFirstLevelCached(in DmaRequest request, ulong address, in TranslationContext context, long epoch, out FirstLevelLeaf leaf)
     {
         FirstLevelStart start = _pagingStructureCache.TryLookupFirstLevel(context.Did, context.Pasid, address, context.Levels, out int level, out ulong data)
-            ? new FirstLevelStart(
-                data & PageGeometry.EntryAddressMask, level - 1,
-                User: (data & FirstLevelPagingEntry.UserBit) != 0, Writable: (data & FirstLevelPagingEntry.ReadWriteBit) != 0,
-                ExecuteDisabled: (data & FirstLevelPagingEntry.ExecuteDisableBit) != 0)
+            ? FirstLevelStart.Below(level, data)
             : FirstLevelStart.FromRoot(context.FirstLevelRoot, context.Levels);
         Span<ulong> nonLeaf = stackalloc ulong[PagingStructureEntry.MaxLevel + 1];
         nonLeaf.Clear();
@@ -595,20 +592,9 @@ public sealed partial class Translator
             return result;
         }
 
-        ulong user = start.User ? FirstLevelPagingEntry.UserBit : 0;
-        ulong writable = start.Writable ? FirstLevelPagingEntry.ReadWriteBit : 0;
-        ulong executeDisabled = start.ExecuteDisabled ? FirstLevelPagingEntry.ExecuteDisableBit : 0;
         for (int walked = start.Level; walked >= PagingStructureEntry.MinLevel && nonLeaf[walked] != 0; walked--)
         {
-            ulong entry = nonLeaf[walked];
-            user &= entry;
-            writable &= entry;
-            executeDisabled |= entry & FirstLevelPagingEntry.ExecuteDisableBit;
-            if (walked <= PagingStructureEntry.MaxLevel)
-            {
-                _pagingStructureCache.FillFirstLevel(
-                    context.Did, context.Pasid, walked, address, (entry & PageGeometry.EntryAddressMask) | user | writable | executeDisabled, _epoch, epoch);
-            }
+            _pagingStructureCache.FillFirstLevel(context.Did, context.Pasid, walked, address, nonLeaf[walked], _epoch, epoch);
         }
 
         return result;
