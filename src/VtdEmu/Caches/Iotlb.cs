@@ -135,7 +135,22 @@ public sealed class Iotlb
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool Find(ushort did, uint pasid, TranslationKind kind, ulong inputAddress, out ulong data, out int pageShift)
     {
-        bool hit = Probe(Key1(did, pasid, kind), inputAddress, out data, out int size);
+        // The 4 KiB probe inline (the common hit), the large sizes out of line: the same order as Probe.
+        ulong key1 = Key1(did, pasid, kind);
+        ulong pageNumber = (inputAddress >> PageGeometry.PageShift) & PageNumberMask;
+        pageShift = PageGeometry.PageShift;
+        if (_small.MayHold(0) && _small.TryFind(_small.SetOf(pageNumber), Key0(0, pageNumber), key1, out data))
+        {
+            return true;
+        }
+
+        return FindLarge(key1, inputAddress, out data, out pageShift);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FindLarge(ulong key1, ulong inputAddress, out ulong data, out int pageShift)
+    {
+        bool hit = Probe(key1, inputAddress, out data, out int size, firstSize: 1);
         pageShift = PageGeometry.LevelShift(size + 1);
         return hit;
     }
@@ -143,11 +158,10 @@ public sealed class Iotlb
     /// <summary>The fault stored in a data word from <see cref="Find"/>.</summary>
     internal static FaultReason DataFault(ulong data) => (FaultReason)(byte)((data >> FaultShift) & byte.MaxValue);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Probe(ulong key1, ulong inputAddress, out ulong data, out int size)
+    private bool Probe(ulong key1, ulong inputAddress, out ulong data, out int size, int firstSize = 0)
     {
         ulong pageNumber = (inputAddress >> PageGeometry.PageShift) & PageNumberMask;
-        for (size = 0; size < SizeCount; size++)
+        for (size = firstSize; size < SizeCount; size++)
         {
             SetAssociativeStore<ulong> store = size == 0 ? _small : _large;
             if (!store.MayHold(size))

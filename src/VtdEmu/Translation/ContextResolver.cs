@@ -78,17 +78,15 @@ public sealed class ContextResolver
     {
         FaultReason fault = entryFault != FaultReason.None ? entryFault : CheckLegacyRequestType(tt, addressType);
         bool passThrough = tt == TranslationType.PassThrough;
-        return new TranslationContext
-        {
-            Fault = fault,
-            Fpd = fpd,
-            TableReads = reads,
-            Cached = cached,
-            Did = fault == FaultReason.None ? did : (ushort)0,
-            Kind = passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
-            SecondLevelRoot = passThrough ? 0 : slptptr,
-            Levels = passThrough ? 0 : TranslationParameters.LevelsForAw(aw),
-        };
+        return new TranslationContext(
+            passThrough ? TranslationKind.PassThrough : TranslationKind.SecondLevel,
+            fault,
+            fault == FaultReason.None ? did : (ushort)0,
+            passThrough ? 0 : slptptr,
+            passThrough ? 0 : TranslationParameters.LevelsForAw(aw),
+            fpd,
+            cached,
+            reads);
     }
 
     /// <summary>

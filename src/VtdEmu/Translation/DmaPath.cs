@@ -100,7 +100,7 @@ internal sealed class DmaPath
     // TES=0: requests pass untranslated (spec §10.4.4 GSTS.TES). Protected memory regions are not
     // enforced (spec-notes/translation.md: the presets do not report PLMR/PHMR).
     private static TranslationResult Untranslated(ulong address) =>
-        new() { OutputAddress = address, PageShift = PageGeometry.PageShift, Read = true, Write = true };
+        TranslationResult.Translated(address, PageGeometry.PageShift, (ulong)DmaAccess.ReadWrite, 0);
 
     /// <summary>Records the fault of <paramref name="request"/> (takes the state lock).</summary>
     public void Record(in DmaRequest request, FaultReason reason)

@@ -131,14 +131,7 @@ public sealed partial class SecondLevelWalker
             return TranslationResult.Faulted(scalable ? FaultReason.ScalableOutputInInterruptRange : FaultReason.OutputInInterruptRange, reads);
         }
 
-        return new TranslationResult
-        {
-            OutputAddress = output,
-            PageShift = shift,
-            Read = (rights & (ulong)DmaAccess.Read) != 0,
-            Write = (rights & (ulong)DmaAccess.Write) != 0,
-            TableReads = reads,
-        };
+        return TranslationResult.Translated(output, shift, rights, reads);
     }
 
     /// <summary>True when <paramref name="output"/> lies in the interrupt address range 0xFEEx_xxxx: requests there are interrupts, not DMA.</summary>

@@ -99,7 +99,9 @@ public sealed partial class Translator
         long epoch = _epoch.Observe();
         ref CounterStripe counts = ref _counters.Current;
         TranslationContext context = ResolveContext(request, root, epoch, ref counts);
-        TranslationResult result = TranslateInContext(request, request.Address, context, epoch, ref counts);
+        TranslationResult result = IsSecondLevelRun(context) && request.AddressType == AddressType.Untranslated
+            ? Finish(SecondLevelInWidth(request.Address, request.Access, context, epoch, ref counts), context, context.TableReads)
+            : TranslateInContext(request, request.Address, context, epoch, ref counts);
         counts.Count(result.Fault != FaultReason.None, result.TableReads);
         return result;
     }
@@ -126,7 +128,7 @@ public sealed partial class Translator
         var request = new DmaRequest(sourceId, iovas[0], access, AddressType.Untranslated, pasid);
         DmaRequest first = request;
         TranslationContext context = ResolveContext(request, root, epoch, ref counts);
-        if (context is { Cached: true, Aborted: false, Fault: FaultReason.None, Kind: TranslationKind.SecondLevel })
+        if (context.Cached && IsSecondLevelRun(context))
         {
             return TranslateSecondLevelRun(first, iovas, context, epoch, ref counts, results);
         }
@@ -190,18 +192,31 @@ public sealed partial class Translator
         return faults;
     }
 
+    /// <summary>
+    /// A usable second-level context: an untranslated request in it goes straight to step 4 (nothing
+    /// of step 3 applies but the input width). The common case, kept out of the general step 3.
+    /// </summary>
+    private static bool IsSecondLevelRun(in TranslationContext context) =>
+        context is { Aborted: false, Fault: FaultReason.None, Kind: TranslationKind.SecondLevel };
+
     /// <summary>Steps 3-6 alone, for a context resolved elsewhere (tests drive the walk with hand-made contexts).</summary>
     internal TranslationResult TranslateInContext(in DmaRequest request, in TranslationContext context) =>
         TranslateInContext(request, request.Address, context, _epoch.Observe(), ref _counters.Current);
 
     // ---- Step 1: context (RTADDR.TTM, context cache, root and context entries) -----------------
 
-    private TranslationContext ResolveContext(in DmaRequest request, RootPointer root, long epoch, ref CounterStripe counts)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TranslationContext ResolveContext(in DmaRequest request, RootPointer root, long epoch, ref CounterStripe counts) =>
+        root.Mode == TranslationTableMode.Legacy && !request.HasPasid
+            ? ResolveLegacyContext(request, root.Address, epoch, ref counts)
+            : ResolveOtherContext(request, root, epoch, ref counts);
+
+    // Everything but a legacy-mode request without PASID (the common case, kept inline above).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationContext ResolveOtherContext(in DmaRequest request, RootPointer root, long epoch, ref CounterStripe counts)
     {
         switch (root.Mode)
         {
-            case TranslationTableMode.Legacy when !request.HasPasid:
-                return ResolveLegacyContext(request, root.Address, epoch, ref counts);
             case TranslationTableMode.Legacy:
                 return new TranslationContext { Fault = FaultReason.PasidRequestInLegacyMode };
             case TranslationTableMode.Scalable when _parameters.ExtendedCapability.SMTS:
@@ -213,6 +228,7 @@ public sealed partial class Translator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TranslationContext ResolveLegacyContext(in DmaRequest request, ulong rootTable, long epoch, ref CounterStripe counts)
     {
         bool hit = _contextCache.Find(request.SourceId, out ContextSummary cached);
@@ -393,6 +409,7 @@ public sealed partial class Translator
     /// the input-width check, then the walk for the context's kind. DID, table reads and FPD
     /// suppression are set on the result here.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private TranslationResult TranslateInContext(in DmaRequest request, ulong address, in TranslationContext context, long epoch, ref CounterStripe counts)
     {
         DmaAccess access = request.Access;
@@ -400,7 +417,7 @@ public sealed partial class Translator
         TranslationResult result;
         if (context.Aborted)
         {
-            return new TranslationResult { Aborted = true };
+            return TranslationResult.AbortedByMode;
         }
 
         if (context.Fault != FaultReason.None)
@@ -434,14 +451,7 @@ public sealed partial class Translator
 
     /// <summary>A result of steps 3-6 completed with the context's DID, its table reads and FPD suppression.</summary>
     private static TranslationResult Finish(in TranslationResult result, in TranslationContext context, int contextReads) =>
-        contextReads == 0 && result.Fault == FaultReason.None
-            ? result with { Did = context.Did }   // the common case: context from the cache, translated
-            : result with
-            {
-                Did = context.Did,
-                TableReads = contextReads + result.TableReads,
-                Suppressed = context.Fpd && result.Fault.IsQualified(),
-            };
+        result.InContext(context.Did, contextReads, result.Fault != FaultReason.None && context.Fpd && result.Fault.IsQualified());
 
     /// <summary>Step 4 behind the input-width check of the context's table depth (§3.6).</summary>
     private TranslationResult SecondLevelInWidth(ulong address, DmaAccess access, in TranslationContext context, long epoch, ref CounterStripe counts) =>
@@ -458,7 +468,7 @@ public sealed partial class Translator
     private static FaultReason AddressBeyondHardware(bool scalable) => scalable ? FaultReason.ScalableAddressBeyondHardware : FaultReason.AddressBeyondWidth;
 
     private static TranslationResult Identity(ulong address) =>
-        new() { OutputAddress = address, PageShift = PageGeometry.PageShift, Read = true, Write = true };
+        TranslationResult.Translated(address, PageGeometry.PageShift, (ulong)DmaAccess.ReadWrite, 0);
 
     // ---- Step 4: second level — IOTLB, then the walk --------------------------------------------
 

@@ -99,14 +99,21 @@ internal sealed partial class SetAssociativeStore<TPayload>
         }
 
         Debug.Assert((key0 & ValidBit) != 0, "lookup keys carry the valid bit");
-        if (set < 0 || set > _setMask)
+        if ((uint)set > (uint)_setMask)
         {
             ThrowSetOutOfRange(set);
         }
 
-        int start = set * _ways;
-        // SAFETY: set <= _setMask was checked above, so every slot of the set lies inside the arrays.
+        // Every field the lookup needs is read once, before the seqlock's volatile reads (after which
+        // the JIT may not reuse earlier loads): the hit path then works from registers.
+        int ways = _ways;
+        int start = set * ways;
+        // SAFETY: set <= _setMask was checked above, so the set's sequence and every slot of the set
+        // (start .. start + ways - 1) lie inside the arrays.
         ref int sequence = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sequence), set);
+        ref ulong keys0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key0), start);
+        ref ulong keys1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key1), start);
+        ref TPayload payloads = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_payload), start);
         while (true)
         {
             int before = Volatile.Read(ref sequence);
@@ -116,7 +123,7 @@ internal sealed partial class SetAssociativeStore<TPayload>
                 continue;
             }
 
-            int way = Probe(start, key0, key1);
+            int way = Probe(ref keys0, ref keys1, ways, key0, key1);
             if (way < 0)
             {
                 // A miss is always a legal answer, even if it raced a writer.
@@ -124,12 +131,12 @@ internal sealed partial class SetAssociativeStore<TPayload>
                 return false;
             }
 
-            // SAFETY: way < _ways (Probe only returns ways of this set), so start + way is in range.
-            result = default(TReader).Read(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_payload), start + way));
+            // SAFETY: way < ways (Probe only returns ways of this set).
+            result = default(TReader).Read(in Unsafe.Add(ref payloads, way));
             Volatile.ReadBarrier();
             if (Volatile.Read(ref sequence) == before)
             {
-                _replacement.Touch(set, way, _ways);
+                _replacement.Touch(set, way, ways);
                 return true;
             }
         }
@@ -317,42 +324,68 @@ internal sealed partial class SetAssociativeStore<TPayload>
     }
 
     /// <summary>The way in the set starting at <paramref name="start"/> holding both keys, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Probe(int start, ulong key0, ulong key1)
-    {
+    private int Probe(int start, ulong key0, ulong key1) =>
         // SAFETY: callers pass start = set * _ways with set <= _setMask, so the _ways elements from
         // start lie inside _key0 and _key1 (both Entries long).
-        ref ulong k0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key0), start);
-        ref ulong k1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key1), start);
+        Probe(
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key0), start),
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_key1), start),
+            _ways,
+            key0,
+            key1);
+
+    /// <summary>The way among the <paramref name="ways"/> keys from <paramref name="k0"/> / <paramref name="k1"/> holding both keys, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Probe(ref ulong k0, ref ulong k1, int ways, ulong key0, ulong key1)
+    {
+        if (Vector256.IsHardwareAccelerated && ways == Vector256<ulong>.Count)
+        {
+            // The common 4-way set: one compare, no loop.
+            // SAFETY: the set has exactly Count ways.
+            return FirstWithKey1(Vector256.Equals(Vector256.LoadUnsafe(ref k0), Vector256.Create(key0)).ExtractMostSignificantBits(), 0, ref k1, key1);
+        }
+
         int way = 0;
-        if (Vector256.IsHardwareAccelerated && _ways >= Vector256<ulong>.Count)
+        if (Vector256.IsHardwareAccelerated && ways >= Vector256<ulong>.Count)
         {
             Vector256<ulong> wanted = Vector256.Create(key0);
-            for (; way <= _ways - Vector256<ulong>.Count; way += Vector256<ulong>.Count)
+            for (; way <= ways - Vector256<ulong>.Count; way += Vector256<ulong>.Count)
             {
-                // SAFETY: way + Count <= _ways, so the 4-element load stays inside the set.
-                uint hits = Vector256.Equals(Vector256.LoadUnsafe(ref k0, (nuint)way), wanted).ExtractMostSignificantBits();
-                while (hits != 0)
+                // SAFETY: way + Count <= ways, so the 4-element load stays inside the set.
+                int found = FirstWithKey1(Vector256.Equals(Vector256.LoadUnsafe(ref k0, (nuint)way), wanted).ExtractMostSignificantBits(), way, ref k1, key1);
+                if (found >= 0)
                 {
-                    int candidate = way + BitOperations.TrailingZeroCount(hits);
-                    // SAFETY: candidate < way + Count <= _ways.
-                    if (Unsafe.Add(ref k1, candidate) == key1)
-                    {
-                        return candidate;
-                    }
-
-                    hits &= hits - 1;
+                    return found;
                 }
             }
         }
 
-        for (; way < _ways; way++)
+        for (; way < ways; way++)
         {
-            // SAFETY: way < _ways.
+            // SAFETY: way < ways.
             if (Unsafe.Add(ref k0, way) == key0 && Unsafe.Add(ref k1, way) == key1)
             {
                 return way;
             }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The first way of <paramref name="hits"/> (key0 matches, bit i = way <paramref name="first"/> + i) whose key1 is <paramref name="key1"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FirstWithKey1(uint hits, int first, ref ulong k1, ulong key1)
+    {
+        while (hits != 0)
+        {
+            int candidate = first + BitOperations.TrailingZeroCount(hits);
+            // SAFETY: candidate < first + Count <= ways.
+            if (Unsafe.Add(ref k1, candidate) == key1)
+            {
+                return candidate;
+            }
+
+            hits &= hits - 1;
         }
 
         return -1;
