@@ -8,7 +8,8 @@ namespace VtdEmu.Benchmarks.Translation;
 /// The translate path against the no-model baseline (<see cref="BaselineTranslator"/>) on the same
 /// tables and address sequence, per case of <see cref="TranslateCase"/> (issue 11). Each method
 /// translates <see cref="TranslateWorkload.Length"/> addresses and sums the outputs, so every row is
-/// the cost of one translation and the Ratio column is the headline.
+/// the cost of one translation and the Ratio column is the headline. The two Floor rows
+/// (<see cref="FloorTranslator"/>) are the least the model's contract costs, per request and per batch.
 /// </summary>
 [BenchmarkCategory(Categories.Translation)]
 public class RemappingUnit_TranslateVsBaseline
@@ -17,6 +18,8 @@ public class RemappingUnit_TranslateVsBaseline
     private ulong[] _iovas = null!;
     private RemappingUnit _unit = null!;
     private BaselineTranslator _baseline = null!;
+    private FloorTranslator _floor = null!;
+    private ulong[] _outputs = null!;
     private DmaPort _port = null!;
     private TranslationResult[] _results = null!;
 
@@ -30,6 +33,8 @@ public class RemappingUnit_TranslateVsBaseline
         _iovas = _workload.Iovas;
         _unit = _workload.Unit;
         _baseline = _workload.Baseline;
+        _floor = _workload.Floor;
+        _outputs = new ulong[_iovas.Length];
         _port = _unit.OpenPort(TranslateWorkload.Sid);
         _results = new TranslationResult[_iovas.Length];
     }
@@ -41,6 +46,33 @@ public class RemappingUnit_TranslateVsBaseline
         foreach (ulong iova in _iovas)
         {
             sum += _baseline.Translate(iova, 1);
+        }
+
+        return sum;
+    }
+
+    /// <summary>The contract's floor, one request at a time.</summary>
+    [Benchmark(OperationsPerInvoke = TranslateWorkload.Length)]
+    public ulong Floor()
+    {
+        ulong sum = 0;
+        foreach (ulong iova in _iovas)
+        {
+            sum += _floor.Translate(TranslateWorkload.Sid, iova, 1);
+        }
+
+        return sum;
+    }
+
+    /// <summary>The contract's floor for a batch from one source.</summary>
+    [Benchmark(OperationsPerInvoke = TranslateWorkload.Length)]
+    public ulong FloorPort()
+    {
+        _floor.TranslateBatch(TranslateWorkload.Sid, _iovas, 1, _outputs);
+        ulong sum = 0;
+        foreach (ulong output in _outputs)
+        {
+            sum += output;
         }
 
         return sum;

@@ -86,11 +86,14 @@ internal sealed class TranslateWorkload
         Unit.Write((ulong)VtdRegister.GCMD, 4, (uint)GlobalCommand.SRTP);
         Unit.Write((ulong)VtdRegister.GCMD, 4, (uint)GlobalCommand.TE);
         Baseline = new Baseline.BaselineTranslator(_ram, slRoot, levels, pagingCache: kind == TranslateCase.FourLevelPscWarm);
+        Floor = new Baseline.FloorTranslator(
+            new Baseline.BaselineTranslator(_ram, slRoot, levels, pagingCache: kind == TranslateCase.FourLevelPscWarm), Sid, Did);
 
         foreach (ulong iova in Iovas)
         {
             TranslationResult result = Unit.Translate(DmaRequest.Read(Sid, iova));
-            if (!result.IsSuccess || result.OutputAddress != OutputBase + iova || Baseline.Translate(iova, 1) != OutputBase + iova)
+            if (!result.IsSuccess || result.OutputAddress != OutputBase + iova || Baseline.Translate(iova, 1) != OutputBase + iova
+                || Floor.Translate(Sid, iova, 1) != OutputBase + iova)
             {
                 throw new InvalidOperationException($"workload {kind} does not translate 0x{iova:X}: {result}");
             }
@@ -105,6 +108,9 @@ internal sealed class TranslateWorkload
 
     /// <summary>The baseline over the same tables.</summary>
     public Baseline.BaselineTranslator Baseline { get; }
+
+    /// <summary>The floor of the model's contract over the same tables (its own caches and walker).</summary>
+    public Baseline.FloorTranslator Floor { get; }
 
     private void Map(ulong root, int levels, ulong iova, ulong pageSize)
     {
