@@ -14,13 +14,13 @@ public sealed class ContextCache : SetAssociativeCache<ContextCacheEntry>
     /// <param name="geometry">Geometry (set index = low bits of the source-id, i.e. the function/device number).</param>
     /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
     public ContextCache(CacheGeometry geometry, bool cachingMode = false)
-        : this(geometry, cachingMode, null)
+        : this(geometry, cachingMode, null, null)
     {
     }
 
-    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
-    internal ContextCache(CacheGeometry geometry, bool cachingMode, LookupCounters? lookups)
-        : base(geometry, lookups) => CachingMode = cachingMode;
+    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block), writing under <paramref name="writerLock"/> (the unit's caches share one).</summary>
+    internal ContextCache(CacheGeometry geometry, bool cachingMode, LookupCounters? lookups, Lock? writerLock)
+        : base(geometry, lookups, writerLock) => CachingMode = cachingMode;
 
     /// <summary>CAP.CM.</summary>
     public bool CachingMode { get; }

@@ -32,7 +32,7 @@ public sealed class Iotlb
 
     private readonly SetAssociativeStore<ulong> _small;
     private readonly SetAssociativeStore<ulong> _large;
-    private readonly Lock _lock = new();
+    private readonly Lock _lock;
 
     // Set by a nested fill, cleared by a global invalidation: page-selective invalidations scan every set for nested
     // entries only while some may exist.
@@ -44,13 +44,14 @@ public sealed class Iotlb
     /// <param name="largePages">A separate array for 2 MiB / 1 GiB entries, or null to share <paramref name="geometry"/>.</param>
     /// <param name="cachingMode">CAP.CM: when false, negative (faulting) entries are refused.</param>
     public Iotlb(CacheGeometry geometry, CacheGeometry? largePages = null, bool cachingMode = false)
-        : this(geometry, largePages, cachingMode, null)
+        : this(geometry, largePages, cachingMode, null, null)
     {
     }
 
-    /// <summary>An IOTLB counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
-    internal Iotlb(CacheGeometry geometry, CacheGeometry? largePages, bool cachingMode, LookupCounters? lookups)
+    /// <summary>An IOTLB counting its lookups in <paramref name="lookups"/> (the unit's shared counter block), writing under <paramref name="writerLock"/> (the unit's caches share one).</summary>
+    internal Iotlb(CacheGeometry geometry, CacheGeometry? largePages, bool cachingMode, LookupCounters? lookups, Lock? writerLock)
     {
+        _lock = writerLock ?? new Lock();
         _lookups = lookups ?? new LookupCounters();
         _small = new SetAssociativeStore<ulong>(geometry);
         _large = largePages is { } large ? new SetAssociativeStore<ulong>(large) : _small;
@@ -194,6 +195,18 @@ public sealed class Iotlb
     /// </summary>
     internal bool Fill(in IotlbEntry entry, InvalidationEpoch? epoch, long observed)
     {
+        lock (_lock)
+        {
+            return (epoch is null || epoch.IsCurrent(observed)) && FillHeld(entry);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Fill(in IotlbEntry)"/> with the writer lock already held and the epoch already checked by
+    /// the caller (one walk's fills under one acquisition, see <see cref="TranslationCaches.WriterLock"/>).
+    /// </summary>
+    internal bool FillHeld(in IotlbEntry entry)
+    {
         if ((entry.IsNegative && !CachingMode) || (uint)entry.Size >= SizeCount)
         {
             return false;
@@ -208,17 +221,8 @@ public sealed class Iotlb
 
         ulong aligned = (entry.InputPageBase >> PageGeometry.PageShift) & PageNumberMask;
         ulong data = entry.OutputPageBase | (ulong)entry.Rights | (entry.IsGlobal ? GlobalBit : 0) | ((ulong)entry.Fault << FaultShift);
-        lock (_lock)
-        {
-            if (epoch is not null && !epoch.IsCurrent(observed))
-            {
-                return false;
-            }
-
-            store.FillLocked(store.SetOf(aligned >> (PageGeometry.LevelBits * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
-            _mayHoldNested |= entry.Kind == TranslationKind.Nested;
-        }
-
+        store.FillLocked(store.SetOf(aligned >> (PageGeometry.LevelBits * size)), Key0(size, aligned), Key1(entry.Did, entry.Pasid, entry.Kind), data);
+        _mayHoldNested |= entry.Kind == TranslationKind.Nested;
         return true;
     }
 

@@ -31,13 +31,13 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
 
     /// <summary>Creates the cache.</summary>
     public PagingStructureCache(CacheGeometry geometry)
-        : this(geometry, null)
+        : this(geometry, null, null)
     {
     }
 
-    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
-    internal PagingStructureCache(CacheGeometry geometry, LookupCounters? lookups)
-        : base(geometry, lookups)
+    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block), writing under <paramref name="writerLock"/> (the unit's caches share one).</summary>
+    internal PagingStructureCache(CacheGeometry geometry, LookupCounters? lookups, Lock? writerLock)
+        : base(geometry, lookups, writerLock)
     {
     }
 
@@ -134,6 +134,13 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     internal bool Fill(in PagingStructureEntry entry, InvalidationEpoch? epoch, long observed) =>
         Fill(entry.Did, entry.Level, entry.RegionBase, entry.TableAddress | (ulong)entry.Rights, epoch, observed);
 
+    /// <summary>
+    /// <see cref="Fill(in PagingStructureEntry)"/> with the writer lock already held and the epoch already
+    /// checked by the caller (one walk's fills under one acquisition, see <see cref="TranslationCaches.WriterLock"/>).
+    /// </summary>
+    internal bool FillHeld(in PagingStructureEntry entry) =>
+        FillHeld(entry.Did, entry.Level, entry.RegionBase, entry.TableAddress | (ulong)entry.Rights);
+
     // The deepest entry tagged key1 for inputAddress at or below maxLevel, probing level 2 (PDE) upward; counted.
     // Allocation-free and lock-free.
     private bool FindDeepest(ulong key1, ulong inputAddress, int maxLevel, out int level, out ulong data)
@@ -159,22 +166,21 @@ public sealed class PagingStructureCache : SetAssociativeCache<ulong>
     // after observed.
     private bool Fill(ulong key1, int level, ulong inputAddress, ulong payload, InvalidationEpoch? epoch, long observed)
     {
+        lock (_lock)
+        {
+            return (epoch is null || epoch.IsCurrent(observed)) && FillHeld(key1, level, inputAddress, payload);
+        }
+    }
+
+    private bool FillHeld(ulong key1, int level, ulong inputAddress, ulong payload)
+    {
         if (!_store.IsEnabled || level < PagingStructureEntry.MinLevel)
         {
             return false;
         }
 
         ulong region = Region(inputAddress, level);
-        lock (_lock)
-        {
-            if (epoch is not null && !epoch.IsCurrent(observed))
-            {
-                return false;
-            }
-
-            _store.FillLocked(SetOf(region, level), Key0(level, region), key1, payload);
-        }
-
+        _store.FillLocked(SetOf(region, level), Key0(level, region), key1, payload);
         return true;
     }
 

@@ -16,13 +16,13 @@ public sealed class PasidCache : SetAssociativeCache<PasidCacheEntry>
     /// <param name="geometry">Geometry (set index = low bits of PASID XOR source-id).</param>
     /// <param name="cachingMode">CAP.CM: whether negative entries may be cached.</param>
     public PasidCache(CacheGeometry geometry, bool cachingMode = false)
-        : this(geometry, cachingMode, null)
+        : this(geometry, cachingMode, null, null)
     {
     }
 
-    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block).</summary>
-    internal PasidCache(CacheGeometry geometry, bool cachingMode, LookupCounters? lookups)
-        : base(geometry, lookups) => CachingMode = cachingMode;
+    /// <summary>A cache counting its lookups in <paramref name="lookups"/> (the unit's shared counter block), writing under <paramref name="writerLock"/> (the unit's caches share one).</summary>
+    internal PasidCache(CacheGeometry geometry, bool cachingMode, LookupCounters? lookups, Lock? writerLock)
+        : base(geometry, lookups, writerLock) => CachingMode = cachingMode;
 
     /// <summary>CAP.CM.</summary>
     public bool CachingMode { get; }

@@ -11,8 +11,9 @@ namespace VtdEmu.Caches;
 public abstract class SetAssociativeCache<TPayload>
     where TPayload : struct
 {
-    private protected SetAssociativeCache(CacheGeometry geometry, LookupCounters? lookups)
+    private protected SetAssociativeCache(CacheGeometry geometry, LookupCounters? lookups, Lock? writerLock)
     {
+        _lock = writerLock ?? new Lock();
         _store = new SetAssociativeStore<TPayload>(geometry);
         _lookups = lookups ?? new LookupCounters();
     }
@@ -31,7 +32,7 @@ public abstract class SetAssociativeCache<TPayload>
 
 #pragma warning disable CA1051 // Fields shared with the three derived caches; nothing outside the assembly sees them.
     private protected readonly SetAssociativeStore<TPayload> _store;
-    private protected readonly Lock _lock = new();
+    private protected readonly Lock _lock;
     private protected readonly LookupCounters _lookups;
 #pragma warning restore CA1051
 

@@ -24,10 +24,10 @@ public sealed class TranslationCaches
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        ContextCache = new ContextCache(options.ContextCache, options.CachingMode, new LookupCounters(_counters, CounterStripe.ContextHits)) { Epoch = Epoch };
-        PasidCache = new PasidCache(options.PasidCache, options.CachingMode, new LookupCounters(_counters, CounterStripe.PasidHits)) { Epoch = Epoch };
-        Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode, new LookupCounters(_counters, CounterStripe.IotlbHits)) { Epoch = Epoch };
-        PagingStructureCache = new PagingStructureCache(options.PagingStructureCache, new LookupCounters(_counters, CounterStripe.PagingHits)) { Epoch = Epoch };
+        ContextCache = new ContextCache(options.ContextCache, options.CachingMode, new LookupCounters(_counters, CounterStripe.ContextHits), WriterLock) { Epoch = Epoch };
+        PasidCache = new PasidCache(options.PasidCache, options.CachingMode, new LookupCounters(_counters, CounterStripe.PasidHits), WriterLock) { Epoch = Epoch };
+        Iotlb = new Iotlb(options.Iotlb, options.IotlbLargePages, options.CachingMode, new LookupCounters(_counters, CounterStripe.IotlbHits), WriterLock) { Epoch = Epoch };
+        PagingStructureCache = new PagingStructureCache(options.PagingStructureCache, new LookupCounters(_counters, CounterStripe.PagingHits), WriterLock) { Epoch = Epoch };
         Counters = new TranslationCounters(_counters);
     }
 
@@ -36,6 +36,13 @@ public sealed class TranslationCaches
 
     /// <summary>Invalidation epoch quoted by translate-path fills.</summary>
     internal InvalidationEpoch Epoch { get; } = new();
+
+    /// <summary>
+    /// The one writer lock of all four caches: every fill and removal of any of them holds it, so a walk
+    /// fills its paging-structure entries and its leaf under one acquisition after one epoch check
+    /// (spec-notes/caching.md, "the epoch/fill rule").
+    /// </summary>
+    internal Lock WriterLock { get; } = new();
 
     /// <summary>The options the caches were built with.</summary>
     public TranslationCacheOptions Options { get; }

@@ -19,7 +19,7 @@ public sealed class DeviceTlb : SetAssociativeCache<DeviceTlbEntry>
 
     /// <summary>Creates an empty device-TLB.</summary>
     public DeviceTlb(CacheGeometry geometry)
-        : base(geometry, null)
+        : base(geometry, null, null)
     {
     }
 

@@ -17,7 +17,7 @@ public sealed class InterruptEntryCache : SetAssociativeCache<InterruptEntryCach
 
     /// <summary>Creates an empty cache with <paramref name="geometry"/>.</summary>
     public InterruptEntryCache(CacheGeometry geometry)
-        : base(geometry, null)
+        : base(geometry, null, null)
     {
     }
 

@@ -20,7 +20,14 @@ public sealed partial class Translator
         TranslationResult result = SecondLevelWalker.Complete(address, access, scalable: true, outcome);
         if (result.Fault != FaultReason.None)
         {
-            FillNegative(did, address, outcome, scalable: true, epoch);
+            lock (_caches.WriterLock)
+            {
+                if (_epoch.IsCurrent(epoch))
+                {
+                    FillNegative(did, address, outcome, scalable: true);
+                }
+            }
+
             return result;
         }
 
@@ -30,9 +37,16 @@ public sealed partial class Translator
             return TranslationResult.Faulted(fault, result.TableReads);
         }
 
-        FillPagingStructures(did, address, start.Level, outcome.Level, ref path, epoch);
         ulong rights = (leaf & SecondLevelPageTableEntry.DirtyBit) != 0 ? outcome.Rights : outcome.Rights & (ulong)DmaAccess.Read;
-        FillLeaf(did, address, outcome.Level, outcome.Entry, rights, epoch);
+        lock (_caches.WriterLock)
+        {
+            if (_epoch.IsCurrent(epoch))
+            {
+                FillPagingStructures(did, address, start.Level, outcome.Level, ref path);
+                FillLeaf(did, address, outcome.Level, outcome.Entry, rights);
+            }
+        }
+
         return result;
     }
 }

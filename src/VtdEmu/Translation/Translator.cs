@@ -512,7 +512,13 @@ public sealed partial class Translator
             return CompleteWithAccessedDirty(address, access, did, start, outcome, ref path, epoch);
         }
 
-        FillSecondLevel(did, address, start.Level, outcome, ref path, context.Scalable, epoch);
+        lock (_caches.WriterLock)
+        {
+            if (_epoch.IsCurrent(epoch))
+            {
+                FillSecondLevel(did, address, start.Level, outcome, ref path, context.Scalable);
+            }
+        }
 
         // Step 5 after a walk: the fault for where it stopped, or the request checked at the leaf.
         return SecondLevelWalker.Complete(address, access, context.Scalable, outcome);
@@ -611,39 +617,40 @@ public sealed partial class Translator
     }
 
     // ---- Step 6: fills ---------------------------------------------------------------------------
+    // The second-level fills below run with the caches' writer lock held and the epoch checked by the caller:
+    // one acquisition and one check per walk, not per cache (TranslationCaches.WriterLock).
 
-    private void FillSecondLevel(ushort did, ulong address, int startLevel, in WalkOutcome outcome, ref WalkPath path, bool scalable, long epoch)
+    private void FillSecondLevel(ushort did, ulong address, int startLevel, in WalkOutcome outcome, ref WalkPath path, bool scalable)
     {
         // Every non-leaf entry the walk validated (present, no reserved bits) may be cached, whatever
         // happened below it.
-        FillPagingStructures(did, address, startLevel, outcome.Level, ref path, epoch);
+        FillPagingStructures(did, address, startLevel, outcome.Level, ref path);
         if (outcome.Status == WalkStatus.Leaf)
         {
             // A present, valid leaf is cached even when this request lacks its rights or its output
             // is in the interrupt range: those are checks of the request against the entry.
-            FillLeaf(did, address, outcome.Level, outcome.Entry, outcome.Rights, epoch);
+            FillLeaf(did, address, outcome.Level, outcome.Entry, outcome.Rights);
         }
         else
         {
-            FillNegative(did, address, outcome, scalable, epoch);
+            FillNegative(did, address, outcome, scalable);
         }
     }
 
-    private void FillPagingStructures(ushort did, ulong address, int startLevel, int stopLevel, ref WalkPath path, long epoch)
+    private void FillPagingStructures(ushort did, ulong address, int startLevel, int stopLevel, ref WalkPath path)
     {
         for (int level = startLevel; level > stopLevel && level >= PagingStructureEntry.MinLevel; level--)
         {
             ulong next = path[level];
-            _pagingStructureCache.Fill(new PagingStructureEntry(did, level, address, next & PageGeometry.PageMask, (DmaAccess)(next & (ulong)DmaAccess.ReadWrite)), _epoch, epoch);
+            _pagingStructureCache.FillHeld(new PagingStructureEntry(did, level, address, next & PageGeometry.PageMask, (DmaAccess)(next & (ulong)DmaAccess.ReadWrite)));
         }
     }
 
-    private void FillLeaf(ushort did, ulong address, int level, ulong entry, ulong rights, long epoch) =>
-        _iotlb.Fill(
-            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageGeometry.EntryAddressMask, (DmaAccess)rights),
-            _epoch, epoch);
+    private void FillLeaf(ushort did, ulong address, int level, ulong entry, ulong rights) =>
+        _iotlb.FillHeld(
+            new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, (PageSize)(level - 1), entry & PageGeometry.EntryAddressMask, (DmaAccess)rights));
 
-    private void FillNegative(ushort did, ulong address, in WalkOutcome outcome, bool scalable, long epoch)
+    private void FillNegative(ushort did, ulong address, in WalkOutcome outcome, bool scalable)
     {
         switch (outcome.Status)
         {
@@ -654,7 +661,7 @@ public sealed partial class Translator
                     ? FaultReason.SecondLevelEntryNotPresent
                     : scalable ? FaultReason.SecondLevelEntryReserved : FaultReason.PagingEntryReserved;
                 var size = (PageSize)(Math.Min(outcome.Level, 3) - 1);
-                _iotlb.Fill(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, DmaAccess.None, fault), _epoch, epoch);
+                _iotlb.FillHeld(new IotlbEntry(did, 0, TranslationKind.SecondLevel, address, size, 0, DmaAccess.None, fault));
                 break;
             default:
                 // Unreadable tables are not entries: never cached.

@@ -304,11 +304,21 @@ internal sealed partial class SetAssociativeStore<TPayload>
 
     private static int ClassOf(ulong key0) => (int)(key0 >> ClassShift) & (Classes - 1);
 
-    // Seqlock writer side: Interlocked gives the full fences that keep the tag/payload stores
-    // between the odd and the even sequence value.
-    private void BeginWrite(int set) => Interlocked.Increment(ref _sequence[set]);
+    // Seqlock writer side. Writers are serialised by the owning cache's lock, so a plain increment is
+    // never lost; the store barriers keep the tag/payload stores after the odd value and before the
+    // even one (readers pair them with their acquire read and read barrier). No locked instruction.
+    private void BeginWrite(int set)
+    {
+        ref int sequence = ref _sequence[set];
+        Volatile.Write(ref sequence, sequence + 1);
+        Volatile.WriteBarrier();
+    }
 
-    private void EndWrite(int set) => Interlocked.Increment(ref _sequence[set]);
+    private void EndWrite(int set)
+    {
+        ref int sequence = ref _sequence[set];
+        Volatile.Write(ref sequence, sequence + 1);
+    }
 
     private int FirstInvalid(int start)
     {
