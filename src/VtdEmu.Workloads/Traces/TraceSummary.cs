@@ -12,7 +12,13 @@ public sealed class TraceSummary
     /// <summary>Distinct pages counted exactly; beyond this <see cref="PagesCapped"/> is set and counting stops (about 40 MB of set).</summary>
     public const int MaxTrackedPages = 1 << 20;
 
+    // A direct-mapped memo of keys already in _pages, in front of the hash set: a trace that keeps
+    // returning to a working set (the common case) adds each access with one array compare instead of
+    // a hash-set probe. Only keys present in _pages are ever stored, so it never changes the result.
+    private const int RecentSlots = 4096;
+
     private readonly HashSet<(ushort SourceId, ulong Page)> _pages = [];
+    private readonly (ushort SourceId, ulong Page)[] _recent = CreateRecent();
     private readonly bool[] _seen = new bool[ushort.MaxValue + 1];
     private readonly List<PciBdf> _devices = [];
     private (ushort SourceId, ulong Page) _last = (0, ulong.MaxValue);
@@ -104,6 +110,12 @@ public sealed class TraceSummary
 
         for (ulong page = first; page <= last && !PagesCapped; page++)
         {
+            ref (ushort SourceId, ulong Page) recent = ref _recent[RecentSlot(sourceId, page)];
+            if (recent == (sourceId, page))
+            {
+                continue;
+            }
+
             if (_pages.Count == MaxTrackedPages)
             {
                 PagesCapped = !_pages.Contains((sourceId, page));
@@ -111,8 +123,21 @@ public sealed class TraceSummary
             }
 
             _pages.Add((sourceId, page));
+            recent = (sourceId, page);
         }
 
         _last = (sourceId, last);
+    }
+
+    // A multiplicative hash of the key to its slot (the top 12 bits of the product).
+    private static int RecentSlot(ushort sourceId, ulong page) =>
+        (int)(unchecked((page ^ (page >> 12) ^ ((ulong)sourceId << 7)) * 0x9E37_79B9_7F4A_7C15UL) >> 52);
+
+    // Every slot starts as a key no access produces (pages are IOVA >> 12, below 2^52).
+    private static (ushort SourceId, ulong Page)[] CreateRecent()
+    {
+        var recent = new (ushort SourceId, ulong Page)[RecentSlots];
+        recent.AsSpan().Fill((0, ulong.MaxValue));
+        return recent;
     }
 }

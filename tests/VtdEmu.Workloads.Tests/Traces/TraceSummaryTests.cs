@@ -1,3 +1,4 @@
+using CsCheck;
 using VtdEmu.Workloads.Scenarios;
 using VtdEmu.Workloads.Traces;
 
@@ -34,5 +35,37 @@ public sealed class TraceSummaryTests
         Assert.Equal(2, summary.Writes);
         Assert.Equal(8UL, summary.BytesWritten);
         Assert.Equal([new PciBdf(0, 3, 0), new PciBdf(0, 4, 0)], summary.Devices);
+    }
+
+    [Fact]
+    public void Add_RandomAccesses_MatchAPlainSetOfEveryTouchedPage()
+    {
+        // Few devices and pages (so keys repeat and meet in the memo's slots), lengths that cross pages,
+        // and addresses at the top of the IOVA space.
+        Gen<TraceAccess> access = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 40], Gen.UInt[0, 0x3000], Gen.Bool, Gen.Bool).Select(
+            (device, page, length, top, write) => new TraceAccess(
+                new PciBdf(0, (byte)device, 0),
+                (top ? 0xFFFF_FFFF_FFF0_0000UL : 0) + ((ulong)page * 0x800),
+                length,
+                write ? DmaDirection.Write : DmaDirection.Read));
+        access.Array[1, 400].Sample(accesses =>
+        {
+            var summary = new TraceSummary();
+            summary.Add(accesses);
+
+            var pages = new HashSet<(ushort, ulong)>();
+            foreach (TraceAccess a in accesses)
+            {
+                ulong last = a.Length == 0 ? a.Iova : a.Iova + (a.Length - 1);
+                for (ulong page = a.Iova >> 12; page <= Math.Max(a.Iova, last) >> 12; page++)
+                {
+                    pages.Add((a.Device.SourceId, page));
+                }
+            }
+
+            Assert.Equal(pages.Count, summary.DistinctPages);
+            Assert.Equal(pages.Select(p => p.Item2).Distinct().Count(), summary.PageRuns().Sum(run => (int)(run.Length >> 12)));
+            Assert.False(summary.PagesCapped);
+        });
     }
 }
